@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// ErrLocked is returned (wrapped) by Open when another process, or another
+// DB in this process, holds the database file.
+var ErrLocked = errors.New("database is in use by another pocbot")
+
+// ErrSchemaTooNew is returned (wrapped) by Open when the file was written by
+// a newer pocbot whose schema this build does not know.
+var ErrSchemaTooNew = errors.New("database was written by a newer pocbot")
+
+// DefaultLockTimeout is how long Open waits for the file lock by default.
+const DefaultLockTimeout = 2 * time.Second
+
+// fileMode keeps the database private to the bot's user: it holds creator
+// contacts.
+const fileMode = 0o600
+
+// Top-level buckets, all created by Open. doc.go draws their keys.
+var (
+	bucketMeta             = []byte("meta")
+	bucketJobs             = []byte("jobs")
+	bucketAudit            = []byte("audit")
+	bucketAuditByEntity    = []byte("audit_by_entity")
+	bucketCreators         = []byte("creators")
+	bucketCreatorNotes     = []byte("creator_notes")
+	bucketCreatorNames     = []byte("creator_names")
+	bucketPitches          = []byte("pitches")
+	bucketPitchesByCreator = []byte("pitches_by_creator")
+	bucketPitchesByUser    = []byte("pitches_by_user")
+	bucketPitchesByTime    = []byte("pitches_by_time")
+	bucketPitchesOpen      = []byte("pitches_open")
+
+	allBuckets = [][]byte{
+		bucketMeta, bucketJobs, bucketAudit, bucketAuditByEntity,
+		bucketCreators, bucketCreatorNotes, bucketCreatorNames,
+		bucketPitches, bucketPitchesByCreator, bucketPitchesByUser,
+		bucketPitchesByTime, bucketPitchesOpen, bucketOnce,
+	}
+)
+
+// keyVersion in bucketMeta holds the schema version as itob(version).
+var keyVersion = []byte("version")
+
+// Options configures Open. The zero value is ready to use.
+type Options struct {
+	// LockTimeout is how long Open waits for the file lock held by another
+	// process before it fails with ErrLocked. Zero means DefaultLockTimeout.
+	LockTimeout time.Duration
+
+	// Now returns the current time. Defaults to time.Now. Tests set it.
+	Now func() time.Time
+}
+
+// DB is pocbot's store: one bbolt file. It is safe for concurrent use. Each
+// exported method runs in exactly one bbolt transaction, so a method that
+// returns nil has committed (and fsynced) everything it did.
+type DB struct {
+	bolt *bolt.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens or creates the database at path (mode 0600), creates any
+// missing bucket and migrates the schema to the current version.
+//
+// If another process holds the file, Open fails after opt.LockTimeout with
+// an error wrapping ErrLocked. If the file's schema is newer than this build,
+// it fails with an error wrapping ErrSchemaTooNew and leaves the file as is.
+func Open(path string, opt Options) (*DB, error) {
+	return open(path, opt, migrations)
+}
+
+// open is Open with the migration list as a parameter, for tests.
+func open(path string, opt Options, migs []migration) (*DB, error) {
+	if opt.LockTimeout <= 0 {
+		opt.LockTimeout = DefaultLockTimeout
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	bdb, err := bolt.Open(path, fileMode, &bolt.Options{Timeout: opt.LockTimeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w (waited %s): stop the other pocbot process or set POCBOT_DB to a different file",
+			path, ErrLocked, opt.LockTimeout)
+	} else if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{bolt: bdb, path: path, now: opt.Now}
+	if err := db.init(migs); err != nil {
+		_ = bdb.Close() // The init error is the one worth reporting.
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// migration upgrades the schema by one version inside the given tx.
+type migration func(tx *bolt.Tx) error
+
+// migrations[i] upgrades a database from version i to version i+1, so the
+// current schema version is len(migrations). Append only: never edit or
+// reorder a released migration. Each runs in its own transaction together
+// with the version bump, so a crash leaves the file at a whole version.
+var migrations = []migration{
+	// 0 → 1: the initial schema. Open has already created every bucket.
+	func(tx *bolt.Tx) error { return nil },
+}
+
+// init creates the buckets and runs pending migrations.
+func (db *DB) init(migs []migration) error {
+	var version int
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		v, err := schemaVersion(tx)
+		if err != nil {
+			return err
+		}
+		if v > len(migs) {
+			return fmt.Errorf("%w: schema version %d, this build knows up to %d: upgrade pocbot or restore a backup",
+				ErrSchemaTooNew, v, len(migs))
+		}
+		version = v
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for v := version; v < len(migs); v++ {
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			if err := migs[v](tx); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketMeta).Put(keyVersion, itob(uint64(v+1)))
+		})
+		if err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+		}
+	}
+	return nil
+}
+
+// schemaVersion reads the version; a file without a meta bucket is version 0.
+func schemaVersion(tx *bolt.Tx) (int, error) {
+	b := tx.Bucket(bucketMeta)
+	if b == nil {
+		return 0, nil
+	}
+	v := b.Get(keyVersion)
+	if v == nil {
+		return 0, nil
+	}
+	if len(v) != 8 {
+		return 0, fmt.Errorf("meta/version has %d bytes, want 8", len(v))
+	}
+	return int(btoi(v)), nil
+}
+
+// Close closes the database. It waits for open transactions to finish.
+func (db *DB) Close() error {
+	return db.bolt.Close()
+}
+
+// Path returns the file the database was opened from.
+func (db *DB) Path() string {
+	return db.path
+}
+
+// Now returns the current time from Options.Now, in UTC. Every timestamp the
+// store writes comes from here.
+func (db *DB) Now() time.Time {
+	return db.now().UTC()
+}
+
+// SchemaVersion returns the schema version recorded in the file.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		v, err = schemaVersion(tx)
+		return err
+	})
+	return v, err
+}
+
+// Backup writes a consistent copy of the database to w and returns the
+// number of bytes written. It runs in a read transaction, so the bot keeps
+// reading and writing meanwhile; the copy is the state at its start.
+func (db *DB) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup: %w", err)
+	}
+	return n, nil
+}
+
+// Check verifies the file: bbolt's page-level consistency check, then that
+// every secondary index matches its records (see checkIndexes). It reads the
+// whole database, so it is meant for tests and operations, not for requests.
+func (db *DB) Check() error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			return fmt.Errorf("bbolt check: %w", errors.Join(errs...))
+		}
+		return checkIndexes(tx)
+	})
+}
+
+// update runs fn in a read-write transaction after checking ctx. A nil
+// return means committed and fsynced.
+func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		// Re-check: we may have waited for other writers.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// view runs fn in a read-only transaction after checking ctx.
+func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
