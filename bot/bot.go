@@ -1,0 +1,262 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"pocbot/store"
+)
+
+// Config is everything the bot needs from outside. cmd/pocbot fills it from
+// the environment; tests fill it directly.
+type Config struct {
+	BotToken string // xoxb-…; never logged
+	AppToken string // xapp-…; never logged
+	APIURL   string // Web API base, ending in "/"
+
+	Location      *time.Location
+	DigestChannel string
+	TriageChannel string
+	DigestCron    string
+	BackupCron    string // "" disables the scheduled hot backup
+	BackupDir     string
+	BackupKeep    int
+	Admins        []string
+
+	PitchCooldown time.Duration
+	FollowupDays  int
+	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
+
+	HandlerTimeout  time.Duration // per handler; default 30s
+	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
+	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
+	PingInterval    time.Duration // socket watchdog; default 30s
+	MaxRetries      int           // Web API retries on HTTP 429; default 3
+}
+
+func (c *Config) setDefaults() {
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if c.TriageChannel == "" {
+		c.TriageChannel = c.DigestChannel
+	}
+	if c.DigestCron == "" {
+		c.DigestCron = "0 9 * * *"
+	}
+	if c.BackupKeep <= 0 {
+		c.BackupKeep = 7
+	}
+	if c.PitchCooldown == 0 {
+		c.PitchCooldown = 14 * 24 * time.Hour
+	}
+	if c.FollowupCron == "" {
+		c.FollowupCron = "0 10 * * 1-5"
+	}
+	if c.FollowupDays == 0 {
+		c.FollowupDays = 3
+	}
+	if c.HandlerTimeout == 0 {
+		c.HandlerTimeout = 30 * time.Second
+	}
+	if c.SubmitTimeout == 0 {
+		c.SubmitTimeout = 2500 * time.Millisecond
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 10 * time.Second
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = 30 * time.Second
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = 3
+	}
+	if c.APIURL == "" {
+		c.APIURL = slack.APIURL
+	}
+}
+
+// Bot is the running Slack app.
+type Bot struct {
+	cfg Config
+	db  *store.DB
+	log *slog.Logger
+	// Now is the bot's clock; tests replace it.
+	Now func() time.Time
+
+	api        *slack.Client
+	sm         *socketmode.Client
+	httpClient *http.Client
+	rt         *router
+	sched      *scheduler
+	seen       *seen
+	// historySources feed /creator; each feature appends its own.
+	historySources []historySource
+	// creatorButtons adds feature buttons (report an issue, issue a
+	// voucher) to /creator; nil until those features register.
+	creatorButtonFuncs []func(handle string) slack.BlockElement
+	botUserID          string
+	handlers           sync.WaitGroup
+}
+
+// New wires a bot. It does not connect; Run does.
+func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
+	cfg.setDefaults()
+	b := &Bot{cfg: cfg, db: db, log: log, Now: time.Now, rt: newRouter(), seen: newSeen(30 * time.Minute),
+		httpClient: &http.Client{Timeout: 15 * time.Second}}
+	libLog := slog.NewLogLogger(log.Handler(), slog.LevelDebug)
+	b.api = slack.New(cfg.BotToken,
+		slack.OptionAppLevelToken(cfg.AppToken),
+		slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionLog(libLog),
+		slack.OptionHTTPClient(b.httpClient),
+		// After OptionHTTPClient so it wraps it: waits Retry-After on 429.
+		slack.OptionRetry(cfg.MaxRetries),
+	)
+	b.sm = socketmode.New(b.api,
+		socketmode.OptionLog(libLog),
+		socketmode.OptionPingInterval(cfg.PingInterval),
+	)
+	sched, err := newScheduler(db, cfg.Location, log, func() time.Time { return b.Now() })
+	if err != nil {
+		return nil, err
+	}
+	b.sched = sched
+	if err := b.routes(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// routes registers every feature. Each feature file owns its table entries.
+func (b *Bot) routes() error {
+	b.pitchRoutes()
+	b.creatorRoutes()
+	b.homeRoutes()
+	return b.jobs()
+}
+
+// jobs registers the scheduled jobs.
+func (b *Bot) jobs() error {
+	if err := b.sched.add("followups", b.cfg.FollowupCron, b.followupJob); err != nil {
+		return err
+	}
+	if b.cfg.BackupCron != "" {
+		if err := b.sched.add("backup", b.cfg.BackupCron, b.backupJob); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isAdmin reports whether userID is listed in POCBOT_ADMINS.
+func (b *Bot) isAdmin(userID string) bool { return slices.Contains(b.cfg.Admins, userID) }
+
+// API returns the Web API client (used by tests and tools).
+func (b *Bot) API() *slack.Client { return b.api }
+
+// Run connects and serves until ctx is cancelled, then shuts down: it stops
+// taking envelopes, lets in-flight handlers finish within ShutdownTimeout,
+// and stops the scheduler. It returns an error only for a fatal condition,
+// such as a revoked token.
+func (b *Bot) Run(ctx context.Context) error {
+	// Handlers outlive ctx so a shutdown lets them finish; hcancel ends them
+	// once the shutdown deadline passes.
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+
+	// Check the bot token before connecting: a wrong one should stop the
+	// program with a clear message, not fail on the first reply.
+	auth, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) && slices.Contains(fatalAuth, se.Err) || slices.Contains(fatalAuth, err.Error()) {
+			return fmt.Errorf("SLACK_BOT_TOKEN was rejected by Slack (%v): copy the Bot User OAuth Token again from your app's OAuth & Permissions page", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		b.log.Warn("auth.test failed; continuing", "err", err)
+	} else {
+		b.botUserID = auth.UserID
+		b.log.Info("authenticated", "team", auth.Team, "bot_user", auth.UserID)
+	}
+
+	sockCtx, stopSock := context.WithCancel(ctx)
+	defer stopSock()
+	sockErr := make(chan error, 1)
+	go func() { sockErr <- b.runSocket(sockCtx) }()
+
+	b.sched.start(hctx)
+
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-sockErr:
+			runErr = err
+			break loop
+		case evt := <-b.sm.Events:
+			b.dispatch(hctx, evt)
+		}
+	}
+	stopSock()
+	b.log.Info("shutting down: waiting for in-flight handlers", "timeout", b.cfg.ShutdownTimeout)
+	deadline := time.NewTimer(b.cfg.ShutdownTimeout)
+	defer deadline.Stop()
+	done := make(chan struct{})
+	go func() { b.handlers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-deadline.C:
+		b.log.Warn("shutdown deadline passed; cancelling remaining handlers")
+		hcancel()
+		<-done
+	}
+	stopped := b.sched.stop()
+	select {
+	case <-stopped.Done():
+	case <-time.After(b.cfg.ShutdownTimeout):
+		b.log.Warn("scheduler jobs still running at exit")
+	}
+	b.log.Info("bot stopped")
+	return runErr
+}
+
+// fatalAuth are apps.connections.open errors that no reconnect will fix.
+var fatalAuth = []string{"invalid_auth", "account_inactive", "not_authed", "token_revoked"}
+
+// runSocket keeps the Socket Mode connection up. slack-go reconnects by
+// itself on disconnects, drops and missed pings; RunContext returns only on
+// a fatal auth error or when ctx ends, and other returns are retried.
+func (b *Bot) runSocket(ctx context.Context) error {
+	backoff := time.Second
+	for {
+		err := b.sm.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var se slack.StatusCodeError
+		if err != nil && (slices.Contains(fatalAuth, err.Error()) || (errors.As(err, &se) && se.Code == http.StatusNotFound)) {
+			return fmt.Errorf("socket mode: %w: check SLACK_APP_TOKEN (an app-level token with connections:write) and that Socket Mode is enabled", err)
+		}
+		b.log.Warn("socket mode stopped; reconnecting", "err", err, "backoff", backoff)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, time.Minute)
+	}
+}

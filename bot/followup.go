@@ -1,0 +1,55 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"pocbot/store"
+)
+
+// followupJob sends each owner one DM a day listing their pitches that need
+// a follow-up — never one DM per pitch. A per-owner, per-day claim in the
+// store makes a re-run (catch-up, retry after a partial failure) skip
+// owners already told.
+func (b *Bot) followupJob(ctx context.Context, due time.Time) error {
+	open, err := b.db.OpenPitchesBefore(ctx, b.followupCutoff())
+	if err != nil {
+		return err
+	}
+	byOwner := map[string][]store.Pitch{}
+	for _, p := range open {
+		byOwner[p.UserID] = append(byOwner[p.UserID], p)
+	}
+	owners := make([]string, 0, len(byOwner))
+	for u := range byOwner {
+		owners = append(owners, u)
+	}
+	sort.Strings(owners)
+	day := due.In(b.cfg.Location).Format("2006-01-02")
+	var errs []error
+	for _, u := range owners {
+		ps := byOwner[u]
+		sort.Slice(ps, func(i, j int) bool { return ps[i].CreatedAt.Before(ps[j].CreatedAt) })
+		key := "followup-dm/" + day + "/" + u
+		first, err := b.db.ClaimOnce(ctx, key)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !first {
+			continue
+		}
+		m := b.followupMsg(ps)
+		m.text = fmt.Sprintf("Good morning! %d pitch(es) need a follow-up today.", len(ps))
+		if _, _, err := b.post(ctx, u, m); err != nil {
+			errs = append(errs, err)
+			if rerr := b.db.ReleaseOnce(ctx, key); rerr != nil {
+				errs = append(errs, rerr)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

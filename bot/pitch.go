@@ -1,0 +1,158 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"pocbot/store"
+)
+
+func (b *Bot) pitchRoutes() {
+	b.rt.command(&command{
+		Name:    "/pitch",
+		Summary: "log pitches to creators and track their outcome",
+		Usage: []usage{
+			{"", "open the pitch form (creators, product, commission, contact channel, note)"},
+			{"@handle [@more…] [product or campaign] [-- note]", "log a pitch; up to 100 handles separated by spaces, commas or new lines"},
+			{"@handle interested|agreed|declined|no response", "record the outcome of the creator's latest pitch"},
+			{"followups", "your open pitches that need a follow-up"},
+			{"list [mine|@user|today|week]", "recent pitches with their status"},
+			{"stats [today|week|month]", "the funnel pitched → interested → agreed, per person and team"},
+			{"help", "this help"},
+		},
+		Examples: []string{
+			"/pitch @sari.beauty Glow Serum -- DM'd on TikTok",
+			"/pitch @a, @b, @c 11.11 campaign",
+			"/pitch @sari.beauty agreed",
+			"/pitch stats week",
+		},
+		Run: b.pitchCommand,
+	})
+	b.rt.view(pitchModalID, b.submitPitchModal)
+	b.pitchOutcomeRoutes()
+}
+
+func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
+	first, rest := splitWord(r.Text)
+	switch strings.ToLower(first) {
+	case "":
+		return b.openPitchModal(ctx, r, "")
+	case "followups", "followup", "follow-ups":
+		return b.pitchFollowups(ctx, r)
+	case "list":
+		return b.pitchList(ctx, r, rest)
+	case "stats":
+		return b.pitchStats(ctx, r, rest)
+	}
+	if !strings.HasPrefix(first, "@") && !strings.ContainsAny(r.Text, ",\n;") {
+		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/pitch"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+	}
+	// "/pitch @handle agreed" records an outcome.
+	if s, err := store.ParsePitchStatus(rest); err == nil && rest != "" && !strings.Contains(rest, "@") {
+		h, err := store.NormalizeHandle(first)
+		if err != nil {
+			return err
+		}
+		return b.pitchStatusByText(ctx, r, h, s)
+	}
+	args, err := parsePitchArgs(r.Text)
+	if err != nil {
+		return err
+	}
+	np := store.NewPitch{UserID: r.UserID, Handles: args.Handles, Product: args.Product, Note: args.Note,
+		Cooldown: b.cfg.PitchCooldown}
+	res, err := b.db.CreatePitches(ctx, np)
+	if err != nil {
+		return err
+	}
+	b.afterChange(ctx, r.UserID)
+	return b.reply(ctx, r, b.pitchResultMsg(res, np, args.Invalid))
+}
+
+// maxOutcomeRows is how many logged pitches get their own outcome buttons
+// in one reply (two blocks each, within the 50-block message limit).
+const maxOutcomeRows = 15
+
+// pitchResultMsg confirms what was stored (the transaction has committed):
+// logged pitches with outcome buttons, duplicates with Log anyway / Skip,
+// and handles that were not valid.
+func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid []string) msg {
+	var blocks []slack.Block
+	var plainLines []string
+	buttons := 0
+	for _, p := range res.Created {
+		l := fmt.Sprintf(":white_check_mark: Logged *PIT-%d* *@%s*", p.ID, p.Handle)
+		if p.Product != "" {
+			l += " — " + esc(p.Product)
+		}
+		if p.Forced {
+			l += " _(logged anyway despite a recent pitch)_"
+		}
+		if buttons < maxOutcomeRows && len(res.Created) <= maxOutcomeRows {
+			blocks = append(blocks, section(l), outcomeButtons(p))
+			buttons++
+		} else {
+			plainLines = append(plainLines, l)
+		}
+	}
+	if len(plainLines) > 0 {
+		blocks = append(blocks, joinLines(plainLines)...)
+		blocks = append(blocks, contextText("Record outcomes with `/pitch @handle agreed` (or interested, declined, no response)."))
+	}
+	dupButtons := len(res.Duplicates) <= 8
+	var dupLines []string
+	for _, d := range res.Duplicates {
+		l := fmt.Sprintf(":warning: *@%s* was pitched by <@%s> %s", d.Handle, d.Previous.UserID, b.when(d.Previous.CreatedAt))
+		if d.Previous.Product != "" {
+			l += " for " + esc(d.Previous.Product)
+		}
+		l += fmt.Sprintf(" — status *%s*. Not logged.", d.Previous.Status.Label())
+		if dupButtons {
+			blocks = append(blocks, section(l), duplicateButtons(d, np))
+		} else {
+			dupLines = append(dupLines, l)
+		}
+	}
+	if len(dupLines) > 0 {
+		blocks = append(blocks, joinLines(dupLines)...)
+		blocks = append(blocks, contextText("To pitch one of these anyway, log it on its own: `/pitch @handle …` and press Log anyway."))
+	}
+	if len(invalid) > 0 {
+		var q []string
+		for _, s := range invalid {
+			q = append(q, esc(quote(s)))
+		}
+		blocks = append(blocks, section(":x: Not valid handles, not logged: "+strings.Join(q, ", ")+". A handle has 2–24 letters, digits, underscores or dots."))
+	}
+	text := fmt.Sprintf("Logged %d pitch(es)", len(res.Created))
+	if len(res.Duplicates) > 0 {
+		text += fmt.Sprintf(", skipped %d recent duplicate(s)", len(res.Duplicates))
+	}
+	if len(invalid) > 0 {
+		text += fmt.Sprintf(", %d invalid handle(s)", len(invalid))
+	}
+	text += "."
+	if len(res.Created) == 1 && len(res.Duplicates) == 0 {
+		text = fmt.Sprintf("Logged pitch PIT-%d: @%s.", res.Created[0].ID, res.Created[0].Handle)
+	}
+	return msg{text: text, blocks: blocks}
+}
+
+// when formats t in the team's time zone, relative where that reads better.
+func (b *Bot) when(t time.Time) string {
+	now := b.Now().In(b.cfg.Location)
+	t = t.In(b.cfg.Location)
+	switch d := dayStart(now, b.cfg.Location).Sub(dayStart(t, b.cfg.Location)); {
+	case d == 0:
+		return "today " + t.Format("15:04")
+	case d == 24*time.Hour:
+		return "yesterday " + t.Format("15:04")
+	case t.Year() == now.Year():
+		return t.Format("Mon 2 Jan 15:04")
+	}
+	return t.Format("2 Jan 2006")
+}

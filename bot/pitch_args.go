@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"pocbot/store"
+)
+
+// maxPitchHandles is TikTok's own batch-invite limit.
+const maxPitchHandles = 100
+
+// maxCommandText bounds what we even try to parse; Slack allows more, but no
+// honest /pitch is longer (100 handles, a product and a 3000-character note).
+const maxCommandText = 8000
+
+// pitchArgs is a parsed "/pitch @a @b product -- note".
+type pitchArgs struct {
+	Handles []string // normalised, de-duplicated, in the order typed
+	Invalid []string // tokens that looked like handles but are not valid
+	Product string
+	Note    string
+}
+
+// parsePitchArgs parses the logging form of /pitch:
+//
+//	@a @b, @c\n@d  product or campaign words  -- note
+//
+// Leading tokens starting with @ are handles (separated by spaces, commas or
+// new lines); the words after them up to "--" are the product or campaign;
+// everything after "--" is the note. A pasted list without @ (commas or new
+// lines, nothing else) is read as handles only. Invalid handles are reported
+// in Invalid rather than failing the batch; the caller decides.
+func parsePitchArgs(text string) (*pitchArgs, error) {
+	text = clean(text)
+	if utf8.RuneCountInString(text) > maxCommandText {
+		return nil, errorf("That is %d characters — too long for one /pitch. Send at most %d handles at a time, with a short product and note.",
+			utf8.RuneCountInString(text), maxPitchHandles)
+	}
+	head, note, _ := cutNote(text)
+	a := &pitchArgs{Note: strings.TrimSpace(note)}
+	tokens := strings.FieldsFunc(head, func(r rune) bool {
+		return r == ' ' || r == ',' || r == '\n' || r == '\t' || r == '\r' || r == ';' || r == '\u00a0'
+	})
+	if len(tokens) == 0 {
+		return nil, errorf("Tell me who you pitched: `/pitch @handle [product or campaign] [-- note]`, for example `/pitch @sari.beauty Serum X -- sent via DM`.")
+	}
+	pasted := !strings.Contains(head, "@") && strings.ContainsAny(strings.TrimSpace(head), ",\n;")
+	i := 0
+	seen := map[string]bool{}
+	for ; i < len(tokens); i++ {
+		t := tokens[i]
+		if !pasted && !strings.HasPrefix(t, "@") {
+			break
+		}
+		h, err := store.NormalizeHandle(t)
+		if err != nil {
+			a.Invalid = append(a.Invalid, t)
+			continue
+		}
+		if !seen[h] {
+			seen[h] = true
+			a.Handles = append(a.Handles, h)
+		}
+	}
+	if i == 0 {
+		return nil, errorf("Start with the creator's handle, like `/pitch @handle Serum X`. I read %s as the first word, and handles start with @.", quote(tokens[0]))
+	}
+	a.Product = strings.Join(tokens[i:], " ")
+	if n := i; n > maxPitchHandles {
+		return nil, errorf("That is %d handles; one /pitch takes at most %d (TikTok's batch-invite limit). Split the list and send the rest in a second /pitch.", n, maxPitchHandles)
+	}
+	if len(a.Handles) == 0 {
+		return nil, errorf("None of those is a valid creator handle (%s). A handle has 2–24 letters, digits, underscores or dots, like @sari.beauty.", quote(strings.Join(a.Invalid, " ")))
+	}
+	return a, nil
+}
+
+// cutNote splits "head -- note" at the first standalone "--" (an em dash,
+// which phones type for "--", counts too).
+func cutNote(s string) (head, note string, found bool) {
+	for _, sep := range []string{" -- ", "\n-- ", " —", "\n—"} {
+		if i := strings.Index(s, sep); i >= 0 {
+			return s[:i], s[i+len(sep):], true
+		}
+	}
+	if strings.HasPrefix(s, "-- ") || strings.HasSuffix(s, " --") {
+		h, n, _ := strings.Cut(s, "--")
+		return h, n, true
+	}
+	return s, "", false
+}

@@ -1,0 +1,134 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"pocbot/store"
+)
+
+const (
+	actionPitchForce = "pitch_force" // "Log anyway" on a duplicate
+	actionPitchSkip  = "pitch_skip"
+)
+
+// statusAction is the action_id of the button that sets status s.
+func statusAction(s store.PitchStatus) string { return "pitch_status_" + string(s) }
+
+// outcomeStatuses are the buttons on a pitch confirmation.
+var outcomeStatuses = []store.PitchStatus{store.Interested, store.Agreed, store.Declined, store.NoResponse}
+
+func (b *Bot) pitchOutcomeRoutes() {
+	for _, s := range outcomeStatuses {
+		s := s
+		b.rt.action(statusAction(s), func(ctx context.Context, r *Request) error {
+			id, err := strconv.ParseUint(r.Action.Value, 10, 64)
+			if err != nil {
+				return errorf("That button is damaged; use `/pitch @handle %s` instead.", s)
+			}
+			return b.setPitchStatus(ctx, r, id, s)
+		})
+	}
+	b.rt.action(actionPitchForce, b.pitchForce)
+	b.rt.action(actionPitchSkip, b.pitchSkip)
+}
+
+// outcomeButtons is the actions block under a logged pitch.
+func outcomeButtons(p store.Pitch) *slack.ActionBlock {
+	var els []slack.BlockElement
+	for _, s := range outcomeStatuses {
+		btn := button(statusAction(s), strconv.FormatUint(p.ID, 10), s.Label())
+		if s == store.Agreed {
+			btn.Style = slack.StylePrimary
+		}
+		els = append(els, btn)
+	}
+	return slack.NewActionBlock(fmt.Sprintf("pitch_%d", p.ID), els...)
+}
+
+// setPitchStatus records an outcome and confirms it.
+func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store.PitchStatus) error {
+	before, err := b.db.Pitch(ctx, id)
+	if err != nil {
+		return err
+	}
+	p, err := b.db.SetPitchStatus(ctx, id, r.UserID, s)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("*PIT-%d* *@%s*: %s → *%s*", p.ID, p.Handle, before.Status.Label(), p.Status.Label())
+	if before.Status == p.Status {
+		text = fmt.Sprintf("*PIT-%d* *@%s* is already *%s*.", p.ID, p.Handle, p.Status.Label())
+	}
+	if p.UserID != r.UserID {
+		text += fmt.Sprintf(" (pitch by <@%s>)", p.UserID)
+	}
+	b.afterChange(ctx, r.UserID)
+	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
+}
+
+// pitchStatusByText handles "/pitch @handle agreed": the creator's newest pitch.
+func (b *Bot) pitchStatusByText(ctx context.Context, r *Request, handle string, s store.PitchStatus) error {
+	p, err := b.db.LatestPitch(ctx, handle)
+	if store.ErrorCode(err) == store.NotFound {
+		return errorf("@%s has no pitch yet. Log one first: /pitch @%s PRODUCT", handle, handle)
+	}
+	if err != nil {
+		return err
+	}
+	return b.setPitchStatus(ctx, r, p.ID, s)
+}
+
+// forceValue is what "Log anyway" carries: the pitch to log again.
+type forceValue struct {
+	Handle     string `json:"h"`
+	Product    string `json:"p,omitempty"`
+	Note       string `json:"n,omitempty"`
+	Contact    string `json:"k,omitempty"`
+	Commission int    `json:"c,omitempty"`
+}
+
+// encodeForce fits the value in a button's 2000 characters, shortening the
+// note if it has to.
+func encodeForce(v forceValue) string {
+	for {
+		b, _ := json.Marshal(v) // strings and ints always marshal
+		if len(b) <= 2000 || v.Note == "" {
+			return string(b)
+		}
+		v.Note = truncate(v.Note, len([]rune(v.Note))*3/4)
+	}
+}
+
+func duplicateButtons(d store.Duplicate, np store.NewPitch) *slack.ActionBlock {
+	v := encodeForce(forceValue{Handle: d.Handle, Product: np.Product, Note: np.Note, Contact: np.Channel, Commission: np.CommissionPct})
+	force := button(actionPitchForce, v, "Log anyway")
+	force.Style = slack.StyleDanger
+	return slack.NewActionBlock("dup_"+d.Handle, force, button(actionPitchSkip, d.Handle, "Skip"))
+}
+
+func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
+	var v forceValue
+	if err := json.Unmarshal([]byte(r.Action.Value), &v); err != nil || v.Handle == "" {
+		return errorf("That button is damaged; log the pitch again with /pitch.")
+	}
+	res, err := b.db.CreatePitches(ctx, store.NewPitch{UserID: r.UserID, Handles: []string{v.Handle}, Product: v.Product,
+		Note: v.Note, Channel: v.Contact, CommissionPct: v.Commission, Force: true, Cooldown: b.cfg.PitchCooldown})
+	if err != nil {
+		return err
+	}
+	m := b.pitchResultMsg(res, store.NewPitch{}, nil)
+	m.replace = true
+	b.afterChange(ctx, r.UserID)
+	return b.reply(ctx, r, m)
+}
+
+func (b *Bot) pitchSkip(ctx context.Context, r *Request) error {
+	text := fmt.Sprintf("Skipped *@%s* — nothing logged.", strings.TrimPrefix(r.Action.Value, "@"))
+	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}, replace: true})
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func goodEnv() map[string]string {
+	return map[string]string{
+		"SLACK_BOT_TOKEN": "xoxb-1234567890-abcdef",
+		"SLACK_APP_TOKEN": "xapp-1-A123-456-abcdef",
+	}
+}
+
+func TestLoadConfig_Defaults(t *testing.T) {
+	c, err := LoadConfig(getenvFrom(goodEnv()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location.String() != "Asia/Jakarta" || c.DB != "./pocbot.db" || c.DigestCron != "0 9 * * *" ||
+		c.APIURL != "https://slack.com/api/" || c.PitchCooldown.Hours() != 14*24 || c.FollowupDays != 3 {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestLoadConfig_Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"no bot token", map[string]string{"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN is not set"},
+		{"swapped tokens", map[string]string{"SLACK_BOT_TOKEN": "xapp-1-A123-456-abcdef"}, `must start with "xoxb-"`},
+		{"malformed app token", map[string]string{"SLACK_APP_TOKEN": "xapp-1 2"}, "malformed"},
+		{"bad tz", map[string]string{"POCBOT_TZ": "Mars/Olympus"}, "POCBOT_TZ"},
+		{"bad cron", map[string]string{"POCBOT_DIGEST_CRON": "every morning"}, "POCBOT_DIGEST_CRON"},
+		{"bad admin", map[string]string{"POCBOT_ADMINS": "U123ABC,@bob"}, "POCBOT_ADMINS"},
+		{"channel name", map[string]string{"POCBOT_DIGEST_CHANNEL": "#general"}, "not a channel ID"},
+		{"bad url", map[string]string{"SLACK_API_URL": "slack.com"}, "SLACK_API_URL"},
+		{"bad cooldown", map[string]string{"POCBOT_PITCH_COOLDOWN": "two weeks"}, "POCBOT_PITCH_COOLDOWN"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := goodEnv()
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			_, err := LoadConfig(getenvFrom(env))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("LoadConfig error = %v, want it to mention %q", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), "README") {
+				t.Errorf("error does not point to the README: %v", err)
+			}
+			for _, tok := range []string{"xoxb-1234567890-abcdef", "xapp-1-A123-456-abcdef"} {
+				if strings.Contains(err.Error(), tok) && tc.name != "swapped tokens" {
+					t.Errorf("error echoes a token: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestRun_ExitsClearlyOnBadConfig(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), nil, getenvFrom(map[string]string{"SLACK_BOT_TOKEN": "xoxb-short"}), &out, &errb)
+	if code == 0 {
+		t.Fatal("run succeeded without tokens")
+	}
+	s := errb.String()
+	if !strings.Contains(s, "SLACK_APP_TOKEN is not set") || strings.Contains(s, "goroutine") || strings.Contains(s, "xoxb-short") {
+		t.Errorf("stderr = %q", s)
+	}
+}
+
+func TestRun_Help(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, getenvFrom(nil), &out, &errb); code != 0 {
+		t.Fatalf("-h exit %d", code)
+	}
+	for _, s := range settings {
+		if !strings.Contains(out.String(), s.Name) || !strings.Contains(out.String(), s.Default) {
+			t.Errorf("-h does not list %s with its default", s.Name)
+		}
+	}
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := secret("xoxb-very-secret")
+	var b bytes.Buffer
+	for _, f := range []string{"%v", "%s", "%+v", "%#v", "%q"} {
+		b.Reset()
+		b.WriteString(strings.TrimSpace(sprintf(f, s)))
+		if strings.Contains(b.String(), "very-secret") {
+			t.Errorf("format %s printed the token: %s", f, b.String())
+		}
+	}
+}
+
+func sprintf(f string, v any) string { return fmt.Sprintf(f, v) }

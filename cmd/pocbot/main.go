@@ -1,0 +1,178 @@
+// Command pocbot runs the pocbot Slack app: the point-of-contact assistant
+// of a creator-collaboration team. It connects to Slack in Socket Mode and
+// serves until SIGINT or SIGTERM.
+//
+// Usage:
+//
+//	pocbot [run]            serve (the default)
+//	pocbot backup FILE      copy the database to FILE (bot stopped; the running bot backs up on its own schedule)
+//	pocbot -h               list every setting with its default
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+	_ "time/tzdata" // POCBOT_TZ must work on machines without zoneinfo
+
+	"pocbot/bot"
+	"pocbot/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usageText = `pocbot — the point-of-contact assistant for a creator-collaboration team.
+
+Usage:
+  pocbot [run]          connect to Slack (Socket Mode) and serve until SIGINT/SIGTERM
+  pocbot backup FILE    write a consistent copy of the database to FILE ("-" for stdout);
+                        needs the bot stopped (a running bot backs up by POCBOT_BACKUP_CRON)
+  pocbot -h             this help
+
+Settings (environment variables):
+`
+
+// run is main without the process: tests call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	sub := "run"
+	if len(args) > 0 {
+		sub = args[0]
+		args = args[1:]
+	}
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usageText)
+		printSettings(stdout)
+		return 0
+	case "run":
+		if len(args) > 0 {
+			fmt.Fprintf(stderr, "pocbot run takes no arguments (got %q); configure it with environment variables, see pocbot -h.\n", args)
+			return 2
+		}
+	case "backup":
+		return runBackup(args, getenv, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
+		return 2
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "pocbot cannot start:\n%v\n", err)
+		return 2
+	}
+	m := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
+	slog.SetDefault(m.Logger)
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "pocbot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// Main is the whole program wired as in production, so end-to-end tests can
+// run it against the fake Slack.
+type Main struct {
+	Config *Config
+	Logger *slog.Logger
+	DB     *store.DB
+	Bot    *bot.Bot
+
+	// BotConfig, if set, adjusts the bot's configuration before it starts
+	// (tests shorten timeouts with it).
+	BotConfig func(*bot.Config)
+	// OnReady, if set, is called once the bot is built, before it connects.
+	OnReady func(*bot.Bot)
+	// Now, if set, is the clock of the store and the bot (tests use a fake
+	// clock; production uses time.Now).
+	Now func() time.Time
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg *Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, Logger: log}
+}
+
+// Run opens the database, runs the bot until ctx ends, then closes the
+// database. A database held by another pocbot fails within seconds.
+func (m *Main) Run(ctx context.Context) error {
+	db, err := store.Open(m.Config.DB, store.Options{Now: m.Now})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("%w (%s): another pocbot is running on this file; stop it first, or point POCBOT_DB at another file", store.ErrLocked, m.Config.DB)
+		}
+		return fmt.Errorf("open database %s: %w", m.Config.DB, err)
+	}
+	m.DB = db
+	defer func() {
+		if err := db.Close(); err != nil {
+			m.Logger.Error("close database", "err", err)
+		}
+	}()
+	bc := m.Config.botConfig()
+	if bc.BackupDir == "" {
+		bc.BackupDir = filepath.Join(filepath.Dir(m.Config.DB), "backups")
+	}
+	if m.BotConfig != nil {
+		m.BotConfig(&bc)
+	}
+	b, err := bot.New(bc, db, m.Logger)
+	if err != nil {
+		return err
+	}
+	if m.Now != nil {
+		b.Now = m.Now
+	}
+	m.Bot = b
+	if m.OnReady != nil {
+		m.OnReady(b)
+	}
+	m.Logger.Info("pocbot starting", "db", m.Config.DB, "tz", m.Config.Location.String(), "api_url", m.Config.APIURL,
+		"bot_token", m.Config.BotToken, "app_token", m.Config.AppToken)
+	return b.Run(ctx)
+}
+
+func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: pocbot backup FILE   (FILE \"-\" writes to stdout)")
+		return 2
+	}
+	path := getenv("POCBOT_DB")
+	if path == "" {
+		path = "./pocbot.db"
+	}
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	var w io.Writer = stdout
+	if args[0] != "-" {
+		f, err := os.OpenFile(args[0], os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		w = f
+	}
+	n, err := db.Backup(w)
+	if err != nil {
+		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "pocbot backup: wrote %d bytes\n", n)
+	return 0
+}
