@@ -18,7 +18,7 @@ func (b *Bot) helpMsg(c *command, lead string) msg {
 	blocks = append(blocks, header(c.Name+" — "+c.Summary))
 	var lines []string
 	for _, u := range c.Usage {
-		lines = append(lines, fmt.Sprintf("`%s %s`  %s", c.Name, u.Syntax, u.Desc))
+		lines = append(lines, fmt.Sprintf("`%s`  %s", strings.TrimSpace(c.Name+" "+u.Syntax), u.Desc))
 	}
 	blocks = append(blocks, joinLines(lines)...)
 	if len(c.Examples) > 0 {

@@ -174,7 +174,7 @@ func checkToken(name, v, prefix, where string) error {
 }
 
 func isUserID(s string) bool {
-	return len(s) >= 3 && len(s) <= 20 && (s[0] == 'U' || s[0] == 'W') && isUpperAlnum(s[1:])
+	return len(s) >= 2 && len(s) <= 20 && (s[0] == 'U' || s[0] == 'W') && isUpperAlnum(s[1:])
 }
 
 func isChannelID(s string) bool {
