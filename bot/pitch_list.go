@@ -35,15 +35,9 @@ func (b *Bot) followupCutoff() time.Time {
 // myFollowups returns userID's open pitches older than FollowupDays,
 // oldest first.
 func (b *Bot) myFollowups(ctx context.Context, userID string) ([]store.Pitch, error) {
-	all, err := b.db.OpenPitchesBefore(ctx, b.followupCutoff())
+	mine, err := b.db.OpenPitchesByUserBefore(ctx, userID, b.followupCutoff())
 	if err != nil {
 		return nil, err
-	}
-	var mine []store.Pitch
-	for _, p := range all {
-		if p.UserID == userID {
-			mine = append(mine, p)
-		}
 	}
 	sort.Slice(mine, func(i, j int) bool { return mine[i].CreatedAt.Before(mine[j].CreatedAt) })
 	return mine, nil

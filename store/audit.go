@@ -72,7 +72,7 @@ func (db *DB) AuditLog(ctx context.Context, entity string, limit int) ([]AuditEn
 // audit writes e (with a new ID) and its entity index entry. Callers pass
 // the tx of the change itself, so the change and its record commit together.
 func audit(tx *bolt.Tx, e AuditEntry) error {
-	records := tx.Bucket(bucketAudit)
+	records := appendBucket(tx, bucketAudit)
 	id, err := records.NextSequence()
 	if err != nil {
 		return fmt.Errorf("audit sequence: %w", err)

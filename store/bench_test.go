@@ -264,6 +264,22 @@ func BenchmarkOpenPitchesBefore(b *testing.B) {
 	b.ReportMetric(float64(n), "pitches/op")
 }
 
+// BenchmarkOpenPitchesByUserBefore is one person's follow-up list (App
+// Home): 1 of 20 users, so ≈1/20 of the open pitches are decoded.
+func BenchmarkOpenPitchesByUserBefore(b *testing.B) {
+	ctx := context.Background()
+	db := fixtureDB(b)
+	var n int
+	for b.Loop() {
+		ps, err := db.OpenPitchesByUserBefore(ctx, "U07", fixtureEnd.Add(-3*24*time.Hour))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(ps)
+	}
+	b.ReportMetric(float64(n), "pitches/op")
+}
+
 // BenchmarkFindCreators is a substring search over all 100,001 creators.
 func BenchmarkFindCreators(b *testing.B) {
 	ctx := context.Background()

@@ -2,10 +2,11 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -290,7 +291,7 @@ func (db *DB) FindCreators(ctx context.Context, query string, limit int) ([]Crea
 			return err
 		}
 		// ForEach yields handles in order, so a stable sort keeps ties by handle.
-		sort.SliceStable(hits, func(i, j int) bool { return hits[i].rank < hits[j].rank })
+		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.rank, b.rank) })
 		if limit > 0 && len(hits) > limit {
 			hits = hits[:limit]
 		}

@@ -17,8 +17,10 @@ const handleRules = "A TikTok handle has 2–24 characters: letters, digits, und
 	"and it cannot start or end with a dot or contain two dots in a row."
 
 // NormalizeHandle turns user input into the canonical creator key: surrounding
-// space and one leading "@" are removed and letters are lower-cased, so
-// "@Budi.JKT " becomes "budi.jkt". It is idempotent.
+// space (and invisible format characters such as the direction marks that
+// come with text copied from apps) and one leading "@" are removed, and
+// letters are lower-cased, so "@Budi.JKT " becomes "budi.jkt". It is
+// idempotent.
 //
 // Slack rewrites some text before the bot sees it: a mention of a Slack user
 // arrives as <@U123> and links as <https://…> or <mailto:…>. Those are never
@@ -26,7 +28,7 @@ const handleRules = "A TikTok handle has 2–24 characters: letters, digits, und
 //
 // Returns Invalid, with a message that quotes the input and states the rules.
 func NormalizeHandle(raw string) (string, error) {
-	s := strings.TrimSpace(raw)
+	s := strings.TrimFunc(raw, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
 	if s == "" {
 		return "", Errorf(Invalid, "A TikTok handle is required. %s", handleRules)
 	}

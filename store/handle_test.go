@@ -15,6 +15,7 @@ var goodHandles = []struct{ in, want string }{
 	{"_under_", "_under_"},   // Underscores may start and end a handle.
 	{"budi.jkt", "budi.jkt"}, // Already normalised: idempotent.
 	{"\tRINA123\n", "rina123"},
+	{"\u2068@rina_cook\u2069\u200e", "rina_cook"}, // Bidi marks from a copied name.
 }
 
 var badHandles = []struct {

@@ -323,7 +323,7 @@ func (db *DB) SetPitchStatus(ctx context.Context, id uint64, userID string, to P
 // createPitch assigns p an ID, then writes it, its index entries and its
 // audit entry.
 func createPitch(tx *bolt.Tx, p *Pitch) error {
-	id, err := tx.Bucket(bucketPitches).NextSequence()
+	id, err := appendBucket(tx, bucketPitches).NextSequence()
 	if err != nil {
 		return fmt.Errorf("pitch sequence: %w", err)
 	}
@@ -344,7 +344,7 @@ func createPitch(tx *bolt.Tx, p *Pitch) error {
 
 // putPitch writes the pitch record.
 func putPitch(tx *bolt.Tx, p *Pitch) error {
-	if err := putJSON(tx.Bucket(bucketPitches), itob(p.ID), p); err != nil {
+	if err := putJSON(appendBucket(tx, bucketPitches), itob(p.ID), p); err != nil {
 		return fmt.Errorf("put pitch %d: %w", p.ID, err)
 	}
 	return nil

@@ -22,7 +22,8 @@ func pitchUserKey(p *Pitch) []byte {
 }
 
 // pitchTimeKey: timeKey(CreatedAt) itob(id), the key of both pitches_by_time
-// and pitches_open.
+// and pitches_open. The pitches_open value is the userID, so one user's
+// follow-ups are found without decoding anyone else's pitches.
 func pitchTimeKey(p *Pitch) []byte {
 	return timeIDKey(p.CreatedAt, p.ID)
 }
@@ -50,13 +51,13 @@ func indexPitch(tx *bolt.Tx, p *Pitch) error {
 // p.Status: the by-time value and membership of pitches_open.
 func indexPitchStatus(tx *bolt.Tx, p *Pitch) error {
 	k := pitchTimeKey(p)
-	if err := tx.Bucket(bucketPitchesByTime).Put(k, pitchTimeValue(p)); err != nil {
+	if err := appendBucket(tx, bucketPitchesByTime).Put(k, pitchTimeValue(p)); err != nil {
 		return fmt.Errorf("index pitch %d by time: %w", p.ID, err)
 	}
-	open := tx.Bucket(bucketPitchesOpen)
+	open := appendBucket(tx, bucketPitchesOpen)
 	var err error
 	if p.Status.Open() {
-		err = open.Put(k, []byte{})
+		err = open.Put(k, []byte(p.UserID))
 	} else {
 		err = open.Delete(k) // Deleting a missing key is a no-op.
 	}
@@ -119,6 +120,8 @@ func checkIndexes(tx *bolt.Tx) error {
 			return fmt.Errorf("pitch %d: wrong or missing %s entry", p.ID, bucketPitchesByTime)
 		case has(open, pitchTimeKey(&p)) != p.Status.Open():
 			return fmt.Errorf("pitch %d (%s): wrong %s membership", p.ID, p.Status, bucketPitchesOpen)
+		case p.Status.Open() && string(open.Get(pitchTimeKey(&p))) != p.UserID:
+			return fmt.Errorf("pitch %d: wrong %s value", p.ID, bucketPitchesOpen)
 		}
 		if p.Status.Open() {
 			nOpen++

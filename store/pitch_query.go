@@ -127,13 +127,32 @@ func (db *DB) PitchesBetween(ctx context.Context, from, to time.Time) ([]Pitch, 
 }
 
 // OpenPitchesBefore returns the open (pitched or interested) pitches created
-// before before, oldest first: the follow-up list. It reads the open-pitch
-// index only, never a closed pitch.
+// before before, oldest first: the team's follow-up list. It reads the
+// open-pitch index only, never a closed pitch.
 func (db *DB) OpenPitchesBefore(ctx context.Context, before time.Time) ([]Pitch, error) {
+	return db.openPitchesBefore(ctx, "", before)
+}
+
+// OpenPitchesByUserBefore is OpenPitchesBefore for the pitches userID
+// created: one person's follow-ups. It decodes only that user's pitches.
+// Returns Invalid for an empty userID.
+func (db *DB) OpenPitchesByUserBefore(ctx context.Context, userID string, before time.Time) ([]Pitch, error) {
+	if err := checkUser(userID); err != nil {
+		return nil, err
+	}
+	return db.openPitchesBefore(ctx, userID, before)
+}
+
+// openPitchesBefore lists open pitches before before, of userID or of
+// everyone if userID is "".
+func (db *DB) openPitchesBefore(ctx context.Context, userID string, before time.Time) ([]Pitch, error) {
 	var ps []Pitch
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		records := tx.Bucket(bucketPitches)
-		return scan(tx.Bucket(bucketPitchesOpen), timeKey(time.Time{}), timeKey(before), func(k, _ []byte) (bool, error) {
+		return scan(tx.Bucket(bucketPitchesOpen), timeKey(time.Time{}), timeKey(before), func(k, v []byte) (bool, error) {
+			if userID != "" && string(v) != userID {
+				return true, nil
+			}
 			p, err := loadPitch(records, k[8:])
 			if err != nil {
 				return false, err

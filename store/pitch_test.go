@@ -281,6 +281,19 @@ func TestDB_OpenPitchesBefore(t *testing.T) {
 	if got, _ := db.OpenPitchesBefore(ctx, t0.Add(4*24*time.Hour+1)); len(got) != 3 || got[2].Handle != "a5" {
 		t.Errorf("OpenPitchesBefore(+1ns) = %v, want a2 a3 a5", pitchHandles(got))
 	}
+
+	// Per user: U2's open pitch is not in U1's list, and vice versa.
+	u2 := mustPitch(t, db, "U2", "b1")
+	mine, err := db.OpenPitchesByUserBefore(ctx, "U1", clock.Now().Add(time.Hour))
+	if err != nil || len(mine) != 3 || mine[0].ID != ids[1] || mine[2].Handle != "a5" {
+		t.Errorf("OpenPitchesByUserBefore(U1) = %v, %v; want a2 a3 a5", pitchHandles(mine), err)
+	}
+	if theirs, _ := db.OpenPitchesByUserBefore(ctx, "U2", clock.Now().Add(time.Hour)); len(theirs) != 1 || theirs[0].ID != u2.ID {
+		t.Errorf("OpenPitchesByUserBefore(U2) = %v, want b1", pitchHandles(theirs))
+	}
+	if _, err := db.OpenPitchesByUserBefore(ctx, "", clock.Now()); ErrorCode(err) != Invalid {
+		t.Errorf("empty user err = %v, want Invalid", err)
+	}
 }
 
 func pitchHandles(ps []Pitch) []string {

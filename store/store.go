@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -114,6 +115,32 @@ type migration func(tx *bolt.Tx) error
 var migrations = []migration{
 	// 0 → 1: the initial schema. Open has already created every bucket.
 	func(tx *bolt.Tx) error { return nil },
+	// 1 → 2: pitches_open values carry the pitcher's userID.
+	migrateOpenPitchUsers,
+}
+
+// migrateOpenPitchUsers fills in the userID of every pitches_open entry.
+// Keys are collected first: a bucket must not change under its cursor.
+func migrateOpenPitchUsers(tx *bolt.Tx) error {
+	open := tx.Bucket(bucketPitchesOpen)
+	var keys [][]byte
+	err := open.ForEach(func(k, _ []byte) error {
+		keys = append(keys, bytes.Clone(k))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		p, err := getPitch(tx, btoi(k[8:]))
+		if err != nil {
+			return err
+		}
+		if err := open.Put(k, []byte(p.UserID)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // init creates the buckets and runs pending migrations.
@@ -214,18 +241,25 @@ func (db *DB) Backup(w io.Writer) (int64, error) {
 
 // Check verifies the file: bbolt's page-level consistency check, then that
 // every secondary index matches its records (see checkIndexes). It reads the
-// whole database, so it is meant for tests and operations, not for requests.
+// whole database, so it is meant for tests and operations, not requests.
+//
+// It runs in a write transaction that is rolled back: bbolt's check is not
+// safe in a read transaction while another goroutine writes, so Check holds
+// off writers until it is done.
 func (db *DB) Check() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
-		var errs []error
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		if len(errs) > 0 {
-			return fmt.Errorf("bbolt check: %w", errors.Join(errs...))
-		}
-		return checkIndexes(tx)
-	})
+	tx, err := db.bolt.Begin(true)
+	if err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	defer tx.Rollback() // Nothing to commit; the error is irrelevant.
+	var errs []error
+	for err := range tx.Check() {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("bbolt check: %w", errors.Join(errs...))
+	}
+	return checkIndexes(tx)
 }
 
 // update runs fn in a read-write transaction after checking ctx. A nil

@@ -203,6 +203,58 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
+// TestOpen_MigrateOpenPitchUsers upgrades a version-1 file, whose
+// pitches_open values were empty, and checks the indexes afterwards.
+func TestOpen_MigrateOpenPitchUsers(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "pocbot.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{"budi", "sari"}}); err != nil {
+		t.Fatal(err)
+	}
+	mustPitch(t, db, "U2", "rina")
+	// Rewrite the file as version 1 wrote it.
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		open := tx.Bucket(bucketPitchesOpen)
+		var keys [][]byte
+		err := open.ForEach(func(k, _ []byte) error { keys = append(keys, bytes.Clone(k)); return nil })
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if err := open.Put(k, []byte{}); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyVersion, itob(1))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Check(); err == nil {
+		t.Fatal("Check passed on a version-1 layout; the test does not simulate it")
+	}
+	db.Close()
+
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, _ := db.SchemaVersion(ctx); v != len(migrations) {
+		t.Errorf("SchemaVersion = %d, want %d", v, len(migrations))
+	}
+	if err := db.Check(); err != nil {
+		t.Error(err)
+	}
+	if ps, _ := db.OpenPitchesByUserBefore(ctx, "U2", time.Now().Add(time.Hour)); len(ps) != 1 || ps[0].Handle != "rina" {
+		t.Errorf("OpenPitchesByUserBefore(U2) after migration = %v", pitchHandles(ps))
+	}
+}
+
 func TestOpen_SchemaTooNew(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pocbot.db")
 	noop := func(*bolt.Tx) error { return nil }
