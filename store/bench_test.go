@@ -290,3 +290,29 @@ func BenchmarkFindCreators(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCreatePitch_Baseline is the floor under BenchmarkCreatePitch:
+// one bare bbolt Update putting a pitch-sized JSON value under a sequence
+// key, committed with fsync, in a database of the same kind. The ratio of
+// the two is the cost of pocbot's validation, indexes and audit.
+func BenchmarkCreatePitch_Baseline(b *testing.B) {
+	db := MustOpen(b)
+	val := []byte(`{"id":1,"handle":"creator0000001","product":"Glow Serum 30ml","commission_pct":10,"user_id":"U01","created_at":"2026-11-30T03:00:00Z","status":"pitched","updated_at":"2026-11-30T03:00:00Z"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := db.bolt.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("bench_baseline"))
+			if err != nil {
+				return err
+			}
+			id, err := bk.NextSequence()
+			if err != nil {
+				return err
+			}
+			return bk.Put(itob(id), val)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
