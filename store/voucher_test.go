@@ -352,7 +352,7 @@ func TestWriteVoucherCSV(t *testing.T) {
 		{Code: "SMP-BBBB-BBBB-BBBB", Handle: "b", Product: "=HYPERLINK(\"http://x\")", Value: 150000, Currency: "IDR",
 			Campaign: "11.11", IssuedAt: at.Add(time.Hour), IssuerID: "U1", ExpiresAt: at.Add(48 * time.Hour), Status: VoucherRevoked,
 			History: []VoucherEvent{{At: at.Add(time.Hour), UserID: "U1", Status: VoucherIssued}, {At: at.Add(2 * time.Hour), UserID: "UADMIN", Status: VoucherRevoked, Reason: "dup, sorry"}},
-			Note: "+62 812\r\nline2"},
+			Note:    "+62 812\r\nline2"},
 		{Code: "SMP-AAAA-AAAA-AAAA", Handle: "a", Product: "Serum", Value: 50000, Currency: "IDR", IssuedAt: at, IssuerID: "U2",
 			ExpiresAt: at.Add(24 * time.Hour), Status: VoucherIssued, Note: "@mention -1"},
 	}
