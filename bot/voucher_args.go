@@ -54,16 +54,17 @@ func parseVoucherArgs(text string, cur store.Currency, isCampaign func(string) b
 // productValue splits words into a product and a trailing amount.
 func productValue(words []string, cur store.Currency) (string, store.Money, error) {
 	n := len(words)
-	v, err := store.ParseAmount(words[n-1], cur)
-	if err == nil {
-		return strings.Join(words[:n-1], " "), v, nil
-	}
-	if n >= 2 {
-		if v, err2 := store.ParseAmount(words[n-2]+" "+words[n-1], cur); err2 == nil {
+	// Two words first, so "Rp 150.000" does not leave "Rp" in the product.
+	if n >= 3 {
+		if v, err := store.ParseAmount(words[n-2]+" "+words[n-1], cur); err == nil {
 			return strings.Join(words[:n-2], " "), v, nil
 		}
 	}
-	return "", 0, err
+	v, err := store.ParseAmount(words[n-1], cur)
+	if err != nil {
+		return "", 0, err
+	}
+	return strings.Join(words[:n-1], " "), v, nil
 }
 
 // isCampaignWord reports whether w could be a campaign name: it has a

@@ -343,3 +343,26 @@ func TestE2E_VoucherExportSlackAndCLI(t *testing.T) {
 		t.Errorf("bad date exit = %d", code)
 	}
 }
+
+func TestE2E_VoucherBadInput(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	for _, tc := range []struct{ name, text, want string }{
+		{"HugeProduct", "@big.one " + strings.Repeat("x", 3000) + " 150k", "at most 200 characters"},
+		{"Binary", "\x00\x01\xff@bin\x07 Serum 150k", "handle"},
+		{"HugeAmount", "@big.one Serum 999999999999999999", "largest value"},
+		{"UserNotCreator", "<@U123|ana> Serum 150k", "creators"},
+		{"Unknown", "frobnicate", "I didn't understand"},
+		{"BudgetNoAmount", "budget x", "Only admins"},
+		{"ListUnknownCampaign", "list nope", "no campaign nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := h.command("U1", "/voucher", tc.text)
+			mustContain(t, m, tc.want)
+			if len(all(m)) > 20000 {
+				t.Errorf("reply is %d bytes", len(all(m)))
+			}
+		})
+	}
+	mustContain(t, h.command("UADMIN", "/voucher", "budget x"), "Give the campaign and the amount")
+	mustContain(t, h.command("UADMIN", "/voucher", "budget <!channel> 5jt"), "not a campaign name")
+}
