@@ -36,6 +36,11 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
 
+	Currency          store.Currency // voucher values; default IDR
+	VoucherDays       int            // default validity of a voucher; default 14
+	VoucherDailyCap   int            // vouchers per issuer per day; 0 = no cap
+	VoucherExpiryCron string         // the daily expiry job; default "5 0 * * *"
+
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
 	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
@@ -64,6 +69,15 @@ func (c *Config) setDefaults() {
 	}
 	if c.FollowupDays == 0 {
 		c.FollowupDays = 3
+	}
+	if c.Currency.Code == "" {
+		c.Currency, _ = store.CurrencyFor(store.DefaultCurrency) // a known code: never fails
+	}
+	if c.VoucherDays <= 0 {
+		c.VoucherDays = 14
+	}
+	if c.VoucherExpiryCron == "" {
+		c.VoucherExpiryCron = "5 0 * * *"
 	}
 	if c.HandlerTimeout == 0 {
 		c.HandlerTimeout = 30 * time.Second
@@ -142,12 +156,16 @@ func (b *Bot) routes() error {
 	b.pitchRoutes()
 	b.creatorRoutes()
 	b.homeRoutes()
+	b.voucherRoutes()
 	return b.jobs()
 }
 
 // jobs registers the scheduled jobs.
 func (b *Bot) jobs() error {
 	if err := b.sched.add("followups", b.cfg.FollowupCron, b.followupJob); err != nil {
+		return err
+	}
+	if err := b.sched.add("voucher_expiry", b.cfg.VoucherExpiryCron, b.voucherExpiryJob); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

@@ -48,12 +48,30 @@
 //	once                                (claims of at-most-once work; see once.go)
 //	  claim key                         → itob(claim time, Unix ns)
 //
+//	vouchers                            (record; key = canonical code, e.g. SMP-7KQ3-9XF2-M4T9)
+//	  code                              → Voucher JSON
+//	vouchers_by_creator                 (a creator's vouchers; the per-creator limit scans it)
+//	  handle 0x00 itob(ns) code         → ·
+//	vouchers_by_campaign                (a campaign's vouchers; "" = no campaign)
+//	  campaign 0x00 itob(ns) code       → ·
+//	vouchers_by_issuer                  (the daily cap counts one issuer's day of keys)
+//	  userID 0x00 itob(ns) code         → ·
+//	vouchers_by_time                    (every voucher by issue time; export ranges)
+//	  itob(ns) code                     → ·
+//	vouchers_by_expiry                  (only status issued; the expiry job scans [0, now])
+//	  itob(expires ns) code             → ·
+//	voucher_idem                        (idempotency: a view ID+hash or trigger ID → its voucher)
+//	  key                               → code (raw bytes)
+//	campaigns                           (record; key = lower-case name; totals kept in the same tx)
+//	  name                              → Campaign JSON {budget, issued, redeemed, count}
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
 //	  entity 0x00 itob(id)              → ·
 //
-// where ns is the pitch's CreatedAt and the status codes are pitched=1,
+// where ns is the pitch's CreatedAt (a voucher's IssuedAt in the voucher
+// indexes) and the status codes are pitched=1,
 // interested=2, agreed=3, declined=4, no_response=5.
 //
 // pitches_by_time carries status and user in its value so that PitchStats
@@ -64,8 +82,16 @@
 // pitches_open, audit) are written with FillPercent 0.9 instead of bbolt's
 // 0.5, which nearly halves the file.
 //
-// Audit entities are "creator:<handle>" and "pitch:<id>" (CreatorEntity,
-// PitchEntity); actions are the Action* constants.
+// Audit entities are "creator:<handle>", "pitch:<id>", "voucher:<code>" and
+// "campaign:<name>" (CreatorEntity, PitchEntity, VoucherEntity,
+// CampaignEntity); actions are the Action* constants.
+//
+// IssueVoucher checks the campaign budget against the campaign record's
+// Issued total, the per-creator limit against vouchers_by_creator and the
+// daily cap against vouchers_by_issuer, and writes the voucher, its indexes,
+// the new totals and the audit entry, all in one Update: bbolt serialises
+// writers, so two concurrent issues can never both see the same remaining
+// budget. Check verifies the campaign totals against the vouchers.
 //
 // # Schema versions
 //

@@ -150,6 +150,9 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err := checkCreatorIndexes(tx); err != nil {
 		return err
 	}
+	if err := checkVoucherIndexes(tx); err != nil {
+		return err
+	}
 	return checkAuditIndex(tx)
 }
 

@@ -47,6 +47,8 @@ var (
 		bucketCreators, bucketCreatorNotes, bucketCreatorNames,
 		bucketPitches, bucketPitchesByCreator, bucketPitchesByUser,
 		bucketPitchesByTime, bucketPitchesOpen, bucketOnce,
+		bucketVouchers, bucketVouchersByCreator, bucketVouchersByCampaign, bucketVouchersByIssuer,
+		bucketVouchersByTime, bucketVouchersByExpiry, bucketVoucherIdem, bucketCampaigns,
 	}
 )
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pocbot/bot"
+	"pocbot/store"
 )
 
 // secret is a token: it prints and logs as REDACTED.
@@ -39,6 +40,10 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string
 	LogLevel      slog.Level
+
+	Currency        store.Currency
+	VoucherDays     int
+	VoucherDailyCap int
 }
 
 // setting documents one environment variable; -h prints the table.
@@ -61,6 +66,9 @@ var settings = []setting{
 	{"POCBOT_PITCH_COOLDOWN", "14d", "a creator pitched within this window counts as a duplicate (e.g. 14d, 72h)"},
 	{"POCBOT_FOLLOWUP_DAYS", "3", "an open pitch older than this many days needs a follow-up"},
 	{"POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5", "when each owner gets their one daily follow-up DM"},
+	{"POCBOT_CURRENCY", "IDR", "currency of voucher values and budgets: IDR, USD, SGD, MYR, THB, PHP or VND"},
+	{"POCBOT_VOUCHER_DAYS", "14", "a new voucher is valid until the end of the day this many days ahead (1–365)"},
+	{"POCBOT_VOUCHER_DAILY_CAP", "0", "most vouchers one person may issue per day (0 = no cap)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -154,6 +162,15 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if c.FollowupDays, err = strconv.Atoi(env("POCBOT_FOLLOWUP_DAYS", "3")); err != nil || c.FollowupDays < 1 || c.FollowupDays > 90 {
 		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_DAYS must be a whole number of days from 1 to 90."))
 	}
+	if c.Currency, err = store.CurrencyFor(env("POCBOT_CURRENCY", store.DefaultCurrency)); err != nil {
+		errs = append(errs, cfgErr("POCBOT_CURRENCY: %s", store.ErrorMessage(err)))
+	}
+	if c.VoucherDays, err = strconv.Atoi(env("POCBOT_VOUCHER_DAYS", "14")); err != nil || c.VoucherDays < 1 || c.VoucherDays > store.MaxVoucherDays {
+		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAYS must be a whole number of days from 1 to %d, like 14.", store.MaxVoucherDays))
+	}
+	if c.VoucherDailyCap, err = strconv.Atoi(env("POCBOT_VOUCHER_DAILY_CAP", "0")); err != nil || c.VoucherDailyCap < 0 || c.VoucherDailyCap > 10000 {
+		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAILY_CAP must be a whole number from 0 (no cap) to 10000, like 20."))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("POCBOT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error."))
 	}
@@ -213,5 +230,6 @@ func (c *Config) botConfig() bot.Config {
 		Location: c.Location, DigestChannel: c.DigestChannel, TriageChannel: c.TriageChannel,
 		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
+		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap,
 	}
 }

@@ -1,0 +1,425 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"pocbot/store"
+)
+
+const (
+	actionVoucherRedeem  = "voucher_redeem"
+	actionCreatorVoucher = "creator_voucher"
+	maxVoucherList       = 30
+)
+
+func (b *Bot) voucherRoutes() {
+	b.rt.command(&command{
+		Name:    "/voucher",
+		Summary: "issue sample vouchers within campaign budgets, redeem, revoke and export them",
+		Usage: []usage{
+			{"", "open the voucher form (creator, product, value, campaign, expiry, note)"},
+			{"@handle PRODUCT VALUE [campaign]", "issue a voucher at once; VALUE like 150000, 150.000, 150k or Rp150.000"},
+			{"CODE", "a voucher's details and history"},
+			{"redeem CODE", "mark a voucher as used"},
+			{"revoke CODE REASON", "cancel a voucher and return its value to the budget (admins)"},
+			{"list [@handle|campaign|mine]", "recent vouchers"},
+			{"budget", "each campaign's budget, issued, redeemed and remaining"},
+			{"budget CAMPAIGN AMOUNT", "create a campaign or set its budget (admins)"},
+			{"export [campaign] [from to]", "CSV of vouchers sent to you; dates as YYYY-MM-DD (admins)"},
+			{"help", "this help"},
+		},
+		Examples: []string{
+			voucherQuickExample,
+			"/voucher budget 11.11 5jt",
+			"/voucher redeem SMP-7KQ3-9XF2-M4T9",
+			"/voucher list @sari.beauty",
+			"/voucher export 11.11 2026-11-01 2026-11-30",
+		},
+		Run: b.voucherCommand,
+	})
+	b.rt.view(voucherModalID, b.submitVoucherModal)
+	b.rt.action(actionVoucherRedeem, func(ctx context.Context, r *Request) error {
+		return b.voucherRedeem(ctx, r, r.Action.Value)
+	})
+	b.rt.action(actionCreatorVoucher, func(ctx context.Context, r *Request) error {
+		return b.openVoucherModal(ctx, r, voucherPrefill{Handle: "@" + r.Action.Value})
+	})
+	b.historySources = append(b.historySources, b.voucherHistory)
+	b.creatorButtonFuncs = append(b.creatorButtonFuncs, func(handle string) slack.BlockElement {
+		return button(actionCreatorVoucher, handle, "Issue a voucher")
+	})
+}
+
+func (b *Bot) voucherCommand(ctx context.Context, r *Request) error {
+	first, rest := splitWord(r.Text)
+	switch strings.ToLower(first) {
+	case "":
+		return b.openVoucherModal(ctx, r, voucherPrefill{})
+	case "budget", "budgets":
+		return b.voucherBudget(ctx, r, rest)
+	case "list":
+		return b.voucherList(ctx, r, rest)
+	case "redeem":
+		return b.voucherRedeem(ctx, r, rest)
+	case "revoke":
+		return b.voucherRevoke(ctx, r, rest)
+	case "export":
+		return b.voucherExport(ctx, r, rest)
+	}
+	if strings.HasPrefix(first, "@") || strings.HasPrefix(first, "<@") {
+		return b.voucherQuick(ctx, r)
+	}
+	if looksLikeCode(r.Text) {
+		return b.voucherShow(ctx, r, r.Text)
+	}
+	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/voucher"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+}
+
+// looksLikeCode reports whether s was probably meant as a voucher code:
+// it starts with the code prefix or is long and has dashes, so a mistyped
+// code gets the code's own error rather than the help.
+func looksLikeCode(s string) bool {
+	s = strings.TrimSpace(s)
+	u := strings.ToUpper(s)
+	return strings.HasPrefix(u, store.DefaultVoucherPrefix) || strings.Count(s, "-") >= 2 && len(s) >= 12
+}
+
+func (b *Bot) voucherQuick(ctx context.Context, r *Request) error {
+	if strings.HasPrefix(r.Text, "<@") {
+		return errorf("That is a Slack user; vouchers are for creators. Type their TikTok handle, like: %s", voucherQuickExample)
+	}
+	camps, err := b.db.Campaigns(ctx)
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, c := range camps {
+		known[c.Name] = true
+	}
+	a, err := parseVoucherArgs(r.Text, b.cfg.Currency, func(w string) bool { return known[strings.ToLower(w)] })
+	if err != nil {
+		return err
+	}
+	v, existed, err := b.db.IssueVoucher(ctx, b.newVoucher(r.UserID, a.Handle, a.Product, a.Value, a.Campaign,
+		b.defaultExpiry(), "", "cmd:"+r.TriggerID))
+	if err != nil {
+		return err
+	}
+	b.afterChange(ctx, r.UserID)
+	return b.reply(ctx, r, b.voucherIssuedMsg(ctx, v, existed))
+}
+
+// newVoucher fills the configured rules into a store request.
+func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.NewVoucher {
+	return store.NewVoucher{
+		IssuerID: userID, Handle: handle, Product: product, Value: value, Currency: b.cfg.Currency,
+		Campaign: campaign, ExpiresAt: expires, Note: note, DailyCap: b.cfg.VoucherDailyCap,
+		Location: b.cfg.Location, IdemKey: idem,
+	}
+}
+
+// defaultExpiry is the end of the day VoucherDays from today, in the team's
+// time zone.
+func (b *Bot) defaultExpiry() time.Time {
+	return endOfDay(b.Now().In(b.cfg.Location).AddDate(0, 0, b.cfg.VoucherDays), b.cfg.Location)
+}
+
+// endOfDay returns the first instant after d's day in loc: a voucher
+// "valid until 14 Dec" is valid through 23:59:59 that day.
+func endOfDay(d time.Time, loc *time.Location) time.Time {
+	return dayStart(d, loc).AddDate(0, 0, 1)
+}
+
+// money formats an amount in the configured currency.
+func (b *Bot) money(m store.Money) string { return m.Format(b.cfg.Currency) }
+
+// validUntil shows the last valid moment of a voucher, e.g. "Mon 14 Dec
+// 2026, 23:59 WIB".
+func (b *Bot) validUntil(v *store.Voucher) string {
+	return v.ExpiresAt.Add(-time.Minute).In(b.cfg.Location).Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+// voucherIssuedMsg confirms an issued voucher (the transaction has
+// committed) with a message ready to copy to the creator.
+func (b *Bot) voucherIssuedMsg(ctx context.Context, v *store.Voucher, existed bool) msg {
+	title := ":ticket: Voucher issued: *" + v.Code + "*"
+	if existed {
+		title = ":ticket: This request was already handled; it issued *" + v.Code + "* (no second voucher)."
+	}
+	facts := fmt.Sprintf("*Creator:* @%s · *Product:* %s · *Value:* %s\n*Valid until:* %s · *Issued by:* <@%s>",
+		v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value), b.validUntil(v), v.IssuerID)
+	if v.Campaign != "" {
+		facts += " · *Campaign:* " + v.Campaign
+		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {
+			facts += fmt.Sprintf(" (%s left of %s)", b.money(c.Remaining()), b.money(c.Budget))
+		}
+	}
+	if v.Note != "" {
+		facts += "\n*Note:* " + esc(truncate(v.Note, 500))
+	}
+	blocks := []slack.Block{
+		section(title),
+		section(facts),
+		section("*Message for the creator* (copy and send):\n```" + b.creatorMessage(v) + "```"),
+		slack.NewActionBlock("voucher_actions_"+v.Code, button(actionVoucherRedeem, v.Code, "Mark redeemed")),
+	}
+	return msg{text: fmt.Sprintf("Voucher %s for @%s: %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 80)), b.money(v.Value)), blocks: blocks}
+}
+
+// creatorMessage is the text the POC sends the creator. It sits in a code
+// block, so backticks in the product are replaced to keep the block whole.
+func (b *Bot) creatorMessage(v *store.Voucher) string {
+	product := strings.ReplaceAll(esc(truncate(v.Product, 200)), "`", "'")
+	return fmt.Sprintf("Hi @%s! Here is your sample voucher for %s, worth %s.\n"+
+		"Code: %s\n"+
+		"Valid until %s. Enter the code at checkout in our TikTok Shop when you order the sample; it works once. "+
+		"Reply to me if anything goes wrong.",
+		v.Handle, product, b.money(v.Value), v.Code, b.validUntil(v))
+}
+
+// voucherShow answers "/voucher CODE": details and history.
+func (b *Bot) voucherShow(ctx context.Context, r *Request, code string) error {
+	v, err := b.db.Voucher(ctx, code)
+	if err != nil {
+		return err
+	}
+	return b.reply(ctx, r, b.voucherDetailMsg(v, ""))
+}
+
+// voucherDetailMsg shows a voucher; lead, if set, is safe mrkdwn shown first.
+func (b *Bot) voucherDetailMsg(v *store.Voucher, lead string) msg {
+	var blocks []slack.Block
+	if lead != "" {
+		blocks = append(blocks, section(lead))
+	}
+	blocks = append(blocks, header(v.Code+" — "+v.Status.Label()))
+	facts := fmt.Sprintf("*Creator:* @%s · *Product:* %s · *Value:* %s\n*Campaign:* %s · *Valid until:* %s",
+		v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value), orNone(v.Campaign), b.validUntil(v))
+	if v.Note != "" {
+		facts += "\n*Note:* " + esc(truncate(v.Note, 500))
+	}
+	blocks = append(blocks, section(facts))
+	var lines []string
+	for _, e := range v.History {
+		lines = append(lines, b.voucherEventLine(e))
+	}
+	blocks = append(blocks, section("*History*"))
+	blocks = append(blocks, joinLines(lines)...)
+	if v.Status == store.VoucherIssued {
+		blocks = append(blocks, slack.NewActionBlock("voucher_actions_"+v.Code, button(actionVoucherRedeem, v.Code, "Mark redeemed")))
+	}
+	return msg{text: fmt.Sprintf("%s: %s, @%s, %s.", v.Code, v.Status.Label(), v.Handle, b.money(v.Value)), blocks: blocks}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "_none_"
+	}
+	return s
+}
+
+func (b *Bot) voucherEventLine(e store.VoucherEvent) string {
+	who := "the expiry job"
+	if e.UserID != "" {
+		who = "<@" + e.UserID + ">"
+	}
+	l := fmt.Sprintf("• %s — *%s* by %s", b.when(e.At), e.Status.Label(), who)
+	if e.Reason != "" {
+		l += ": " + esc(truncate(e.Reason, 300))
+	}
+	return l
+}
+
+// voucherRedeem marks a voucher redeemed (command or button).
+func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return errorf("Give the code to redeem, like: /voucher redeem SMP-7KQ3-9XF2-M4T9")
+	}
+	v, err := b.db.RedeemVoucher(ctx, code, r.UserID)
+	if store.ErrorCode(err) == store.Conflict {
+		cur, gerr := b.db.Voucher(ctx, code)
+		if gerr != nil {
+			return err
+		}
+		return b.reply(ctx, r, b.voucherDetailMsg(cur, ":x: "+esc(store.ErrorMessage(err))))
+	}
+	if err != nil {
+		return err
+	}
+	b.afterChange(ctx, r.UserID)
+	text := fmt.Sprintf(":white_check_mark: *%s* redeemed — @%s, %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value))
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s redeemed.", v.Code), blocks: []slack.Block{section(text)}})
+}
+
+// voucherRevoke: "/voucher revoke CODE REASON", admins only.
+func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error {
+	if !b.isAdmin(r.UserID) {
+		return b.notAdmin("revoke vouchers")
+	}
+	code, reason := splitCodeRest(rest)
+	if code == "" {
+		return errorf("Give the code and a reason, like: /voucher revoke SMP-7KQ3-9XF2-M4T9 creator cancelled")
+	}
+	v, err := b.db.RevokeVoucher(ctx, code, r.UserID, reason)
+	if store.ErrorCode(err) == store.Conflict {
+		if cur, gerr := b.db.Voucher(ctx, code); gerr == nil {
+			return b.reply(ctx, r, b.voucherDetailMsg(cur, ":x: "+esc(store.ErrorMessage(err))))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf(":no_entry: *%s* revoked (@%s, %s): %s.", v.Code, v.Handle, b.money(v.Value), esc(truncate(reason, 300)))
+	if v.Campaign != "" {
+		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {
+			text += fmt.Sprintf(" %s returned to %s: %s left of %s.", b.money(v.Value), v.Campaign, b.money(c.Remaining()), b.money(c.Budget))
+		}
+	}
+	return b.reply(ctx, r, msg{text: v.Code + " revoked.", blocks: []slack.Block{section(text)}})
+}
+
+// splitCodeRest splits "SMP-7KQ3 9XF2-M4T9 reason…": a code may have been
+// typed with spaces, so the code is the shortest prefix of words that is
+// code-shaped (prefix plus 12 symbols), else the first word.
+func splitCodeRest(s string) (code, rest string) {
+	f := strings.Fields(s)
+	for i := 1; i <= len(f) && i <= 5; i++ {
+		c := strings.Join(f[:i], "")
+		if _, err := store.NormalizeVoucherCode(c); err == nil || errors.Is(err, store.ErrCodeChecksum) {
+			return strings.Join(f[:i], " "), strings.Join(f[i:], " ")
+		}
+	}
+	first, rest := splitWord(s)
+	return first, rest
+}
+
+// notAdmin tells a non-admin who can do what they tried.
+func (b *Bot) notAdmin(what string) error {
+	if len(b.cfg.Admins) == 0 {
+		return errorf("Only admins can %s, and none is configured: ask whoever runs pocbot to set POCBOT_ADMINS.", what)
+	}
+	var ms []string
+	for _, a := range b.cfg.Admins {
+		ms = append(ms, "<@"+a+">")
+	}
+	return mdErrorf("Only admins can %s. Ask one of: %s.", what, strings.Join(ms, ", "))
+}
+
+// voucherBudget: "/voucher budget" lists, "/voucher budget NAME AMOUNT" sets.
+func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error {
+	if strings.TrimSpace(rest) == "" {
+		return b.voucherBudgets(ctx, r)
+	}
+	if !b.isAdmin(r.UserID) {
+		return b.notAdmin("set campaign budgets")
+	}
+	name, amount := splitWord(rest)
+	if amount == "" {
+		return errorf("Give the campaign and the amount, like: /voucher budget 11.11 5jt")
+	}
+	m, err := store.ParseAmount(amount, b.cfg.Currency)
+	if err != nil {
+		return err
+	}
+	c, err := b.db.SetCampaignBudget(ctx, name, m, b.cfg.Currency, r.UserID)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()))
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
+}
+
+func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
+	cs, err := b.db.Campaigns(ctx)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		text := "No campaigns yet. An admin creates one with `/voucher budget NAME AMOUNT`, like `/voucher budget 11.11 5jt`."
+		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
+	}
+	lines := []string{"*Campaign budgets* (" + b.cfg.Currency.Code + ")"}
+	for _, c := range cs {
+		lines = append(lines, fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*",
+			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining())))
+	}
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d campaign(s).", len(cs)), blocks: joinLines(lines)})
+}
+
+// voucherList: "/voucher list [@handle|campaign|mine]".
+func (b *Bot) voucherList(ctx context.Context, r *Request, rest string) error {
+	f := store.VoucherFilter{Limit: maxVoucherList}
+	what := "Recent vouchers"
+	arg := strings.TrimSpace(rest)
+	switch {
+	case arg == "":
+	case strings.EqualFold(arg, "mine"):
+		f.IssuerID, what = r.UserID, "Vouchers you issued"
+	case strings.HasPrefix(arg, "<@"):
+		u := userIDFromMention(arg)
+		if u == "" {
+			return errorf("I could not read that user; pick them with @.")
+		}
+		f.IssuerID, what = u, "Vouchers issued by <@"+u+">"
+	case strings.HasPrefix(arg, "@"):
+		h, err := store.NormalizeHandle(arg)
+		if err != nil {
+			return err
+		}
+		f.Handle, what = h, "Vouchers for @"+h
+	default:
+		c, err := b.db.Campaign(ctx, arg)
+		if err != nil {
+			return err
+		}
+		f.Campaign, what = c.Name, "Vouchers of campaign "+c.Name
+	}
+	vs, err := b.db.Vouchers(ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(vs) == 0 {
+		text := what + ": none yet."
+		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
+	}
+	lines := []string{fmt.Sprintf("*%s* — newest first, up to %d", what, maxVoucherList)}
+	for _, v := range vs {
+		lines = append(lines, fmt.Sprintf("• `%s` @%s — %s · %s · *%s* · until %s", v.Code, v.Handle,
+			esc(truncate(v.Product, 60)), b.money(v.Value), v.Status.Label(), b.validUntil(&v)))
+	}
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d voucher(s).", len(vs)), blocks: joinLines(lines)})
+}
+
+// voucherHistory feeds /creator.
+func (b *Bot) voucherHistory(ctx context.Context, h string) ([]historyItem, error) {
+	vs, err := b.db.Vouchers(ctx, store.VoucherFilter{Handle: h})
+	if err != nil {
+		return nil, err
+	}
+	items := make([]historyItem, 0, len(vs))
+	for _, v := range vs {
+		l := fmt.Sprintf(":ticket: %s voucher `%s` by <@%s> — %s, %s · *%s*", b.when(v.IssuedAt), v.Code, v.IssuerID,
+			esc(truncate(v.Product, 80)), b.money(v.Value), v.Status.Label())
+		items = append(items, historyItem{At: v.IssuedAt, Line: l})
+	}
+	return items, nil
+}
+
+// voucherExpiryJob marks overdue vouchers expired, once a day.
+func (b *Bot) voucherExpiryJob(ctx context.Context, due time.Time) error {
+	vs, err := b.db.ExpireVouchers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(vs) > 0 {
+		b.log.Info("vouchers expired", "count", len(vs), "due", due)
+	}
+	return nil
+}

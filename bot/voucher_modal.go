@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"pocbot/store"
+)
+
+const (
+	voucherModalID = "voucher_modal"
+
+	voucherBlockCreator  = "voucher_creator"
+	voucherBlockProduct  = "voucher_product"
+	voucherBlockValue    = "voucher_value"
+	voucherBlockCampaign = "voucher_campaign"
+	voucherBlockExpires  = "voucher_expires"
+	voucherBlockNote     = "voucher_note"
+
+	// noCampaign is the select value for "no campaign"; campaign names
+	// cannot contain a space, so it never clashes.
+	noCampaign = "(none)"
+	// maxCampaignOptions: a static select holds at most 100 options, one
+	// of which is "No campaign".
+	maxCampaignOptions = 99
+)
+
+// voucherPrefill fills the form, e.g. from /creator.
+type voucherPrefill struct {
+	Handle string
+}
+
+// voucherModal builds the /voucher form.
+func (b *Bot) voucherModal(channelID string, p voucherPrefill, camps []store.Campaign) slack.ModalViewRequest {
+	opts := []*slack.OptionBlockObject{option(noCampaign, "No campaign")}
+	for i, c := range camps {
+		if i == maxCampaignOptions {
+			break
+		}
+		opts = append(opts, option(c.Name, fmt.Sprintf("%s — %s left", c.Name, b.money(max(c.Remaining(), 0)))))
+	}
+	expires := slack.NewDatePickerBlockElement(inputAction)
+	expires.InitialDate = b.defaultExpiry().Add(-time.Minute).In(b.cfg.Location).Format("2006-01-02")
+	return modal(voucherModalID, "Issue a voucher", "Issue", viewMeta{Channel: channelID},
+		textInput(voucherBlockCreator, "Creator", "@handle", p.Handle, false, 30, false),
+		textInput(voucherBlockProduct, "Product", "Name or SKU, e.g. Glow Serum 30ml", "", false, store.MaxProductLen, false),
+		textInput(voucherBlockValue, "Value ("+b.cfg.Currency.Code+")", "e.g. 150000, 150.000 or 150k", "", false, 40, false),
+		selectInput(voucherBlockCampaign, "Campaign", noCampaign, true, opts...),
+		slack.NewInputBlock(voucherBlockExpires, plain("Valid until (end of day, "+b.cfg.Location.String()+")", 2000), nil, expires),
+		textInput(voucherBlockNote, "Note", "Anything the team should know", "", true, store.MaxNoteLen, true),
+	)
+}
+
+func (b *Bot) openVoucherModal(ctx context.Context, r *Request, p voucherPrefill) error {
+	camps, err := b.db.Campaigns(ctx)
+	if err != nil {
+		return err
+	}
+	return b.openModal(ctx, r, b.voucherModal(r.ChannelID, p, camps))
+}
+
+// submitVoucherModal validates the form and issues the voucher before the
+// ack, so a refusal shows on the form itself. The idempotency key is the
+// view's ID and hash: Slack redelivering the same submission (a lost ack)
+// gets the first voucher back instead of a second one.
+func (b *Bot) submitVoucherModal(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
+	st := viewState(r)
+	errs := fieldErrors{}
+	handle, err := store.NormalizeHandle(st.text(voucherBlockCreator))
+	if err != nil {
+		errs[voucherBlockCreator] = store.ErrorMessage(err)
+	}
+	product := st.text(voucherBlockProduct)
+	if product == "" {
+		errs[voucherBlockProduct] = "Type the product name or SKU."
+	}
+	value, err := store.ParseAmount(st.text(voucherBlockValue), b.cfg.Currency)
+	if err != nil {
+		errs[voucherBlockValue] = store.ErrorMessage(err)
+	}
+	campaign := st.text(voucherBlockCampaign)
+	if campaign == noCampaign {
+		campaign = ""
+	}
+	expires := b.defaultExpiry()
+	if d := st.text(voucherBlockExpires); d != "" {
+		day, err := time.ParseInLocation("2006-01-02", d, b.cfg.Location)
+		switch {
+		case err != nil:
+			errs[voucherBlockExpires] = "Pick a date."
+		case day.Before(dayStart(b.Now(), b.cfg.Location)):
+			errs[voucherBlockExpires] = "That date has passed; pick today or later."
+		default:
+			expires = endOfDay(day, b.cfg.Location)
+		}
+	}
+	if len(errs) > 0 {
+		return errs.response(), nil, nil
+	}
+	view := r.Callback.View
+	idem := "view:" + view.ID + ":" + view.Hash
+	v, existed, err := b.db.IssueVoucher(ctx, b.newVoucher(r.UserID, handle, product, value, campaign, expires, st.text(voucherBlockNote), idem))
+	if err != nil {
+		if block := voucherErrorBlock(err); block != "" {
+			return fieldErrors{block: store.ErrorMessage(err)}.response(), nil, nil
+		}
+		return nil, nil, err
+	}
+	r.ChannelID = decodeMeta(view.PrivateMetadata).Channel
+	return nil, func(ctx context.Context) error {
+		b.afterChange(ctx, r.UserID)
+		return b.reply(ctx, r, b.voucherIssuedMsg(ctx, v, existed))
+	}, nil
+}
+
+// voucherErrorBlock picks the form field a store error belongs on, or ""
+// for an error that is not the user's (those are replied, not shown on the
+// form).
+func voucherErrorBlock(err error) string {
+	msg := strings.ToLower(store.ErrorMessage(err))
+	switch {
+	case errors.Is(err, store.ErrVoucherBudget), errors.Is(err, store.ErrVoucherDailyCap):
+		return voucherBlockValue
+	case errors.Is(err, store.ErrVoucherCreatorLimit), errors.Is(err, store.ErrVoucherIdemConflict):
+		return voucherBlockCreator
+	case store.ErrorCode(err) == store.NotFound:
+		return voucherBlockCampaign
+	case store.ErrorCode(err) != store.Invalid:
+		return ""
+	case strings.Contains(msg, "expiry") || strings.Contains(msg, "valid for"):
+		return voucherBlockExpires
+	case strings.Contains(msg, "product"):
+		return voucherBlockProduct
+	case strings.Contains(msg, "note"):
+		return voucherBlockNote
+	case strings.Contains(msg, "campaign"):
+		return voucherBlockCampaign
+	}
+	return voucherBlockValue
+}
