@@ -45,6 +45,19 @@
 //	pitches_open                        (only pitched/interested; the follow-up list)
 //	  itob(ns) itob(id)                 → ·
 //
+//	tasks                               (record)
+//	  itob(id)                          → Task JSON (Pitched is computed on read)
+//	tasks_by_assignee                   (a person's tasks; open ones under flag 1)
+//	  userID 0x00 flag itob(id)         → ·   flag: 1 open, 0 closed
+//	tasks_due                           (open tasks only, soonest due first)
+//	  itob(due ns) itob(id)             → assignee userID
+//	tasks_by_creator                    (tasks naming @handle in title or note)
+//	  handle 0x00 itob(id)              → ·
+//	task_drafts                         (tasks held back by an overload warning)
+//	  itob(id)                          → NewTask JSON
+//	task_capacity                       (per-person daily capacity override)
+//	  userID                            → itob(units per day)
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
@@ -59,8 +72,14 @@
 // same transaction as the record. Check verifies that every index matches
 // its records.
 //
-// Audit entities are "creator:<handle>" and "pitch:<id>" (CreatorEntity,
-// PitchEntity); actions are the Action* constants.
+// A Pitching task's progress from /pitch is not stored: every read counts
+// the assignee's pitches_by_user keys from AcceptedAt to ClosedAt (or now).
+// Status changes move the task's tasks_by_assignee flag and its tasks_due
+// entry in the same transaction as the record.
+//
+// Audit entities are "creator:<handle>", "pitch:<id>", "task:<id>" and
+// "capacity:<userID>" (CreatorEntity, PitchEntity, TaskEntity,
+// CapacityEntity); actions are the Action* constants.
 //
 // # Schema versions
 //

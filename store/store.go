@@ -46,6 +46,7 @@ var (
 		bucketCreators, bucketCreatorNotes, bucketCreatorNames,
 		bucketPitches, bucketPitchesByCreator, bucketPitchesByUser,
 		bucketPitchesByTime, bucketPitchesOpen, bucketOnce,
+		bucketTasks, bucketTasksByAssignee, bucketTasksDue, bucketTasksByCreator, bucketTaskDrafts, bucketTaskCapacity,
 	}
 )
 
