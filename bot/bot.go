@@ -36,6 +36,10 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
 
+	DailyCapacity int            // task units a person can do per working day; default 60
+	TaskReminder  string         // HH:MM local time of the daily task reminder; default "15:00"
+	Workdays      []time.Weekday // working days for capacity and reminders; default Mon–Fri
+
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
 	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
@@ -65,6 +69,7 @@ func (c *Config) setDefaults() {
 	if c.FollowupDays == 0 {
 		c.FollowupDays = 3
 	}
+	c.setTaskDefaults()
 	if c.HandlerTimeout == 0 {
 		c.HandlerTimeout = 30 * time.Second
 	}
@@ -142,12 +147,16 @@ func (b *Bot) routes() error {
 	b.pitchRoutes()
 	b.creatorRoutes()
 	b.homeRoutes()
+	b.taskRoutes()
 	return b.jobs()
 }
 
 // jobs registers the scheduled jobs.
 func (b *Bot) jobs() error {
 	if err := b.sched.add("followups", b.cfg.FollowupCron, b.followupJob); err != nil {
+		return err
+	}
+	if err := b.taskJobs(); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

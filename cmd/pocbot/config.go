@@ -38,6 +38,8 @@ type Config struct {
 	PitchCooldown time.Duration
 	FollowupDays  int
 	FollowupCron  string
+	DailyCapacity int
+	TaskReminder  string
 	LogLevel      slog.Level
 }
 
@@ -61,6 +63,8 @@ var settings = []setting{
 	{"POCBOT_PITCH_COOLDOWN", "14d", "a creator pitched within this window counts as a duplicate (e.g. 14d, 72h)"},
 	{"POCBOT_FOLLOWUP_DAYS", "3", "an open pitch older than this many days needs a follow-up"},
 	{"POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5", "when each owner gets their one daily follow-up DM"},
+	{"POCBOT_DAILY_CAPACITY", "60", "task units one outsource member can do per working day (Mon–Fri); admins override per person with /task capacity"},
+	{"POCBOT_TASK_REMINDER", "15:00", "local HH:MM of the daily task reminder DM (due today + overdue, one DM per person, working days only)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -154,6 +158,13 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if c.FollowupDays, err = strconv.Atoi(env("POCBOT_FOLLOWUP_DAYS", "3")); err != nil || c.FollowupDays < 1 || c.FollowupDays > 90 {
 		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_DAYS must be a whole number of days from 1 to 90."))
 	}
+	if c.DailyCapacity, err = strconv.Atoi(env("POCBOT_DAILY_CAPACITY", "60")); err != nil || c.DailyCapacity < 1 || c.DailyCapacity > 10000 {
+		errs = append(errs, cfgErr("POCBOT_DAILY_CAPACITY must be a whole number of task units per working day from 1 to 10000, like 60."))
+	}
+	c.TaskReminder = env("POCBOT_TASK_REMINDER", "15:00")
+	if !isClock(c.TaskReminder) {
+		errs = append(errs, cfgErr("POCBOT_TASK_REMINDER %q is not a time of day; use 24-hour HH:MM in POCBOT_TZ, like 15:00.", c.TaskReminder))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("POCBOT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error."))
 	}
@@ -179,6 +190,14 @@ func isUserID(s string) bool {
 
 func isChannelID(s string) bool {
 	return len(s) >= 3 && len(s) <= 20 && (s[0] == 'C' || s[0] == 'G' || s[0] == 'D') && isUpperAlnum(s[1:])
+}
+
+// isClock accepts 24-hour HH:MM (or H:MM).
+func isClock(s string) bool {
+	h, m, ok := strings.Cut(s, ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	return ok && len(m) == 2 && len(h) >= 1 && len(h) <= 2 && err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60
 }
 
 func isUpperAlnum(s string) bool {
@@ -213,5 +232,6 @@ func (c *Config) botConfig() bot.Config {
 		Location: c.Location, DigestChannel: c.DigestChannel, TriageChannel: c.TriageChannel,
 		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
+		DailyCapacity: c.DailyCapacity, TaskReminder: c.TaskReminder,
 	}
 }
