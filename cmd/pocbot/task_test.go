@@ -354,3 +354,41 @@ func TestE2E_TaskBadInput(t *testing.T) {
 	mustContain(t, h.command("ULEAD", "/task", "load"), "No one has had a task yet")
 	mustContain(t, h.command("ULEAD", "/task", "help"), "/task — assign outsource tasks")
 }
+
+func TestE2E_TaskHugeInput(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	if _, err := h.Slack.User("ULEAD").Command(ctx, "CGENERAL", "/task", ""); err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.Slack.WaitView(ctx, "ULEAD", func(v *fakeslack.View) bool { return v.CallbackID == "task_modal" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := strings.Repeat("<&>", 1000) // 3000 characters that triple when escaped
+	if _, err := h.Slack.User("ULEAD").Submit(ctx, v.ID, map[string]string{"task_assignee": "U1", "task_title": strings.Repeat("&", 200),
+		"task_kind": "other", "task_due_date": "2026-12-01", "task_note": huge}); err != nil {
+		t.Fatal(err)
+	}
+	dm := waitDM(t, h, "U1", 0, "TSK-1")
+	press(t, h, "U1", dm, "task_progress")
+	pv, err := h.Slack.WaitView(ctx, "U1", func(v *fakeslack.View) bool { return v.CallbackID == "task_progress_modal" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Slack.User("U1").Submit(ctx, pv.ID, map[string]string{"task_progress_note": huge}); err != nil {
+		t.Fatal(err)
+	}
+	waitDM(t, h, "ULEAD", 0, "updated `TSK-1`")
+	mustContain(t, h.command("ULEAD", "/task", "TSK-1"), "Assigned → *In progress*: &lt;&amp;&gt;")
+	for _, c := range h.Slack.Calls("chat.postMessage") {
+		if c.Error != "" {
+			t.Errorf("chat.postMessage failed: %s", c.Error)
+		}
+	}
+	for _, c := range h.Slack.Calls("chat.update") {
+		if c.Error != "" {
+			t.Errorf("chat.update failed: %s", c.Error)
+		}
+	}
+}
