@@ -197,7 +197,8 @@ func isClock(s string) bool {
 	h, m, ok := strings.Cut(s, ":")
 	hh, err1 := strconv.Atoi(h)
 	mm, err2 := strconv.Atoi(m)
-	return ok && len(m) == 2 && len(h) >= 1 && len(h) <= 2 && err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60
+	digits := strings.Trim(h+m, "0123456789") == ""
+	return ok && digits && len(m) == 2 && len(h) >= 1 && len(h) <= 2 && err1 == nil && err2 == nil && hh < 24 && mm < 60
 }
 
 func isUpperAlnum(s string) bool {

@@ -392,3 +392,24 @@ func TestE2E_TaskHugeInput(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadConfig_TaskSettings(t *testing.T) {
+	base := map[string]string{"SLACK_BOT_TOKEN": "xoxb-12345678901", "SLACK_APP_TOKEN": "xapp-12345678901"}
+	for _, tc := range []struct {
+		k, v string
+		ok   bool
+	}{
+		{"POCBOT_TASK_REMINDER", "15:00", true}, {"POCBOT_TASK_REMINDER", "9:30", true},
+		{"POCBOT_TASK_REMINDER", "+5:00", false}, {"POCBOT_TASK_REMINDER", "24:00", false}, {"POCBOT_TASK_REMINDER", "3pm", false},
+		{"POCBOT_DAILY_CAPACITY", "40", true}, {"POCBOT_DAILY_CAPACITY", "0", false}, {"POCBOT_DAILY_CAPACITY", "lots", false},
+	} {
+		env := map[string]string{tc.k: tc.v}
+		for k, v := range base {
+			env[k] = v
+		}
+		_, err := LoadConfig(getenvFrom(env))
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), tc.k) {
+			t.Errorf("LoadConfig(%s=%q) error = %v, want ok=%v", tc.k, tc.v, err, tc.ok)
+		}
+	}
+}
