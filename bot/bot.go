@@ -40,6 +40,9 @@ type Config struct {
 	VoucherDays       int            // default validity of a voucher; default 14
 	VoucherDailyCap   int            // vouchers per issuer per day; 0 = no cap
 	VoucherExpiryCron string         // the daily expiry job; default "5 0 * * *"
+	DailyCapacity     int            // task units a person can do per working day; default 60
+	TaskReminder      string         // HH:MM local time of the daily task reminder; default "15:00"
+	Workdays          []time.Weekday // working days for capacity and reminders; default Mon–Fri
 
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
@@ -79,6 +82,7 @@ func (c *Config) setDefaults() {
 	if c.VoucherExpiryCron == "" {
 		c.VoucherExpiryCron = "5 0 * * *"
 	}
+	c.setTaskDefaults()
 	if c.HandlerTimeout == 0 {
 		c.HandlerTimeout = 30 * time.Second
 	}
@@ -157,6 +161,7 @@ func (b *Bot) routes() error {
 	b.creatorRoutes()
 	b.homeRoutes()
 	b.voucherRoutes()
+	b.taskRoutes()
 	return b.jobs()
 }
 
@@ -166,6 +171,9 @@ func (b *Bot) jobs() error {
 		return err
 	}
 	if err := b.sched.add("voucher_expiry", b.cfg.VoucherExpiryCron, b.voucherExpiryJob); err != nil {
+		return err
+	}
+	if err := b.taskJobs(); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

@@ -65,6 +65,19 @@
 //	campaigns                           (record; key = lower-case name; totals kept in the same tx)
 //	  name                              → Campaign JSON {budget, issued, redeemed, count}
 //
+//	tasks                               (record)
+//	  itob(id)                          → Task JSON (Pitched is computed on read)
+//	tasks_by_assignee                   (a person's tasks; open ones under flag 1)
+//	  userID 0x00 flag itob(id)         → ·   flag: 1 open, 0 closed
+//	tasks_due                           (open tasks only, soonest due first)
+//	  itob(due ns) itob(id)             → assignee userID
+//	tasks_by_creator                    (tasks naming @handle in title or note)
+//	  handle 0x00 itob(id)              → ·
+//	task_drafts                         (tasks held back by an overload warning)
+//	  itob(id)                          → NewTask JSON
+//	task_capacity                       (per-person daily capacity override)
+//	  userID                            → itob(units per day)
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
@@ -92,6 +105,14 @@
 // the new totals and the audit entry, all in one Update: bbolt serialises
 // writers, so two concurrent issues can never both see the same remaining
 // budget. Check verifies the campaign totals against the vouchers.
+//
+// A Pitching task's progress from /pitch is not stored: every read counts
+// the assignee's pitches_by_user keys from AcceptedAt to ClosedAt (or now).
+// Status changes move the task's tasks_by_assignee flag and its tasks_due
+// entry in the same transaction as the record.
+//
+// Task audit entities are "task:<id>" and "capacity:<userID>" (TaskEntity,
+// CapacityEntity).
 //
 // # Schema versions
 //

@@ -153,6 +153,9 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err := checkVoucherIndexes(tx); err != nil {
 		return err
 	}
+	if err := checkTaskIndexes(tx); err != nil {
+		return err
+	}
 	return checkAuditIndex(tx)
 }
 

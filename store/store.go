@@ -49,6 +49,7 @@ var (
 		bucketPitchesByTime, bucketPitchesOpen, bucketOnce,
 		bucketVouchers, bucketVouchersByCreator, bucketVouchersByCampaign, bucketVouchersByIssuer,
 		bucketVouchersByTime, bucketVouchersByExpiry, bucketVoucherIdem, bucketCampaigns,
+		bucketTasks, bucketTasksByAssignee, bucketTasksDue, bucketTasksByCreator, bucketTaskDrafts, bucketTaskCapacity,
 	}
 )
 

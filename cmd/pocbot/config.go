@@ -39,6 +39,8 @@ type Config struct {
 	PitchCooldown time.Duration
 	FollowupDays  int
 	FollowupCron  string
+	DailyCapacity int
+	TaskReminder  string
 	LogLevel      slog.Level
 
 	Currency        store.Currency
@@ -69,6 +71,8 @@ var settings = []setting{
 	{"POCBOT_CURRENCY", "IDR", "currency of voucher values and budgets: IDR, USD, SGD, MYR, THB, PHP or VND"},
 	{"POCBOT_VOUCHER_DAYS", "14", "a new voucher is valid until the end of the day this many days ahead (1–365)"},
 	{"POCBOT_VOUCHER_DAILY_CAP", "0", "most vouchers one person may issue per day (0 = no cap)"},
+	{"POCBOT_DAILY_CAPACITY", "60", "task units one outsource member can do per working day (Mon–Fri); admins override per person with /task capacity"},
+	{"POCBOT_TASK_REMINDER", "15:00", "local HH:MM of the daily task reminder DM (due today + overdue, one DM per person, working days only)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -171,6 +175,13 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if c.VoucherDailyCap, err = strconv.Atoi(env("POCBOT_VOUCHER_DAILY_CAP", "0")); err != nil || c.VoucherDailyCap < 0 || c.VoucherDailyCap > 10000 {
 		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAILY_CAP must be a whole number from 0 (no cap) to 10000, like 20."))
 	}
+	if c.DailyCapacity, err = strconv.Atoi(env("POCBOT_DAILY_CAPACITY", "60")); err != nil || c.DailyCapacity < 1 || c.DailyCapacity > 10000 {
+		errs = append(errs, cfgErr("POCBOT_DAILY_CAPACITY must be a whole number of task units per working day from 1 to 10000, like 60."))
+	}
+	c.TaskReminder = env("POCBOT_TASK_REMINDER", "15:00")
+	if !isClock(c.TaskReminder) {
+		errs = append(errs, cfgErr("POCBOT_TASK_REMINDER %q is not a time of day; use 24-hour HH:MM in POCBOT_TZ, like 15:00.", c.TaskReminder))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("POCBOT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error."))
 	}
@@ -196,6 +207,15 @@ func isUserID(s string) bool {
 
 func isChannelID(s string) bool {
 	return len(s) >= 3 && len(s) <= 20 && (s[0] == 'C' || s[0] == 'G' || s[0] == 'D') && isUpperAlnum(s[1:])
+}
+
+// isClock accepts 24-hour HH:MM (or H:MM).
+func isClock(s string) bool {
+	h, m, ok := strings.Cut(s, ":")
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	digits := strings.Trim(h+m, "0123456789") == ""
+	return ok && digits && len(m) == 2 && len(h) >= 1 && len(h) <= 2 && err1 == nil && err2 == nil && hh < 24 && mm < 60
 }
 
 func isUpperAlnum(s string) bool {
@@ -231,5 +251,6 @@ func (c *Config) botConfig() bot.Config {
 		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
 		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap,
+		DailyCapacity: c.DailyCapacity, TaskReminder: c.TaskReminder,
 	}
 }

@@ -1,0 +1,230 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"pocbot/store"
+)
+
+const (
+	taskBlockProgressQty  = "task_progress_qty"
+	taskBlockProgressNote = "task_progress_note"
+	taskBlockReason       = "task_reason"
+)
+
+// taskDMMsg is the assignee's message for a task. It is edited in place as
+// the task changes; a closed task loses its buttons.
+func (b *Bot) taskDMMsg(t *store.Task) msg {
+	blocks := []slack.Block{
+		header(fmt.Sprintf("TSK-%d · %s", t.ID, t.Title)),
+		section(b.taskFacts(t)),
+	}
+	if t.Note != "" {
+		blocks = append(blocks, section("*Note:* "+esc(truncate(t.Note, 2500))))
+	}
+	if t.Status.Open() {
+		var els []slack.BlockElement
+		if t.Status == store.TaskAssigned {
+			accept := button(actionTaskAccept, strconv.FormatUint(t.ID, 10), "Accept")
+			accept.Style = slack.StylePrimary
+			els = append(els, accept)
+		}
+		id := strconv.FormatUint(t.ID, 10)
+		els = append(els, button(actionTaskProgress, id, "Update progress"), button(actionTaskDone, id, "Done"),
+			button(actionTaskCantDo, id, "Can't do"))
+		blocks = append(blocks, slack.NewActionBlock(fmt.Sprintf("task_%d", t.ID), els...))
+		if t.Kind == store.KindPitching {
+			blocks = append(blocks, contextText("Pitches you log with /pitch after accepting count toward this task automatically."))
+		}
+	} else {
+		blocks = append(blocks, contextText(fmt.Sprintf("Closed %s.", b.when(t.ClosedAt))))
+	}
+	return msg{text: fmt.Sprintf("TSK-%d: %s (due %s, %s)", t.ID, esc(truncate(t.Title, 200)), b.dueText(t), t.Status.Label()),
+		blocks: blocks}
+}
+
+// taskFacts is the one-paragraph summary of a task: safe mrkdwn.
+func (b *Bot) taskFacts(t *store.Task) string {
+	parts := []string{
+		fmt.Sprintf("*From:* <@%s>", t.Assigner),
+		fmt.Sprintf("*To:* <@%s>", t.Assignee),
+		"*Kind:* " + t.Kind.Label(),
+		"*Due:* " + b.dueText(t),
+		"*Status:* " + t.Status.Label(),
+	}
+	if t.Quantity > 0 {
+		parts = append(parts, "*Progress:* "+progressText(t))
+	} else if p := progressText(t); p != "" {
+		parts = append(parts, "*Progress:* "+p)
+	}
+	if b.overdue(t) {
+		parts = append(parts, ":red_circle: *Overdue*")
+	}
+	if t.Status == store.TaskCantDo && t.Reason != "" {
+		parts = append(parts, "*Can't do because:* "+esc(truncate(t.Reason, 500)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func taskIDFrom(r *Request) (uint64, error) {
+	id, err := strconv.ParseUint(r.Action.Value, 10, 64)
+	if err != nil {
+		return 0, errorf("That button is damaged; look the task up with /task TSK-number.")
+	}
+	return id, nil
+}
+
+// taskChanged edits the assignee's message in place and tells the assigner.
+func (b *Bot) taskChanged(ctx context.Context, t *store.Task, news string) {
+	if t.DMChannel != "" && t.DMTS != "" {
+		m := b.taskDMMsg(t)
+		_, _, _, err := b.api.UpdateMessageContext(ctx, t.DMChannel, t.DMTS,
+			slack.MsgOptionText(fallback(m.text), false), slack.MsgOptionBlocks(m.blocks...))
+		if err != nil {
+			b.log.Warn("task DM update failed", "task", t.ID, "err", slackDetail(err))
+		}
+	}
+	b.afterChange(ctx, t.Assignee)
+	if t.Assigner == t.Assignee {
+		return
+	}
+	blocks := []slack.Block{section(news), contextText(b.taskFacts(t))}
+	if t.Status == store.TaskCantDo {
+		blocks = append(blocks, slack.NewActionBlock(fmt.Sprintf("task_back_%d", t.ID),
+			button(actionTaskReassign, strconv.FormatUint(t.ID, 10), "Reassign")))
+	}
+	if _, _, err := b.post(ctx, t.Assigner, msg{text: fmt.Sprintf("TSK-%d: %s", t.ID, t.Status.Label()), blocks: blocks}); err != nil {
+		b.log.Warn("task news to assigner failed", "task", t.ID, "err", err)
+	}
+}
+
+func (b *Bot) taskAccept(ctx context.Context, r *Request) error {
+	id, err := taskIDFrom(r)
+	if err != nil {
+		return err
+	}
+	t, changed, err := b.db.AcceptTask(ctx, id, r.UserID)
+	if err != nil {
+		return err
+	}
+	if changed {
+		b.taskChanged(ctx, t, fmt.Sprintf(":handshake: <@%s> accepted `TSK-%d` *%s*.", t.Assignee, t.ID, esc(truncate(t.Title, 200))))
+	}
+	return nil
+}
+
+func (b *Bot) taskDone(ctx context.Context, r *Request) error {
+	id, err := taskIDFrom(r)
+	if err != nil {
+		return err
+	}
+	t, _, err := b.db.CompleteTask(ctx, id, r.UserID)
+	if err != nil {
+		return err
+	}
+	news := fmt.Sprintf(":white_check_mark: <@%s> finished `TSK-%d` *%s*", t.Assignee, t.ID, esc(truncate(t.Title, 200)))
+	if p := progressText(t); p != "" {
+		news += " — " + p
+	}
+	b.taskChanged(ctx, t, news+".")
+	return nil
+}
+
+func (b *Bot) openTaskProgress(ctx context.Context, r *Request) error {
+	id, err := taskIDFrom(r)
+	if err != nil {
+		return err
+	}
+	t, err := b.db.Task(ctx, id)
+	if err != nil {
+		return err
+	}
+	label, hint := "Units done since your last update", "e.g. 10"
+	if t.Kind == store.KindPitching {
+		label = "Pitches NOT logged with /pitch"
+		hint = fmt.Sprintf("%d already counted from /pitch", t.Pitched)
+	}
+	intro := fmt.Sprintf("*TSK-%d* %s", t.ID, esc(truncate(t.Title, 200)))
+	if p := progressText(t); p != "" {
+		intro += " — " + p
+	}
+	return b.openModal(ctx, r, modal(taskProgressModalID, "Update progress", "Save", viewMeta{Ref: strconv.FormatUint(id, 10)},
+		section(intro),
+		textInput(taskBlockProgressQty, label, hint, "", false, 6, true),
+		textInput(taskBlockProgressNote, "Note", "Anything the assigner should know", "", true, store.MaxNoteLen, true),
+	))
+}
+
+func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
+	st := viewState(r)
+	id, err := strconv.ParseUint(decodeMeta(r.Callback.View.PrivateMetadata).Ref, 10, 64)
+	if err != nil {
+		return nil, nil, errorf("That form is damaged; press Update progress again.")
+	}
+	added := 0
+	if q := st.text(taskBlockProgressQty); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 0 || n > store.MaxTaskQuantity {
+			return fieldErrors{taskBlockProgressQty: "A whole number of units done since your last update, like 10."}.response(), nil, nil
+		}
+		added = n
+	}
+	note := st.text(taskBlockProgressNote)
+	if added == 0 && note == "" {
+		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
+	}
+	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note)
+	if code := store.ErrorCode(err); code == store.Invalid {
+		return fieldErrors{taskBlockProgressNote: store.ErrorMessage(err)}.response(), nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return nil, func(ctx context.Context) error {
+		news := fmt.Sprintf(":chart_with_upwards_trend: <@%s> updated `TSK-%d` *%s*", t.Assignee, t.ID, esc(truncate(t.Title, 200)))
+		if added > 0 {
+			news += fmt.Sprintf(": +%d", added)
+		}
+		if p := progressText(t); p != "" {
+			news += " — " + p
+		}
+		if note != "" {
+			news += "\n>" + esc(truncate(note, 1000))
+		}
+		b.taskChanged(ctx, t, news)
+		return nil
+	}, nil
+}
+
+func (b *Bot) openTaskCantDo(ctx context.Context, r *Request) error {
+	id, err := taskIDFrom(r)
+	if err != nil {
+		return err
+	}
+	return b.openModal(ctx, r, modal(taskCantDoModalID, "Can't do it", "Send back", viewMeta{Ref: strconv.FormatUint(id, 10)},
+		section(fmt.Sprintf("`TSK-%d` goes back to whoever assigned it, with your reason.", id)),
+		textInput(taskBlockReason, "Why not?", "e.g. on leave Friday; only 20 left in the list", "", true, store.MaxTaskReasonLen, false),
+	))
+}
+
+func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
+	id, err := strconv.ParseUint(decodeMeta(r.Callback.View.PrivateMetadata).Ref, 10, 64)
+	if err != nil {
+		return nil, nil, errorf("That form is damaged; press Can't do again.")
+	}
+	t, _, err := b.db.CantDoTask(ctx, id, r.UserID, viewState(r).text(taskBlockReason))
+	if store.ErrorCode(err) == store.Invalid {
+		return fieldErrors{taskBlockReason: store.ErrorMessage(err)}.response(), nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	return nil, func(ctx context.Context) error {
+		b.taskChanged(ctx, t, fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> can't do `TSK-%d` *%s* and handed it back:\n>%s",
+			t.Assignee, t.ID, esc(truncate(t.Title, 200)), esc(truncate(t.Reason, 1000))))
+		return nil
+	}, nil
+}

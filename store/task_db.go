@@ -1,0 +1,357 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Task buckets; doc.go draws their keys.
+var (
+	bucketTasks           = []byte("tasks")
+	bucketTasksByAssignee = []byte("tasks_by_assignee")
+	bucketTasksDue        = []byte("tasks_due")
+	bucketTasksByCreator  = []byte("tasks_by_creator")
+	bucketTaskDrafts      = []byte("task_drafts")
+	bucketTaskCapacity    = []byte("task_capacity")
+)
+
+// CreateTask assigns nt and returns the new task (status Assigned). The
+// record, its index entries and its audit entry commit together.
+// Returns Invalid if nt fails Validate.
+func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
+	if err := nt.Validate(); err != nil {
+		return nil, err
+	}
+	var t *Task
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		var err error
+		t, err = createTask(tx, nt, db.Now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// SaveTaskDraft keeps nt, not yet assigned, until the assigner confirms an
+// overload warning, and returns the draft's ID. Returns Invalid if nt fails
+// Validate.
+func (db *DB) SaveTaskDraft(ctx context.Context, nt NewTask) (uint64, error) {
+	if err := nt.Validate(); err != nil {
+		return 0, err
+	}
+	var id uint64
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTaskDrafts)
+		var err error
+		if id, err = b.NextSequence(); err != nil {
+			return fmt.Errorf("draft sequence: %w", err)
+		}
+		return putJSON(b, itob(id), nt)
+	})
+	return id, err
+}
+
+// TaskDraft returns a saved draft. Returns NotFound if it was assigned or
+// discarded.
+func (db *DB) TaskDraft(ctx context.Context, id uint64) (*NewTask, error) {
+	var nt NewTask
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return getDraft(tx, id, &nt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &nt, nil
+}
+
+// AssignTaskDraft turns draft id into a task and deletes the draft, in one
+// transaction, so pressing "Assign anyway" twice assigns once.
+// Returns NotFound if the draft is gone and Forbidden if userID is not the
+// draft's assigner.
+func (db *DB) AssignTaskDraft(ctx context.Context, id uint64, userID string) (*Task, error) {
+	var t *Task
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		var nt NewTask
+		if err := getDraft(tx, id, &nt); err != nil {
+			return err
+		}
+		if nt.Assigner != userID {
+			return Errorf(Forbidden, "Only the person who wrote this task can assign it.")
+		}
+		if err := tx.Bucket(bucketTaskDrafts).Delete(itob(id)); err != nil {
+			return err
+		}
+		var err error
+		t, err = createTask(tx, nt, db.Now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// DeleteTaskDraft discards a draft. A missing draft is not an error.
+func (db *DB) DeleteTaskDraft(ctx context.Context, id uint64) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTaskDrafts).Delete(itob(id))
+	})
+}
+
+func getDraft(tx *bolt.Tx, id uint64, nt *NewTask) error {
+	err := getJSON(tx.Bucket(bucketTaskDrafts), itob(id), nt)
+	if err == errMissing {
+		return Errorf(NotFound, "That task was already assigned or discarded.")
+	} else if err != nil {
+		return fmt.Errorf("task draft %d: %w", id, err)
+	}
+	return nil
+}
+
+// Task returns task id with its pitch count filled in. Returns NotFound if
+// there is none.
+func (db *DB) Task(ctx context.Context, id uint64) (*Task, error) {
+	var t *Task
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		t, err = getTask(tx, id, db.Now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// AcceptTask records that the assignee took the task on. From then on a
+// Pitching task counts the assignee's pitches. Accepting an accepted task
+// changes nothing (changed is false).
+// Returns NotFound, Forbidden if userID is not the assignee, Conflict if
+// the task is closed.
+func (db *DB) AcceptTask(ctx context.Context, id uint64, userID string) (t *Task, changed bool, err error) {
+	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
+		if t.Status != TaskAssigned {
+			return false, nil
+		}
+		t.AcceptedAt = now
+		return true, t.setStatus(TaskAccepted, userID, now, "")
+	})
+}
+
+// CompleteTask marks the task done. Returns NotFound, Forbidden if userID
+// is not the assignee, Conflict if the task is already closed.
+func (db *DB) CompleteTask(ctx context.Context, id uint64, userID string) (*Task, bool, error) {
+	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
+		return true, t.setStatus(TaskDone, userID, now, "")
+	})
+}
+
+// CantDoTask hands the task back with a reason. Returns Invalid for an
+// empty or too long reason, NotFound, Forbidden if userID is not the
+// assignee, Conflict if the task is already closed.
+func (db *DB) CantDoTask(ctx context.Context, id uint64, userID, reason string) (*Task, bool, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, false, Errorf(Invalid, "Say why you can't do it, so the assigner can decide what to do.")
+	}
+	if err := checkLen("The reason", reason, MaxTaskReasonLen); err != nil {
+		return nil, false, err
+	}
+	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
+		t.Reason = reason
+		return true, t.setStatus(TaskCantDo, userID, now, reason)
+	})
+}
+
+// AddTaskProgress adds units done (and an optional note) to an open task
+// and moves it to In progress. The read, the addition and the write happen
+// in one bbolt write transaction, and bbolt runs one writer at a time, so
+// two updates sent at the same moment both count.
+// Returns Invalid for a negative amount or an empty update, NotFound,
+// Forbidden if userID is not the assignee, Conflict if the task is closed.
+func (db *DB) AddTaskProgress(ctx context.Context, id uint64, userID string, added int, note string) (*Task, error) {
+	note = strings.TrimSpace(note)
+	switch {
+	case added < 0 || added > MaxTaskQuantity:
+		return nil, Errorf(Invalid, "Progress is a whole number of units done since your last update, from 0 to %d.", MaxTaskQuantity)
+	case added == 0 && note == "":
+		return nil, Errorf(Invalid, "Type how many units you did since your last update, or a note.")
+	}
+	if err := checkLen("The note", note, MaxNoteLen); err != nil {
+		return nil, err
+	}
+	t, _, err := db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
+		if t.AcceptedAt.IsZero() {
+			t.AcceptedAt = now // reporting progress is taking the task on
+		}
+		t.DoneQty += added
+		if t.Status != TaskInProgress {
+			from := t.Status
+			t.Status = TaskInProgress
+			t.History = append(t.History, TaskEvent{At: now, UserID: userID, From: from, To: TaskInProgress, Added: added, Note: note})
+		} else {
+			t.History = append(t.History, TaskEvent{At: now, UserID: userID, Added: added, Note: note})
+		}
+		return true, nil
+	})
+	return t, err
+}
+
+// setStatus moves t to an open or closed status and records the step.
+func (t *Task) setStatus(to TaskStatus, userID string, now time.Time, note string) error {
+	from := t.Status
+	t.Status = to
+	if !to.Open() {
+		t.ClosedAt = now
+	}
+	t.History = append(t.History, TaskEvent{At: now, UserID: userID, From: from, To: to, Note: note})
+	return nil
+}
+
+// changeTask loads task id, checks that userID is its assignee and that it
+// is open, applies fn and, if fn changed it, writes the record, moves its
+// index entries and audits the change, all in one transaction.
+func (db *DB) changeTask(ctx context.Context, id uint64, userID string, fn func(t *Task, now time.Time) (bool, error)) (*Task, bool, error) {
+	if err := checkUser(userID); err != nil {
+		return nil, false, err
+	}
+	var t *Task
+	var changed bool
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		now := db.Now()
+		var err error
+		if t, err = getTask(tx, id, now); err != nil {
+			return err
+		}
+		if t.Assignee != userID {
+			return Errorf(Forbidden, "Only the person the task is assigned to can update TSK-%d.", id)
+		}
+		if !t.Status.Open() {
+			return Errorf(Conflict, "TSK-%d is already closed (%s).", id, t.Status.Label())
+		}
+		before := *t
+		if changed, err = fn(t, now); err != nil || !changed {
+			return err
+		}
+		t.UpdatedAt = now
+		if err := putTask(tx, t); err != nil {
+			return err
+		}
+		if err := reindexTask(tx, &before, t); err != nil {
+			return err
+		}
+		e := AuditEntry{At: now, UserID: userID, Entity: TaskEntity(id)}
+		if before.Status != t.Status {
+			e.Action, e.Before, e.After = ActionTaskStatus, string(before.Status), string(t.Status)
+		} else {
+			last := t.History[len(t.History)-1]
+			e.Action = ActionTaskProgress
+			if e.After, err = jsonText(map[string]any{"added": last.Added, "done": t.DoneQty, "note": last.Note}); err != nil {
+				return err
+			}
+		}
+		if err := audit(tx, e); err != nil {
+			return err
+		}
+		t.Pitched = countPitched(tx, t, now)
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return t, changed, nil
+}
+
+// SetTaskDM records where the assignee's task message is, so later changes
+// edit it in place. Bookkeeping, not a user's change: not audited.
+// Returns NotFound for an unknown task.
+func (db *DB) SetTaskDM(ctx context.Context, id uint64, channel, ts string) error {
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		t, err := getTask(tx, id, db.Now())
+		if err != nil {
+			return err
+		}
+		t.DMChannel, t.DMTS = channel, ts
+		return putTask(tx, t)
+	})
+}
+
+// createTask writes a new task, its index entries and its audit entry.
+func createTask(tx *bolt.Tx, nt NewTask, now time.Time) (*Task, error) {
+	id, err := tx.Bucket(bucketTasks).NextSequence()
+	if err != nil {
+		return nil, fmt.Errorf("task sequence: %w", err)
+	}
+	t := &Task{
+		ID: id, Assignee: nt.Assignee, Assigner: nt.Assigner, Title: strings.TrimSpace(nt.Title), Kind: nt.Kind,
+		Quantity: nt.Quantity, Due: nt.Due.UTC(), DueHasTime: nt.DueHasTime, Note: strings.TrimSpace(nt.Note),
+		Status: TaskAssigned, CreatedAt: now, UpdatedAt: now,
+		History: []TaskEvent{{At: now, UserID: nt.Assigner, To: TaskAssigned}},
+	}
+	t.Creators = taskCreators(t.Title, t.Note)
+	if err := putTask(tx, t); err != nil {
+		return nil, err
+	}
+	if err := reindexTask(tx, nil, t); err != nil {
+		return nil, err
+	}
+	after, err := jsonText(t)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit(tx, AuditEntry{At: now, UserID: nt.Assigner, Action: ActionTaskCreate, Entity: TaskEntity(id), After: after}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func putTask(tx *bolt.Tx, t *Task) error {
+	if err := putJSON(tx.Bucket(bucketTasks), itob(t.ID), t); err != nil {
+		return fmt.Errorf("put task %d: %w", t.ID, err)
+	}
+	return nil
+}
+
+// getTask loads a task and fills in Pitched as of now; NotFound if missing.
+func getTask(tx *bolt.Tx, id uint64, now time.Time) (*Task, error) {
+	var t Task
+	err := getJSON(tx.Bucket(bucketTasks), itob(id), &t)
+	if err == errMissing {
+		return nil, Errorf(NotFound, "There is no task TSK-%d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("task %d: %w", id, err)
+	}
+	t.Pitched = countPitched(tx, &t, now)
+	return &t, nil
+}
+
+// countPitched counts the pitches the assignee of a Pitching task logged
+// from its acceptance until it closed (or now). It reads only the keys of
+// pitches_by_user in that range, never a pitch record.
+//
+// Progress is computed here rather than kept as a counter that /pitch
+// bumps: /pitch needs no knowledge of tasks, the count can never drift
+// from the pitches that exist, and a range of one user's index keys is
+// cheap to count.
+func countPitched(tx *bolt.Tx, t *Task, now time.Time) int {
+	if t.Kind != KindPitching || t.AcceptedAt.IsZero() {
+		return 0
+	}
+	end := now // inclusive: a pitch logged this instant counts
+	if !t.ClosedAt.IsZero() {
+		end = t.ClosedAt
+	}
+	prefix := strPrefix(t.Assignee)
+	n := 0
+	_ = scan(tx.Bucket(bucketPitchesByUser), key(prefix, timeKey(t.AcceptedAt)), key(prefix, timeKey(end.Add(time.Nanosecond))), func(_, _ []byte) (bool, error) {
+		n++
+		return true, nil
+	}) // the callback never fails
+	return n
+}
