@@ -147,6 +147,9 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err := checkCreatorIndexes(tx); err != nil {
 		return err
 	}
+	if err := checkIssueIndexes(tx); err != nil {
+		return err
+	}
 	return checkAuditIndex(tx)
 }
 

@@ -46,6 +46,7 @@ var (
 		bucketCreators, bucketCreatorNotes, bucketCreatorNames,
 		bucketPitches, bucketPitchesByCreator, bucketPitchesByUser,
 		bucketPitchesByTime, bucketPitchesOpen, bucketOnce,
+		bucketIssues, bucketIssuesByStatus, bucketIssuesByAssignee, bucketIssuesByCreator, bucketIssuesUnassigned, bucketIssueEvents,
 	}
 )
 
