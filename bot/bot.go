@@ -36,6 +36,8 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
 
+	IssueSLA store.SLAPolicy // time allowed per issue priority; default store.DefaultSLAPolicy
+
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
 	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
@@ -64,6 +66,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.FollowupDays == 0 {
 		c.FollowupDays = 3
+	}
+	if c.IssueSLA == (store.SLAPolicy{}) {
+		c.IssueSLA = store.DefaultSLAPolicy()
 	}
 	if c.HandlerTimeout == 0 {
 		c.HandlerTimeout = 30 * time.Second
@@ -106,6 +111,7 @@ type Bot struct {
 	creatorButtonFuncs []func(handle string) slack.BlockElement
 	botUserID          string
 	handlers           sync.WaitGroup
+	issueLocks         issueLocks // per-issue triage refreshes
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -142,12 +148,16 @@ func (b *Bot) routes() error {
 	b.pitchRoutes()
 	b.creatorRoutes()
 	b.homeRoutes()
+	b.issueRoutes()
 	return b.jobs()
 }
 
 // jobs registers the scheduled jobs.
 func (b *Bot) jobs() error {
 	if err := b.sched.add("followups", b.cfg.FollowupCron, b.followupJob); err != nil {
+		return err
+	}
+	if err := b.sched.add("issue_sla", issueSLASpec, b.issueSLAJob); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pocbot/bot"
+	"pocbot/store"
 )
 
 // secret is a token: it prints and logs as REDACTED.
@@ -39,6 +40,7 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string
 	LogLevel      slog.Level
+	IssueSLA      store.SLAPolicy
 }
 
 // setting documents one environment variable; -h prints the table.
@@ -61,6 +63,7 @@ var settings = []setting{
 	{"POCBOT_PITCH_COOLDOWN", "14d", "a creator pitched within this window counts as a duplicate (e.g. 14d, 72h)"},
 	{"POCBOT_FOLLOWUP_DAYS", "3", "an open pitch older than this many days needs a follow-up"},
 	{"POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5", "when each owner gets their one daily follow-up DM"},
+	{"POCBOT_SLA", "P1=4h,P2=24h,P3=72h,P4=7d", "time allowed per creator-issue priority; list only the ones to change (e.g. P1=2h,P4=14d)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -154,6 +157,9 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if c.FollowupDays, err = strconv.Atoi(env("POCBOT_FOLLOWUP_DAYS", "3")); err != nil || c.FollowupDays < 1 || c.FollowupDays > 90 {
 		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_DAYS must be a whole number of days from 1 to 90."))
 	}
+	if c.IssueSLA, err = store.ParseSLAPolicy(getenv("POCBOT_SLA")); err != nil {
+		errs = append(errs, cfgErr("POCBOT_SLA %q: %s Write it like P1=4h,P2=24h,P3=72h,P4=7d; priorities you leave out keep their default.", getenv("POCBOT_SLA"), store.ErrorMessage(err)))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("POCBOT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error."))
 	}
@@ -213,5 +219,6 @@ func (c *Config) botConfig() bot.Config {
 		Location: c.Location, DigestChannel: c.DigestChannel, TriageChannel: c.TriageChannel,
 		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
+		IssueSLA: c.IssueSLA,
 	}
 }
