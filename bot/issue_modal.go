@@ -61,10 +61,10 @@ var categoryWords = []struct {
 	cat   store.IssueCategory
 	words []string
 }{
-	{store.CatSampleDamaged, []string{"damaged", "broken", "wrong sample", "wrong item", "rusak", "salah"}},
-	{store.CatSampleMissing, []string{"sample", "not arrived", "never arrived", "belum sampai", "paket", "tracking"}},
 	{store.CatVoucher, []string{"voucher", "code", "kode", "discount"}},
 	{store.CatCommission, []string{"commission", "payment", "paid", "payout", "komisi", "bayar"}},
+	{store.CatSampleDamaged, []string{"damaged", "broken", "wrong sample", "wrong item", "rusak", "salah"}},
+	{store.CatSampleMissing, []string{"sample", "not arrived", "never arrived", "belum sampai", "paket", "tracking"}},
 	{store.CatContent, []string{"video", "taken down", "takedown", "violation", "content", "konten"}},
 	{store.CatAccess, []string{"account", "access", "login", "affiliate center", "banned", "akun"}},
 }

@@ -45,6 +45,19 @@
 //	pitches_open                        (only pitched/interested; the follow-up list)
 //	  itob(ns) itob(id)                 → ·
 //
+//	issues                              (record; ISS-<id>)
+//	  itob(id)                          → Issue JSON, without its timeline
+//	issues_by_status                    (ActiveIssues: the open/in progress/waiting prefixes)
+//	  status code (1 byte) itob(id)     → ·
+//	issues_by_assignee                  (/issue list mine)
+//	  userID 0x00 itob(id)              → ·
+//	issues_by_creator                   (a creator's issues: reverse = newest first)
+//	  handle 0x00 itob(id)              → ·
+//	issues_unassigned                   (active issues nobody has)
+//	  itob(id)                          → ·
+//	issue_events                        (an issue's timeline, oldest first)
+//	  itob(id) itob(seq)                → IssueEvent JSON
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
@@ -59,8 +72,15 @@
 // same transaction as the record. Check verifies that every index matches
 // its records.
 //
-// Audit entities are "creator:<handle>" and "pitch:<id>" (CreatorEntity,
-// PitchEntity); actions are the Action* constants.
+// Issue status codes are open=1, in_progress=2, waiting=3, resolved=4,
+// closed=5. Every issue change (changeIssue) rewrites the status and
+// assignee entries, appends to issue_events and audits, in one transaction;
+// AssignIssue compares the assignee inside that transaction, so concurrent
+// "Assign to me" clicks serialise on bbolt's writer lock and one wins.
+//
+// Audit entities are "creator:<handle>", "pitch:<id>" and "issue:<id>"
+// (CreatorEntity, PitchEntity, IssueEntity); actions are the Action*
+// constants.
 //
 // # Schema versions
 //
