@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -474,6 +475,9 @@ func TestE2E_IssueTriageWithinBlockKitLimits(t *testing.T) {
 	// the fake's Block Kit checks.
 	clickOn(t, h, "U2", tm, "issue_status", "open")
 	tm = waitContains(t, h, tm, "*Open*", "297 earlier entries in the thread")
+	var blocks []any
+	_ = json.Unmarshal(tm.Blocks, &blocks)
+	t.Logf("triage message: %d blocks, %d bytes of block JSON, %d-character fallback text", len(blocks), len(tm.Blocks), len([]rune(tm.Text)))
 	if calls := h.Slack.Calls("chat.update"); len(calls) == 0 || calls[len(calls)-1].Error != "" {
 		t.Fatalf("chat.update failed: %+v", calls)
 	}
