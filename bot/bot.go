@@ -36,13 +36,14 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
 
-	Currency          store.Currency // voucher values; default IDR
-	VoucherDays       int            // default validity of a voucher; default 14
-	VoucherDailyCap   int            // vouchers per issuer per day; 0 = no cap
-	VoucherExpiryCron string         // the daily expiry job; default "5 0 * * *"
-	DailyCapacity     int            // task units a person can do per working day; default 60
-	TaskReminder      string         // HH:MM local time of the daily task reminder; default "15:00"
-	Workdays          []time.Weekday // working days for capacity and reminders; default Mon–Fri
+	Currency          store.Currency  // voucher values; default IDR
+	VoucherDays       int             // default validity of a voucher; default 14
+	VoucherDailyCap   int             // vouchers per issuer per day; 0 = no cap
+	VoucherExpiryCron string          // the daily expiry job; default "5 0 * * *"
+	DailyCapacity     int             // task units a person can do per working day; default 60
+	TaskReminder      string          // HH:MM local time of the daily task reminder; default "15:00"
+	Workdays          []time.Weekday  // working days for capacity and reminders; default Mon–Fri
+	IssueSLA          store.SLAPolicy // time allowed per issue priority; default store.DefaultSLAPolicy
 
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
@@ -83,6 +84,9 @@ func (c *Config) setDefaults() {
 		c.VoucherExpiryCron = "5 0 * * *"
 	}
 	c.setTaskDefaults()
+	if c.IssueSLA == (store.SLAPolicy{}) {
+		c.IssueSLA = store.DefaultSLAPolicy()
+	}
 	if c.HandlerTimeout == 0 {
 		c.HandlerTimeout = 30 * time.Second
 	}
@@ -124,6 +128,7 @@ type Bot struct {
 	creatorButtonFuncs []func(handle string) slack.BlockElement
 	botUserID          string
 	handlers           sync.WaitGroup
+	issueLocks         issueLocks // per-issue triage refreshes
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -162,6 +167,7 @@ func (b *Bot) routes() error {
 	b.homeRoutes()
 	b.voucherRoutes()
 	b.taskRoutes()
+	b.issueRoutes()
 	return b.jobs()
 }
 
@@ -174,6 +180,9 @@ func (b *Bot) jobs() error {
 		return err
 	}
 	if err := b.taskJobs(); err != nil {
+		return err
+	}
+	if err := b.sched.add("issue_sla", issueSLASpec, b.issueSLAJob); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

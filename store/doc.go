@@ -78,6 +78,19 @@
 //	task_capacity                       (per-person daily capacity override)
 //	  userID                            → itob(units per day)
 //
+//	issues                              (record; ISS-<id>)
+//	  itob(id)                          → Issue JSON, without its timeline
+//	issues_by_status                    (ActiveIssues: the open/in progress/waiting prefixes)
+//	  status code (1 byte) itob(id)     → ·
+//	issues_by_assignee                  (/issue list mine)
+//	  userID 0x00 itob(id)              → ·
+//	issues_by_creator                   (a creator's issues: reverse = newest first)
+//	  handle 0x00 itob(id)              → ·
+//	issues_unassigned                   (active issues nobody has)
+//	  itob(id)                          → ·
+//	issue_events                        (an issue's timeline, oldest first)
+//	  itob(id) itob(seq)                → IssueEvent JSON
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
@@ -113,6 +126,14 @@
 //
 // Task audit entities are "task:<id>" and "capacity:<userID>" (TaskEntity,
 // CapacityEntity).
+//
+// Issue status codes are open=1, in_progress=2, waiting=3, resolved=4,
+// closed=5. Every issue change (changeIssue) rewrites the status and
+// assignee entries, appends to issue_events and audits, in one transaction;
+// AssignIssue compares the assignee inside that transaction, so concurrent
+// "Assign to me" clicks serialise on bbolt's writer lock and one wins.
+//
+// Issue audit entities are "issue:<id>" (IssueEntity).
 //
 // # Schema versions
 //

@@ -156,6 +156,9 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err := checkTaskIndexes(tx); err != nil {
 		return err
 	}
+	if err := checkIssueIndexes(tx); err != nil {
+		return err
+	}
 	return checkAuditIndex(tx)
 }
 

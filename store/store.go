@@ -50,6 +50,7 @@ var (
 		bucketVouchers, bucketVouchersByCreator, bucketVouchersByCampaign, bucketVouchersByIssuer,
 		bucketVouchersByTime, bucketVouchersByExpiry, bucketVoucherIdem, bucketCampaigns,
 		bucketTasks, bucketTasksByAssignee, bucketTasksDue, bucketTasksByCreator, bucketTaskDrafts, bucketTaskCapacity,
+		bucketIssues, bucketIssuesByStatus, bucketIssuesByAssignee, bucketIssuesByCreator, bucketIssuesUnassigned, bucketIssueEvents,
 	}
 )
 

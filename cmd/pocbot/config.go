@@ -46,6 +46,7 @@ type Config struct {
 	Currency        store.Currency
 	VoucherDays     int
 	VoucherDailyCap int
+	IssueSLA        store.SLAPolicy
 }
 
 // setting documents one environment variable; -h prints the table.
@@ -73,6 +74,7 @@ var settings = []setting{
 	{"POCBOT_VOUCHER_DAILY_CAP", "0", "most vouchers one person may issue per day (0 = no cap)"},
 	{"POCBOT_DAILY_CAPACITY", "60", "task units one outsource member can do per working day (Mon–Fri); admins override per person with /task capacity"},
 	{"POCBOT_TASK_REMINDER", "15:00", "local HH:MM of the daily task reminder DM (due today + overdue, one DM per person, working days only)"},
+	{"POCBOT_SLA", "P1=4h,P2=24h,P3=72h,P4=7d", "time allowed per creator-issue priority; list only the ones to change (e.g. P1=2h,P4=14d)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -182,6 +184,9 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if !isClock(c.TaskReminder) {
 		errs = append(errs, cfgErr("POCBOT_TASK_REMINDER %q is not a time of day; use 24-hour HH:MM in POCBOT_TZ, like 15:00.", c.TaskReminder))
 	}
+	if c.IssueSLA, err = store.ParseSLAPolicy(getenv("POCBOT_SLA")); err != nil {
+		errs = append(errs, cfgErr("POCBOT_SLA %q: %s Write it like P1=4h,P2=24h,P3=72h,P4=7d; priorities you leave out keep their default.", getenv("POCBOT_SLA"), store.ErrorMessage(err)))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(env("POCBOT_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error."))
 	}
@@ -252,5 +257,6 @@ func (c *Config) botConfig() bot.Config {
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
 		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap,
 		DailyCapacity: c.DailyCapacity, TaskReminder: c.TaskReminder,
+		IssueSLA: c.IssueSLA,
 	}
 }

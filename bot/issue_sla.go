@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"pocbot/store"
+)
+
+// issueSLASpec runs the SLA check every minute.
+const issueSLASpec = "@every 1m"
+
+// issueSLAJob warns at 80% of an issue's SLA and reports its breach, each
+// at most once per issue: the store marks the issue (MarkIssueSLA) before
+// anyone is told, so re-runs and catch-ups send nothing twice. If nobody at
+// all could be told, the mark is undone and the next run tries again.
+//
+// The warning goes to the assignee by DM, or to the triage channel while
+// the issue is unassigned. The breach is shown on the triage message and
+// sent to every admin by DM (to the triage channel if there are none).
+func (b *Bot) issueSLAJob(ctx context.Context, due time.Time) error {
+	issues, err := b.db.ActiveIssues(ctx)
+	if err != nil {
+		return err
+	}
+	now := b.Now()
+	var errs []error
+	for i := range issues {
+		is := &issues[i]
+		if is.SLA.IsPaused() {
+			continue
+		}
+		switch phase := is.SLA.Phase(now); {
+		case phase == store.SLABreached && is.SLA.BreachedAt.IsZero():
+			errs = append(errs, b.slaNotify(ctx, is.ID, store.SLABreached))
+		case phase == store.SLAWarning && is.SLA.WarnedAt.IsZero():
+			errs = append(errs, b.slaNotify(ctx, is.ID, store.SLAWarning))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// slaNotify marks the issue and tells the people concerned.
+func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) error {
+	first, is, err := b.db.MarkIssueSLA(ctx, id, phase)
+	if err != nil || !first {
+		return err
+	}
+	now := b.Now()
+	where := ""
+	if is.TriageTS != "" {
+		where = fmt.Sprintf(" <#%s>", is.TriageChannel)
+	}
+	summary := fmt.Sprintf("*%s* · *@%s* · %s · %s", is.Ref(), is.Handle, is.Category.Label(), is.Priority.Label())
+	var text string
+	var to []string
+	if phase == store.SLAWarning {
+		text = fmt.Sprintf(":warning: %s has used 80%% of its %s SLA: due *%s* (%s left).%s",
+			summary, store.FormatDuration(is.SLA.Budget), b.when(is.SLA.DueAt(now)), store.FormatDuration(is.SLA.Remaining(now)), where)
+		switch {
+		case is.AssigneeID != "":
+			to = []string{is.AssigneeID}
+		case b.cfg.TriageChannel != "":
+			text += " Nobody has it yet: press *Assign to me*."
+			to = []string{b.cfg.TriageChannel}
+		default:
+			to = []string{is.ReporterID}
+		}
+	} else {
+		owner := "nobody has it"
+		if is.AssigneeID != "" {
+			owner = "assigned to " + mention(is.AssigneeID)
+		}
+		text = fmt.Sprintf(":red_circle: SLA breached: %s was due %s (%s SLA); %s.%s",
+			summary, b.when(is.SLA.DueAt(now)), store.FormatDuration(is.SLA.Budget), owner, where)
+		to = b.cfg.Admins
+		if len(to) == 0 {
+			to = []string{b.cfg.TriageChannel}
+		}
+	}
+	// The triage message and its thread show the new state whatever happens
+	// to the notifications.
+	b.issueChanged(ctx, nil, &store.IssueChange{Issue: is, Event: b.lastEvent(ctx, is)})
+	sent := 0
+	var errs []error
+	for _, u := range to {
+		if u == "" {
+			continue
+		}
+		if _, _, err := b.post(ctx, u, msg{text: text, blocks: []slack.Block{section(text)}}); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sent++
+	}
+	if sent == 0 {
+		if err := b.db.UnmarkIssueSLA(ctx, id, phase); err != nil {
+			errs = append(errs, err)
+		}
+		errs = append(errs, fmt.Errorf("%s SLA notice reached nobody", is.Ref()))
+	}
+	return errors.Join(errs...)
+}
+
+// lastEvent returns the issue's newest timeline entry (the mark just made).
+func (b *Bot) lastEvent(ctx context.Context, is *store.Issue) *store.IssueEvent {
+	evs, _, err := b.db.IssueTimeline(ctx, is.ID, is.Events-1, 1)
+	if err != nil || len(evs) == 0 {
+		return nil
+	}
+	return &evs[0]
+}
