@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -107,6 +108,11 @@ func (c *Config) setDefaults() {
 	}
 }
 
+// maxBusy bounds concurrent handler work. Handlers mostly wait on fsync
+// and HTTP, so a few per core keep the disk and network busy while leaving
+// the event loop (which acks) free to run.
+var maxBusy = 4 * runtime.GOMAXPROCS(0)
+
 // Bot is the running Slack app.
 type Bot struct {
 	cfg Config
@@ -121,6 +127,7 @@ type Bot struct {
 	rt         *router
 	sched      *scheduler
 	seen       *seen
+	busy       chan struct{} // semaphore: handlers running at once
 	// historySources feed /creator; each feature appends its own.
 	historySources []historySource
 	// creatorButtons adds feature buttons (report an issue, issue a
@@ -135,6 +142,7 @@ type Bot struct {
 func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 	cfg.setDefaults()
 	b := &Bot{cfg: cfg, db: db, log: log, Now: time.Now, rt: newRouter(), seen: newSeen(30 * time.Minute),
+		busy:       make(chan struct{}, maxBusy),
 		httpClient: &http.Client{Timeout: 15 * time.Second}}
 	libLog := slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	b.api = slack.New(cfg.BotToken,

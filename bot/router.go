@@ -274,6 +274,10 @@ func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.C
 	b.handlers.Add(1)
 	go func() {
 		defer b.handlers.Done()
+		// Bound the handlers doing work at once, so a burst cannot starve
+		// the event loop that acks; the rest wait here without using CPU.
+		b.busy <- struct{}{}
+		defer func() { <-b.busy }()
 		ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
 		defer cancel()
 		var r *Request

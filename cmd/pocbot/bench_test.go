@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
-
 	"pocbot/bot/fakeslack"
 )
 
@@ -35,23 +32,9 @@ func BenchmarkAck_Pocbot(b *testing.B) {
 func BenchmarkAck_Baseline(b *testing.B) {
 	fs := fakeslack.New(fakeslack.Options{PingInterval: 500 * time.Millisecond})
 	b.Cleanup(fs.Close)
-	api := slack.New(fakeslack.BotToken, slack.OptionAppLevelToken(fakeslack.AppToken), slack.OptionAPIURL(fs.APIURL()))
-	sm := socketmode.New(api)
 	ctx, cancel := context.WithCancel(context.Background())
 	b.Cleanup(cancel)
-	go func() { _ = sm.RunContext(ctx) }()
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case evt := <-sm.Events:
-				if evt.Request != nil && evt.Request.EnvelopeID != "" {
-					_ = sm.Ack(*evt.Request)
-				}
-			}
-		}
-	}()
+	fakeslack.RunAckOnlyClient(ctx, fs)
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	if err := fs.WaitConnected(wctx, 1); err != nil {

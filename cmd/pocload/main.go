@@ -23,9 +23,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
-
 	"pocbot/bot"
 	"pocbot/bot/fakeslack"
 	"pocbot/store"
@@ -157,23 +154,9 @@ func fire(fs *fakeslack.Server, n, c int, wantReply bool) (result, error) {
 func runBaseline(n, c int) (result, error) {
 	fs := fakeslack.New(fakeslack.Options{PingInterval: 2 * time.Second})
 	defer fs.Close()
-	api := slack.New(fakeslack.BotToken, slack.OptionAppLevelToken(fakeslack.AppToken), slack.OptionAPIURL(fs.APIURL()))
-	sm := socketmode.New(api, socketmode.OptionLog(slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelDebug)))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go func() { _ = sm.RunContext(ctx) }()
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case evt := <-sm.Events:
-				if evt.Request != nil && evt.Request.EnvelopeID != "" {
-					_ = sm.Ack(*evt.Request)
-				}
-			}
-		}
-	}()
+	fakeslack.RunAckOnlyClient(ctx, fs)
 	wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer wcancel()
 	if err := fs.WaitConnected(wctx, 1); err != nil {
