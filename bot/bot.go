@@ -34,7 +34,9 @@ type Config struct {
 
 	PitchCooldown time.Duration
 	FollowupDays  int
-	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
+	FollowupCron  string   // the daily follow-up DM; default "0 10 * * 1-5"
+	NudgeCron     string   // the "you are behind" DMs; default "0 15 * * *"
+	Workdays      Workdays // working weekdays; zero = Mon-Fri
 
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
@@ -61,6 +63,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.FollowupCron == "" {
 		c.FollowupCron = "0 10 * * 1-5"
+	}
+	if c.NudgeCron == "" {
+		c.NudgeCron = "0 15 * * *"
+	}
+	if c.Workdays.isZero() {
+		c.Workdays = DefaultWorkdays
 	}
 	if c.FollowupDays == 0 {
 		c.FollowupDays = 3
@@ -104,8 +112,10 @@ type Bot struct {
 	// creatorButtons adds feature buttons (report an issue, issue a
 	// voucher) to /creator; nil until those features register.
 	creatorButtonFuncs []func(handle string) slack.BlockElement
-	botUserID          string
-	handlers           sync.WaitGroup
+	// prov holds the metric, digest, workload and Home providers (metrics.go).
+	prov      providers
+	botUserID string
+	handlers  sync.WaitGroup
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -142,12 +152,16 @@ func (b *Bot) routes() error {
 	b.pitchRoutes()
 	b.creatorRoutes()
 	b.homeRoutes()
+	b.targetRoutes()
 	return b.jobs()
 }
 
 // jobs registers the scheduled jobs.
 func (b *Bot) jobs() error {
 	if err := b.sched.add("followups", b.cfg.FollowupCron, b.followupJob); err != nil {
+		return err
+	}
+	if err := b.targetJobs(); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

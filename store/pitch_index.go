@@ -63,7 +63,7 @@ func indexPitchStatus(tx *bolt.Tx, p *Pitch) error {
 	if err != nil {
 		return fmt.Errorf("index open pitch %d: %w", p.ID, err)
 	}
-	return nil
+	return indexPitchAgreed(tx, p)
 }
 
 // latestPitch returns the creator's newest pitch, or nil if there is none.
@@ -145,6 +145,9 @@ func checkIndexes(tx *bolt.Tx) error {
 		}
 	}
 	if err := checkCreatorIndexes(tx); err != nil {
+		return err
+	}
+	if err := checkAgreedIndex(tx); err != nil {
 		return err
 	}
 	return checkAuditIndex(tx)

@@ -46,6 +46,7 @@ var (
 		bucketCreators, bucketCreatorNotes, bucketCreatorNames,
 		bucketPitches, bucketPitchesByCreator, bucketPitchesByUser,
 		bucketPitchesByTime, bucketPitchesOpen, bucketOnce,
+		bucketPitchesAgreed, bucketTargets, bucketHolidays, bucketNudgeOptOut,
 	}
 )
 
@@ -114,6 +115,8 @@ type migration func(tx *bolt.Tx) error
 var migrations = []migration{
 	// 0 → 1: the initial schema. Open has already created every bucket.
 	func(tx *bolt.Tx) error { return nil },
+	// 1 → 2: pitches_agreed, for the "agreed" target metric.
+	backfillAgreed,
 }
 
 // init creates the buckets and runs pending migrations.

@@ -38,6 +38,8 @@ type Config struct {
 	PitchCooldown time.Duration
 	FollowupDays  int
 	FollowupCron  string
+	NudgeCron     string
+	Workdays      bot.Workdays
 	LogLevel      slog.Level
 }
 
@@ -61,6 +63,8 @@ var settings = []setting{
 	{"POCBOT_PITCH_COOLDOWN", "14d", "a creator pitched within this window counts as a duplicate (e.g. 14d, 72h)"},
 	{"POCBOT_FOLLOWUP_DAYS", "3", "an open pitch older than this many days needs a follow-up"},
 	{"POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5", "when each owner gets their one daily follow-up DM"},
+	{"POCBOT_NUDGE_CRON", "0 15 * * *", "when people under half of a daily target get one friendly DM (never on days off)"},
+	{"POCBOT_WORKDAYS", "Mon-Fri", "working days for targets, streaks, nudges and the digest, e.g. Mon-Sat or Mon,Wed,Fri (holidays: /target holiday add)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -101,6 +105,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		BackupCron:    env("POCBOT_BACKUP_CRON", "30 2 * * *"),
 		BackupDir:     env("POCBOT_BACKUP_DIR", ""),
 		FollowupCron:  env("POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5"),
+		NudgeCron:     env("POCBOT_NUDGE_CRON", "0 15 * * *"),
 	}
 	c.TriageChannel = env("POCBOT_TRIAGE_CHANNEL", c.DigestChannel)
 	var errs []error
@@ -126,6 +131,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	if _, err := bot.CronParser.Parse(c.FollowupCron); err != nil {
 		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_CRON %q is not a schedule (%v); use cron fields like \"0 10 * * 1-5\".", c.FollowupCron, err))
+	}
+	if _, err := bot.CronParser.Parse(c.NudgeCron); err != nil {
+		errs = append(errs, cfgErr("POCBOT_NUDGE_CRON %q is not a schedule (%v); use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", c.NudgeCron, err))
+	}
+	if c.Workdays, err = bot.ParseWorkdays(env("POCBOT_WORKDAYS", "Mon-Fri")); err != nil {
+		errs = append(errs, cfgErr("POCBOT_WORKDAYS: %v.", err))
 	}
 	if strings.EqualFold(c.BackupCron, "off") {
 		c.BackupCron = ""
@@ -213,5 +224,6 @@ func (c *Config) botConfig() bot.Config {
 		Location: c.Location, DigestChannel: c.DigestChannel, TriageChannel: c.TriageChannel,
 		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
+		NudgeCron: c.NudgeCron, Workdays: c.Workdays,
 	}
 }

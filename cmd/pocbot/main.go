@@ -6,6 +6,7 @@
 //
 //	pocbot [run]            serve (the default)
 //	pocbot backup FILE      copy the database to FILE (bot stopped; the running bot backs up on its own schedule)
+//	pocbot digest --print [--date YYYY-MM-DD]   print a day's digest as plain text, from the database alone
 //	pocbot -h               list every setting with its default
 package main
 
@@ -39,6 +40,9 @@ Usage:
   pocbot [run]          connect to Slack (Socket Mode) and serve until SIGINT/SIGTERM
   pocbot backup FILE    write a consistent copy of the database to FILE ("-" for stdout);
                         needs the bot stopped (a running bot backs up by POCBOT_BACKUP_CRON)
+  pocbot digest --print [--date YYYY-MM-DD]
+                        print the daily digest of today (or that date) as plain text from the
+                        database; no Slack needed (bot stopped: the file is locked while it runs)
   pocbot -h             this help
 
 Settings (environment variables):
@@ -63,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	case "backup":
 		return runBackup(args, getenv, stdout, stderr)
+	case "digest":
+		return runDigest(ctx, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
 		return 2
