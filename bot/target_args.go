@@ -17,7 +17,7 @@ type targetArgs struct {
 	Period string
 }
 
-var userMentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]{2,20})(\|[^>]*)?>$`)
+var userMentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]{1,20})(\|[^>]*)?>$`)
 
 // parseTargetArgs reads the arguments of a target change. The scope
 // defaults to the team and the period to daily; they may come in any order.

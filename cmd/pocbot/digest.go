@@ -12,6 +12,9 @@ import (
 	"pocbot/store"
 )
 
+// timeNow is the clock of `pocbot digest`; tests fix it.
+var timeNow = time.Now
+
 // runDigest is `pocbot digest --print [--date YYYY-MM-DD]`: the daily
 // digest rendered as plain text from the database, with no Slack at all.
 func runDigest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -41,9 +44,8 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot digest:\n%v\n", err)
 		return 2
 	}
-	now := time.Now()
-	day := now.In(cfg.Location)
-	var clock func() time.Time
+	asOf := timeNow()
+	day := asOf.In(cfg.Location)
 	if *date != "" {
 		d, err := time.ParseInLocation("2006-01-02", *date, cfg.Location)
 		if err != nil {
@@ -51,12 +53,12 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 			return 2
 		}
 		day = d
-		if d.Format("2006-01-02") != now.In(cfg.Location).Format("2006-01-02") {
-			// Another day is shown as of its last moment.
-			end := d.AddDate(0, 0, 1).Add(-time.Nanosecond)
-			clock = func() time.Time { return end }
+		// A past day is shown as of its last moment.
+		if end := d.AddDate(0, 0, 1).Add(-time.Nanosecond); end.Before(asOf) {
+			asOf = end
 		}
 	}
+	clock := func() time.Time { return asOf }
 	db, err := store.Open(cfg.DB, store.Options{Now: clock})
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
@@ -68,9 +70,7 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
 		return 1
 	}
-	if clock != nil {
-		b.Now = clock
-	}
+	b.Now = clock
 	text, err := b.DigestText(ctx, day)
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
