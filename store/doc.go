@@ -45,6 +45,18 @@
 //	pitches_open                        (only pitched/interested; the follow-up list)
 //	  itob(ns) itob(id)                 → ·
 //
+//	pitches_agreed                      (agreed pitches by when they became agreed)
+//	  itob(agreed ns) itob(id)          → userID of the pitch's owner
+//
+//	targets                             (target history, append-only)
+//	  itob(id)                          → Target JSON {metric, user_id ("" = team), period, value, from YYYY-MM-DD, set_by, set_at}
+//	holidays                            (team days off)
+//	  "YYYY-MM-DD"                      → Holiday JSON
+//	nudge_optout                        (users who turned nudges off)
+//	  userID                            → itob(time, Unix ns)
+//	once                                (at-most-once claims: "digest/2026-11-30", "nudge/2026-11-30/U1", …)
+//	  key                               → itob(claim time, Unix ns)
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
@@ -59,8 +71,12 @@
 // same transaction as the record. Check verifies that every index matches
 // its records.
 //
-// Audit entities are "creator:<handle>" and "pitch:<id>" (CreatorEntity,
-// PitchEntity); actions are the Action* constants.
+// pitches_agreed feeds the "agreed" target metric: PitchCountsByDay and
+// AgreedCountsByDay count per user and per day from index values alone.
+//
+// Audit entities are "creator:<handle>", "pitch:<id>", "target:<id>",
+// "holiday:<date>" and "nudges:<user>" (CreatorEntity, PitchEntity,
+// TargetEntity); actions are the Action* constants.
 //
 // # Schema versions
 //

@@ -246,7 +246,9 @@ func TestE2E_DigestCatchUpLate(t *testing.T) {
 	}
 	db.Close()
 	h2 := MustRunMain(t, h.Slack, h.DBPath)
-	m := h2.newMessage(0, func(m fakeslack.Message) bool { return m.Channel == "CDIGEST" && strings.Contains(m.Text, "Daily digest") })
+	m := h2.newMessage(0, func(m fakeslack.Message) bool {
+		return m.Channel == "CDIGEST" && strings.Contains(m.Text, "Daily digest")
+	})
 	mustContain(t, m, "Posted late", "Daily digest — Mon 30 Nov 2026")
 
 	// A slot whose day is over is not posted at all.
@@ -446,4 +448,21 @@ func TestE2E_TargetShowAndHome(t *testing.T) {
 	mustContain(t, m, "*You*", "pitches today 2/4", "*Team*", "vouchers issued: _not tracked yet_")
 	mustContain(t, h.command("U1", "/target", "nudges maybe"), "nudges off")
 	mustContain(t, h.command("U1", "/target", "help"), "/target METRIC N")
+}
+
+func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
+	fs := fakeslack.New(fakeslack.Options{})
+	defer fs.Close()
+	env := testEnv(fs, "x.db")
+	env["POCBOT_WORKDAYS"] = "Mon-Sat"
+	c, err := LoadConfig(getenvFrom(env))
+	if err != nil || c.Workdays.String() != "Mon,Tue,Wed,Thu,Fri,Sat" || c.NudgeCron != "0 15 * * *" {
+		t.Fatalf("LoadConfig = %v %q, %v", c.Workdays, c.NudgeCron, err)
+	}
+	env["POCBOT_WORKDAYS"] = "Mon-Fry"
+	env["POCBOT_NUDGE_CRON"] = "at three"
+	_, err = LoadConfig(getenvFrom(env))
+	if err == nil || !strings.Contains(err.Error(), "POCBOT_WORKDAYS") || !strings.Contains(err.Error(), "POCBOT_NUDGE_CRON") {
+		t.Fatalf("LoadConfig err = %v", err)
+	}
 }
