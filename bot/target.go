@@ -331,7 +331,7 @@ func (b *Bot) targetShow(ctx context.Context, r *Request) error {
 	}
 	lines = append(lines, progressText("*You*", me, in.Metrics), progressText("*Team*", team, in.Metrics))
 	text := strings.Join(lines, "\n\n")
-	return b.reply(ctx, r, msg{text: toPlain(strings.Split(text, "\n")[0]), blocks: append(joinLines(lines), contextText(untrackedNote(in.Metrics)))})
+	return b.reply(ctx, r, msg{text: toPlain(strings.Split(text, "\n")[0]), blocks: append(joinLines(lines), contextText(targetFootnote))})
 }
 
 // progressText is today's and this week's progress with bars.
@@ -359,9 +359,7 @@ func progressText(name string, bd board, metrics []metricInfo) string {
 	return strings.Join(lines, "\n")
 }
 
-func untrackedNote(_ []metricInfo) string {
-	return "Targets are judged on working days only. Admins set them with `/target METRIC N [@person|team] [daily|weekly]`."
-}
+const targetFootnote = "Targets are judged on working days only. Admins set them with `/target METRIC N [@person|team] [daily|weekly]`."
 
 func (b *Bot) targetHoliday(ctx context.Context, r *Request, rest string) error {
 	verb, date := splitWord(rest)
