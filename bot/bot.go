@@ -35,7 +35,9 @@ type Config struct {
 
 	PitchCooldown time.Duration
 	FollowupDays  int
-	FollowupCron  string // the daily follow-up DM; default "0 10 * * 1-5"
+	FollowupCron  string   // the daily follow-up DM; default "0 10 * * 1-5"
+	NudgeCron     string   // the "you are behind" DMs; default "0 15 * * *"
+	Workdays      Workdays // working weekdays; zero = Mon-Fri
 
 	Currency          store.Currency  // voucher values; default IDR
 	VoucherDays       int             // default validity of a voucher; default 14
@@ -43,7 +45,6 @@ type Config struct {
 	VoucherExpiryCron string          // the daily expiry job; default "5 0 * * *"
 	DailyCapacity     int             // task units a person can do per working day; default 60
 	TaskReminder      string          // HH:MM local time of the daily task reminder; default "15:00"
-	Workdays          []time.Weekday  // working days for capacity and reminders; default Mon–Fri
 	IssueSLA          store.SLAPolicy // time allowed per issue priority; default store.DefaultSLAPolicy
 
 	HandlerTimeout  time.Duration // per handler; default 30s
@@ -71,6 +72,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.FollowupCron == "" {
 		c.FollowupCron = "0 10 * * 1-5"
+	}
+	if c.NudgeCron == "" {
+		c.NudgeCron = "0 15 * * *"
+	}
+	if c.Workdays.isZero() {
+		c.Workdays = DefaultWorkdays
 	}
 	if c.FollowupDays == 0 {
 		c.FollowupDays = 3
@@ -136,6 +143,8 @@ type Bot struct {
 	botUserID          string
 	handlers           sync.WaitGroup
 	issueLocks         issueLocks // per-issue triage refreshes
+	// prov holds the metric, digest, workload and Home providers (metrics.go).
+	prov providers
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -176,6 +185,7 @@ func (b *Bot) routes() error {
 	b.voucherRoutes()
 	b.taskRoutes()
 	b.issueRoutes()
+	b.targetRoutes()
 	return b.jobs()
 }
 
@@ -191,6 +201,9 @@ func (b *Bot) jobs() error {
 		return err
 	}
 	if err := b.sched.add("issue_sla", issueSLASpec, b.issueSLAJob); err != nil {
+		return err
+	}
+	if err := b.targetJobs(); err != nil {
 		return err
 	}
 	if b.cfg.BackupCron != "" {

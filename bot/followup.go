@@ -15,6 +15,13 @@ import (
 // store makes a re-run (catch-up, retry after a partial failure) skip
 // owners already told.
 func (b *Bot) followupJob(ctx context.Context, due time.Time) error {
+	cal, err := b.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if !cal.working(due) { // POCBOT_WORKDAYS and /target holidays
+		return nil
+	}
 	open, err := b.db.OpenPitchesBefore(ctx, b.followupCutoff())
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 
 func (b *Bot) homeRoutes() {
 	b.rt.event(string(slackevents.AppHomeOpened), b.appHomeOpened)
+	b.homeTargetRoutes()
 }
 
 func (b *Bot) appHomeOpened(ctx context.Context, r *Request) error {
@@ -39,6 +40,11 @@ func (b *Bot) homeView(ctx context.Context, userID string) (slack.HomeTabViewReq
 		header("Your pocbot"),
 		contextText(fmt.Sprintf("Updated %s · times in %s", now.In(b.cfg.Location).Format("Mon 2 Jan 15:04"), b.cfg.Location)),
 	}
+	progress, err := b.homeProgress(ctx, userID)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	blocks = append(blocks, progress...)
 	// Pitches this week.
 	ps, err := b.db.PitchesByUser(ctx, userID, weekStart(now, b.cfg.Location), now.Add(time.Second))
 	if err != nil {
@@ -70,6 +76,11 @@ func (b *Bot) homeView(ctx context.Context, userID string) (slack.HomeTabViewReq
 			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p))
 		}
 	}
+	more, err := b.homeProviderSections(ctx, userID)
+	if err != nil {
+		return slack.HomeTabViewRequest{}, err
+	}
+	blocks = append(blocks, more...)
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: fitBlocks(blocks, maxViewBlocks, "…")}}, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,19 +26,12 @@ const (
 	actionTaskReassign = "task_reassign"      // Can't do: reopen the form for someone else
 )
 
-// defaultWorkdays are Monday to Friday. POCBOT_WORKDAYS does not exist
-// (yet); Config.Workdays is where it would go.
-var defaultWorkdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
-
 func (c *Config) setTaskDefaults() {
 	if c.DailyCapacity <= 0 {
 		c.DailyCapacity = 60
 	}
 	if c.TaskReminder == "" {
 		c.TaskReminder = "15:00"
-	}
-	if len(c.Workdays) == 0 {
-		c.Workdays = defaultWorkdays
 	}
 }
 
@@ -136,9 +128,10 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 	return b.afterCommit(ctx, r, res)
 }
 
-// isWorkday reports whether t's local day is a working day.
+// isWorkday reports whether t's local day is one of POCBOT_WORKDAYS (for
+// capacity; holidays are checked where a calendar is at hand).
 func (b *Bot) isWorkday(t time.Time) bool {
-	return slices.Contains(b.cfg.Workdays, t.In(b.cfg.Location).Weekday())
+	return b.cfg.Workdays[t.In(b.cfg.Location).Weekday()]
 }
 
 // dueDay is the local day a task is due: for a date-only task, the day
@@ -179,8 +172,8 @@ func (b *Bot) overdue(t *store.Task) bool {
 	return t.Status.Open() && !b.Now().Before(t.Due)
 }
 
-// progressText is "12/40 done" or "" for a task without a quantity.
-func progressText(t *store.Task) string {
+// taskProgressText is "12/40 done" or "" for a task without a quantity.
+func taskProgressText(t *store.Task) string {
 	if t.Quantity <= 0 {
 		if d := t.Done(); d > 0 {
 			return fmt.Sprintf("%d done", d)
@@ -200,7 +193,7 @@ func (b *Bot) taskLine(t *store.Task, withAssignee bool) string {
 	if withAssignee {
 		l += fmt.Sprintf(" · <@%s>", t.Assignee)
 	}
-	if p := progressText(t); p != "" {
+	if p := taskProgressText(t); p != "" {
 		l += " · " + p
 	}
 	l += " · due " + b.dueText(t) + " · " + t.Status.Label()

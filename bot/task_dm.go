@@ -58,8 +58,8 @@ func (b *Bot) taskFacts(t *store.Task) string {
 		"*Status:* " + t.Status.Label(),
 	}
 	if t.Quantity > 0 {
-		parts = append(parts, "*Progress:* "+progressText(t))
-	} else if p := progressText(t); p != "" {
+		parts = append(parts, "*Progress:* "+taskProgressText(t))
+	} else if p := taskProgressText(t); p != "" {
 		parts = append(parts, "*Progress:* "+p)
 	}
 	if b.overdue(t) {
@@ -128,7 +128,7 @@ func (b *Bot) taskDone(ctx context.Context, r *Request) error {
 		return err
 	}
 	news := fmt.Sprintf(":white_check_mark: <@%s> finished `TSK-%d` *%s*", t.Assignee, t.ID, esc(truncate(t.Title, 200)))
-	if p := progressText(t); p != "" {
+	if p := taskProgressText(t); p != "" {
 		news += " — " + p
 	}
 	b.taskChanged(ctx, t, news+".")
@@ -150,7 +150,7 @@ func (b *Bot) openTaskProgress(ctx context.Context, r *Request) error {
 		hint = fmt.Sprintf("%d already counted from /pitch", t.Pitched)
 	}
 	intro := fmt.Sprintf("*TSK-%d* %s", t.ID, esc(truncate(t.Title, 200)))
-	if p := progressText(t); p != "" {
+	if p := taskProgressText(t); p != "" {
 		intro += " — " + p
 	}
 	return b.openModal(ctx, r, modal(taskProgressModalID, "Update progress", "Save", viewMeta{Ref: strconv.FormatUint(id, 10)},
@@ -189,7 +189,7 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		if added > 0 {
 			news += fmt.Sprintf(": +%d", added)
 		}
-		if p := progressText(t); p != "" {
+		if p := taskProgressText(t); p != "" {
 			news += " — " + p
 		}
 		if note != "" {

@@ -118,11 +118,7 @@ func (b *Bot) taskLoad(ctx context.Context, r *Request) error {
 }
 
 func (b *Bot) workdayNames() string {
-	var names []string
-	for _, d := range b.cfg.Workdays {
-		names = append(names, d.String()[:3])
-	}
-	return strings.Join(names, " ")
+	return strings.ReplaceAll(b.cfg.Workdays.String(), ",", " ")
 }
 
 // taskCapacity handles "/task capacity [@person UNITS|default]".

@@ -19,7 +19,11 @@ import (
 // reminded, so a task due today is reminded once, and an overdue one once
 // a day.
 func (b *Bot) taskReminderJob(ctx context.Context, due time.Time) error {
-	if !b.isWorkday(due) {
+	cal, err := b.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if !cal.working(due) { // weekends and /target holidays
 		return nil
 	}
 	today := dayStart(due, b.cfg.Location)

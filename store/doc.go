@@ -91,6 +91,18 @@
 //	issue_events                        (an issue's timeline, oldest first)
 //	  itob(id) itob(seq)                → IssueEvent JSON
 //
+//	pitches_agreed                      (agreed pitches by when they became agreed)
+//	  itob(agreed ns) itob(id)          → userID of the pitch's owner
+//
+//	targets                             (target history, append-only)
+//	  itob(id)                          → Target JSON {metric, user_id ("" = team), period, value, from YYYY-MM-DD, set_by, set_at}
+//	holidays                            (team days off)
+//	  "YYYY-MM-DD"                      → Holiday JSON
+//	nudge_optout                        (users who turned nudges off)
+//	  userID                            → itob(time, Unix ns)
+//	once                                (at-most-once claims: "digest/2026-11-30", "nudge/2026-11-30/U1", …)
+//	  key                               → itob(claim time, Unix ns)
+//
 //	audit                               (record)
 //	  itob(id)                          → AuditEntry JSON
 //	audit_by_entity                     (history of one entity: reverse = newest first)
@@ -135,10 +147,17 @@
 //
 // Issue audit entities are "issue:<id>" (IssueEntity).
 //
+// pitches_agreed feeds the "agreed" target metric: PitchCountsByDay and
+// AgreedCountsByDay count per user and per day from index values alone.
+//
+// Target audit entities are "target:<id>", "holiday:<date>" and
+// "nudges:<user>" (TargetEntity).
+//
 // # Schema versions
 //
 // meta/version counts the migrations applied (version 2: pitches_open
-// values gained the userID). Open runs the missing ones, each in its own
+// values gained the userID; version 3: pitches_agreed was backfilled). Open
+// runs the missing ones, each in its own
 // transaction together with its version bump, and refuses a file whose
 // version is newer than the code (ErrSchemaTooNew).
 package store

@@ -64,7 +64,7 @@ func indexPitchStatus(tx *bolt.Tx, p *Pitch) error {
 	if err != nil {
 		return fmt.Errorf("index open pitch %d: %w", p.ID, err)
 	}
-	return nil
+	return indexPitchAgreed(tx, p)
 }
 
 // latestPitch returns the creator's newest pitch, or nil if there is none.
@@ -157,6 +157,9 @@ func checkIndexes(tx *bolt.Tx) error {
 		return err
 	}
 	if err := checkIssueIndexes(tx); err != nil {
+		return err
+	}
+	if err := checkAgreedIndex(tx); err != nil {
 		return err
 	}
 	return checkAuditIndex(tx)

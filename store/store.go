@@ -51,6 +51,7 @@ var (
 		bucketVouchersByTime, bucketVouchersByExpiry, bucketVoucherIdem, bucketCampaigns,
 		bucketTasks, bucketTasksByAssignee, bucketTasksDue, bucketTasksByCreator, bucketTaskDrafts, bucketTaskCapacity,
 		bucketIssues, bucketIssuesByStatus, bucketIssuesByAssignee, bucketIssuesByCreator, bucketIssuesUnassigned, bucketIssueEvents,
+		bucketPitchesAgreed, bucketTargets, bucketHolidays, bucketNudgeOptOut,
 	}
 )
 
@@ -121,6 +122,8 @@ var migrations = []migration{
 	func(tx *bolt.Tx) error { return nil },
 	// 1 → 2: pitches_open values carry the pitcher's userID.
 	migrateOpenPitchUsers,
+	// 2 → 3: pitches_agreed, for the "agreed" target metric.
+	backfillAgreed,
 }
 
 // migrateOpenPitchUsers fills in the userID of every pitches_open entry.

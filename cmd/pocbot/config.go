@@ -41,6 +41,8 @@ type Config struct {
 	FollowupCron  string
 	DailyCapacity int
 	TaskReminder  string
+	NudgeCron     string
+	Workdays      bot.Workdays
 	LogLevel      slog.Level
 
 	Currency        store.Currency
@@ -75,6 +77,8 @@ var settings = []setting{
 	{"POCBOT_DAILY_CAPACITY", "60", "task units one outsource member can do per working day (Mon–Fri); admins override per person with /task capacity"},
 	{"POCBOT_TASK_REMINDER", "15:00", "local HH:MM of the daily task reminder DM (due today + overdue, one DM per person, working days only)"},
 	{"POCBOT_SLA", "P1=4h,P2=24h,P3=72h,P4=7d", "time allowed per creator-issue priority; list only the ones to change (e.g. P1=2h,P4=14d)"},
+	{"POCBOT_NUDGE_CRON", "0 15 * * *", "when people under half of a daily target get one friendly DM (never on days off)"},
+	{"POCBOT_WORKDAYS", "Mon-Fri", "working days for targets, streaks, nudges and the digest, e.g. Mon-Sat or Mon,Wed,Fri (holidays: /target holiday add)"},
 	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
 }
 
@@ -115,6 +119,7 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 		BackupCron:    env("POCBOT_BACKUP_CRON", "30 2 * * *"),
 		BackupDir:     env("POCBOT_BACKUP_DIR", ""),
 		FollowupCron:  env("POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5"),
+		NudgeCron:     env("POCBOT_NUDGE_CRON", "0 15 * * *"),
 	}
 	c.TriageChannel = env("POCBOT_TRIAGE_CHANNEL", c.DigestChannel)
 	var errs []error
@@ -140,6 +145,12 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	}
 	if _, err := bot.CronParser.Parse(c.FollowupCron); err != nil {
 		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_CRON %q is not a schedule (%v); use cron fields like \"0 10 * * 1-5\".", c.FollowupCron, err))
+	}
+	if _, err := bot.CronParser.Parse(c.NudgeCron); err != nil {
+		errs = append(errs, cfgErr("POCBOT_NUDGE_CRON %q is not a schedule (%v); use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", c.NudgeCron, err))
+	}
+	if c.Workdays, err = bot.ParseWorkdays(env("POCBOT_WORKDAYS", "Mon-Fri")); err != nil {
+		errs = append(errs, cfgErr("POCBOT_WORKDAYS: %v.", err))
 	}
 	if strings.EqualFold(c.BackupCron, "off") {
 		c.BackupCron = ""
@@ -257,6 +268,7 @@ func (c *Config) botConfig() bot.Config {
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
 		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap,
 		DailyCapacity: c.DailyCapacity, TaskReminder: c.TaskReminder,
-		IssueSLA: c.IssueSLA,
+		IssueSLA:  c.IssueSLA,
+		NudgeCron: c.NudgeCron, Workdays: c.Workdays,
 	}
 }

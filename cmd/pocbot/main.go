@@ -7,6 +7,7 @@
 //	pocbot [run]            serve (the default)
 //	pocbot backup FILE      copy the database to FILE (bot stopped; the running bot backs up on its own schedule)
 //	pocbot export vouchers  voucher CSV to stdout (bot stopped)
+//	pocbot digest --print [--date YYYY-MM-DD]   print a day's digest as plain text, from the database alone
 //	pocbot -h               list every setting with its default
 package main
 
@@ -43,6 +44,9 @@ Usage:
   pocbot export vouchers [--campaign X] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                         write the vouchers as CSV to stdout (the same file as /voucher export);
                         needs the bot stopped
+  pocbot digest --print [--date YYYY-MM-DD]
+                        print the daily digest of today (or that date) as plain text from the
+                        database; no Slack needed (bot stopped: the file is locked while it runs)
   pocbot -h             this help
 
 Settings (environment variables):
@@ -69,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runBackup(args, getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
+	case "digest":
+		return runDigest(ctx, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
 		return 2

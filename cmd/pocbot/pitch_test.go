@@ -191,12 +191,19 @@ func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
 	if d := dms("U2"); len(d) != 1 {
 		t.Fatalf("U2 got %d follow-up DMs, want 1", len(d))
 	}
-	h.Clock.Advance(24 * time.Hour)
+	h.Clock.Advance(24 * time.Hour) // Saturday: not a working day
+	if err := h.Bot.RunJob(ctx, "followups", h.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if d := dms("U1"); len(d) != 1 {
+		t.Errorf("on Saturday U1 has %d DMs in all, want still 1", len(d))
+	}
+	h.Clock.Advance(2 * 24 * time.Hour) // Monday
 	if err := h.Bot.RunJob(ctx, "followups", h.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if d := dms("U1"); len(d) != 2 {
-		t.Errorf("next day U1 has %d DMs in all, want 2", len(d))
+		t.Errorf("on Monday U1 has %d DMs in all, want 2", len(d))
 	}
 }
 

@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// lateAfter is how long after its slot a digest still counts as on time.
+const lateAfter = 5 * time.Minute
+
+func (b *Bot) targetJobs() error {
+	if err := b.sched.add("digest", b.cfg.DigestCron, b.digestJob); err != nil {
+		return err
+	}
+	return b.sched.add("nudges", b.cfg.NudgeCron, b.nudgeJob)
+}
+
+// calendar loads the holidays and returns the team's working-day calendar.
+func (b *Bot) calendar(ctx context.Context) (calendar, error) {
+	hs, err := b.db.Holidays(ctx)
+	if err != nil {
+		return calendar{}, err
+	}
+	dates := make([]string, len(hs))
+	for i, h := range hs {
+		dates[i] = h.Date
+	}
+	return newCalendar(b.cfg.Location, b.cfg.Workdays, dates), nil
+}
+
+// digestInput fetches what buildDigest needs for day (any time in it),
+// counting up to now.
+func (b *Bot) digestInput(ctx context.Context, day, now time.Time, late bool) (*digestInput, error) {
+	cal, err := b.calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day = dayStart(day, b.cfg.Location)
+	in := &digestInput{Day: day, Cal: cal, Metrics: b.metricInfos(), Late: late}
+	first := day
+	if back := cal.workingBefore(day, streakLookback); len(back) > 0 {
+		first = back[0]
+	}
+	if ws := weekStart(day, b.cfg.Location); ws.Before(first) {
+		first = ws
+	}
+	var bounds []time.Time
+	for d := first; !d.After(day); d = d.AddDate(0, 0, 1) {
+		in.Days = append(in.Days, d)
+		bounds = append(bounds, d)
+	}
+	bounds = append(bounds, day.AddDate(0, 0, 1))
+	if in.Counts, err = b.countDays(ctx, bounds); err != nil {
+		return nil, err
+	}
+	if in.Targets, err = b.db.Targets(ctx); err != nil {
+		return nil, err
+	}
+	if prev := cal.prevWorking(day); !prev.IsZero() {
+		if in.Funnel, err = b.db.PitchStats(ctx, prev, prev.AddDate(0, 0, 1)); err != nil {
+			return nil, err
+		}
+	}
+	if in.Week, err = b.db.PitchStats(ctx, weekStart(day, b.cfg.Location), day.AddDate(0, 0, 1)); err != nil {
+		return nil, err
+	}
+	for _, s := range sectionOrder {
+		out := sectionOut{Title: s.title}
+		if f, ok := b.prov.sections[s.name]; ok {
+			out.Tracked = true
+			if out.Lines, err = f(ctx, day); err != nil {
+				return nil, fmt.Errorf("digest section %s: %w", s.name, err)
+			}
+		}
+		in.Sections = append(in.Sections, out)
+	}
+	return in, nil
+}
+
+// DigestText renders the digest of day's date as plain text, from the
+// database alone: `pocbot digest --print`. A past day is shown as of its end.
+func (b *Bot) DigestText(ctx context.Context, day time.Time) (string, error) {
+	now := b.Now()
+	if end := dayStart(day, b.cfg.Location).AddDate(0, 0, 1); now.After(end) {
+		now = end
+	}
+	in, err := b.digestInput(ctx, day, now, false)
+	if err != nil {
+		return "", err
+	}
+	return buildDigest(in).Plain, nil
+}
+
+// digestKey claims a day's digest in the store.
+func digestKey(date string) string { return "digest/" + date }
+
+// digestJob posts the digest of the day the slot fell on, exactly once:
+// the day is claimed with ClaimOnce before posting, so a restart, a
+// redelivery or an overlapping run finds it taken. A failed head post
+// releases the claim so the next run retries. A slot caught up after
+// downtime is posted marked late, unless its day is over. Days off get no
+// digest.
+func (b *Bot) digestJob(ctx context.Context, due time.Time) error {
+	loc := b.cfg.Location
+	now := b.Now()
+	day := dayStart(due, loc)
+	log := b.log.With("job", "digest", "day", day.Format("2006-01-02"))
+	if b.cfg.DigestChannel == "" {
+		log.Warn("no POCBOT_DIGEST_CHANNEL; digest not posted")
+		return nil
+	}
+	if !dayStart(now, loc).Equal(day) {
+		log.Info("digest day is over; not posting it late")
+		return nil
+	}
+	cal, err := b.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	if !cal.working(day) {
+		log.Info("day off; no digest")
+		return nil
+	}
+	key := digestKey(cal.dateKey(day))
+	first, err := b.db.ClaimOnce(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !first {
+		log.Info("digest already posted")
+		return nil
+	}
+	in, err := b.digestInput(ctx, day, now, now.Sub(due) > lateAfter)
+	if err != nil {
+		return b.releaseAfter(ctx, key, err)
+	}
+	d := buildDigest(in)
+	_, ts, err := b.post(ctx, b.cfg.DigestChannel, msg{text: d.Text, blocks: d.Blocks})
+	if err != nil {
+		return b.releaseAfter(ctx, key, err)
+	}
+	// The head is out: from here on the claim stays, so a failure leaves
+	// a short thread rather than a second digest.
+	for i, blocks := range d.Thread {
+		if _, _, err := b.post(ctx, b.cfg.DigestChannel, msg{text: d.ThreadText[i], blocks: blocks}, slack.MsgOptionTS(ts)); err != nil {
+			log.Error("digest thread reply failed", "part", i+2, "err", err)
+			return nil
+		}
+	}
+	log.Info("digest posted", "late", in.Late, "thread_replies", len(d.Thread))
+	return nil
+}
+
+// releaseAfter releases a claim after the claimed work failed.
+func (b *Bot) releaseAfter(ctx context.Context, key string, err error) error {
+	if rerr := b.db.ReleaseOnce(context.WithoutCancel(ctx), key); rerr != nil {
+		return fmt.Errorf("%w (and releasing %s failed: %v)", err, key, rerr)
+	}
+	return err
+}
