@@ -40,23 +40,11 @@ func (b *Bot) followupJob(ctx context.Context, due time.Time) error {
 	for _, u := range owners {
 		ps := byOwner[u]
 		sort.Slice(ps, func(i, j int) bool { return ps[i].CreatedAt.Before(ps[j].CreatedAt) })
-		key := "followup-dm/" + day + "/" + u
-		first, err := b.db.ClaimOnce(ctx, key)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !first {
-			continue
-		}
-		m := b.followupMsg(ps)
-		m.text = fmt.Sprintf("Good morning! %d pitch(es) need a follow-up today.", len(ps))
-		if _, _, err := b.post(ctx, u, m); err != nil {
-			errs = append(errs, err)
-			if rerr := b.db.ReleaseOnce(ctx, key); rerr != nil {
-				errs = append(errs, rerr)
-			}
-		}
+		errs = append(errs, b.postOnce(ctx, "followup-dm/"+day+"/"+u, u, func() msg {
+			m := b.followupMsg(ps)
+			m.text = fmt.Sprintf("Good morning! %d pitch(es) need a follow-up today.", len(ps))
+			return m
+		}))
 	}
 	return errors.Join(errs...)
 }

@@ -70,23 +70,11 @@ func (b *Bot) nudgeJob(ctx context.Context, due time.Time) error {
 	}
 	var errs []error
 	for _, n := range nudgesFor(in, optOut) {
-		key := "nudge/" + in.Cal.dateKey(day) + "/" + n.User
-		first, err := b.db.ClaimOnce(ctx, key)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !first {
-			continue
-		}
-		text := "Hi! A friendly nudge: you're under half of today's target. Here's what's left:\n" + strings.Join(n.Lines, "\n") +
-			"\n_You've got this. Turn these off with `/target nudges off`._"
-		if _, _, err := b.post(ctx, n.User, msg{text: toPlain(text), blocks: joinLines([]string{text})}); err != nil {
-			errs = append(errs, err)
-			if rerr := b.db.ReleaseOnce(context.WithoutCancel(ctx), key); rerr != nil {
-				errs = append(errs, rerr)
-			}
-		}
+		errs = append(errs, b.postOnce(ctx, "nudge/"+in.Cal.dateKey(day)+"/"+n.User, n.User, func() msg {
+			text := "Hi! A friendly nudge: you're under half of today's target. Here's what's left:\n" + strings.Join(n.Lines, "\n") +
+				"\n_You've got this. Turn these off with `/target nudges off`._"
+			return msg{text: toPlain(text), blocks: joinLines([]string{text})}
+		}))
 	}
 	return errors.Join(errs...)
 }

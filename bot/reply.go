@@ -132,3 +132,22 @@ func slackDetail(err error) error {
 	}
 	return err
 }
+
+// postOnce posts m to channel (or a user's DM) unless key was already
+// claimed: notification jobs claim each (person, day) before sending, so a
+// catch-up or a retry never sends twice, and release the claim when the
+// post fails so the next run tries again. The message is built only when
+// it will be sent.
+func (b *Bot) postOnce(ctx context.Context, key, channel string, build func() msg) error {
+	first, err := b.db.ClaimOnce(ctx, key)
+	if err != nil || !first {
+		return err
+	}
+	if _, _, err := b.post(ctx, channel, build()); err != nil {
+		if rerr := b.db.ReleaseOnce(context.WithoutCancel(ctx), key); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	return nil
+}

@@ -47,21 +47,9 @@ func (b *Bot) taskReminderJob(ctx context.Context, due time.Time) error {
 	day := today.Format("2006-01-02")
 	var errs []error
 	for _, u := range users {
-		key := "task-remind/" + day + "/" + u
-		first, err := b.db.ClaimOnce(ctx, key)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !first {
-			continue
-		}
-		if _, _, err := b.post(ctx, u, b.taskReminderMsg(byUser[u], today)); err != nil {
-			errs = append(errs, err)
-			if rerr := b.db.ReleaseOnce(ctx, key); rerr != nil {
-				errs = append(errs, rerr)
-			}
-		}
+		errs = append(errs, b.postOnce(ctx, "task-remind/"+day+"/"+u, u, func() msg {
+			return b.taskReminderMsg(byUser[u], today)
+		}))
 	}
 	return errors.Join(errs...)
 }
