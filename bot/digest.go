@@ -238,7 +238,8 @@ var mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
 func toPlain(s string) string {
 	s = mentionRE.ReplaceAllString(s, "@$1")
 	s = strings.NewReplacer("*", "", "`", "", "_", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
-		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛").Replace(s)
+		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
+		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
 	return s
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // Benchmark fixture: 100 people, 1,000,000 pitches over a year, about 8%
-// of them agreed; recent pitches are mostly open, old ones mostly closed.
+// of them agreed; recent pitches are mostly open, old ones mostly closed;
+// plus 100,000 issues, 100,000 vouchers and 5,000 tasks (addBenchWork).
 const (
 	benchPeople  = 100
 	benchPitches = 1_000_000
@@ -22,8 +23,8 @@ const (
 	benchBatch   = 50_000
 )
 
-// benchDigestBot builds the fixture with batched ImportPitches (20 large
-// transactions) and returns a bot on it, with its clock at 09:00 on
+// benchDigestBot builds the fixture with batched imports (ImportPitches
+// in 20 large transactions, then addBenchWork) and returns a bot on it, with its clock at 09:00 on
 // Monday 30 Nov 2026 in Jakarta.
 func benchDigestBot(b *testing.B) (*Bot, time.Time) {
 	b.Helper()
@@ -70,8 +71,12 @@ func benchDigestBot(b *testing.B) (*Bot, time.Time) {
 			batch = batch[:0]
 		}
 	}
+	addBenchWork(b, db, now, rng)
 	var targets []store.Target
-	targets = append(targets, store.Target{Metric: store.MetricPitches, Period: store.Daily, Value: 3000, From: "2026-01-01", SetBy: "UADMIN"})
+	targets = append(targets, store.Target{Metric: store.MetricPitches, Period: store.Daily, Value: 3000, From: "2026-01-01", SetBy: "UADMIN"},
+		store.Target{Metric: store.MetricVouchers, Period: store.Daily, Value: 300, From: "2026-01-01", SetBy: "UADMIN"},
+		store.Target{Metric: store.MetricIssuesResolved, Period: store.Daily, Value: 250, From: "2026-01-01", SetBy: "UADMIN"},
+		store.Target{Metric: store.MetricTasksDone, Period: store.Weekly, Value: 100, From: "2026-01-01", SetBy: "UADMIN"})
 	for u := 0; u < benchPeople; u++ {
 		targets = append(targets, store.Target{Metric: store.MetricPitches, UserID: fmt.Sprintf("U%03d", u), Period: store.Daily, Value: 30, From: "2026-01-01", SetBy: "UADMIN"},
 			store.Target{Metric: store.MetricAgreed, UserID: fmt.Sprintf("U%03d", u), Period: store.Weekly, Value: 12, From: "2026-01-01", SetBy: "UADMIN"})
@@ -81,7 +86,8 @@ func benchDigestBot(b *testing.B) (*Bot, time.Time) {
 			b.Fatal(err)
 		}
 	}
-	b.Logf("built digest fixture: %d pitches, %d people in %v", benchPitches, benchPeople, time.Since(start).Round(time.Millisecond))
+	b.Logf("built digest fixture: %d pitches, %d issues, %d vouchers, %d tasks, %d people in %v",
+		benchPitches, benchIssues, benchVouchers, benchTasks, benchPeople, time.Since(start).Round(time.Millisecond))
 	bt, err := New(Config{Location: loc, DigestChannel: "CDIGEST", APIURL: "http://127.0.0.1:1/"}, db, quiet)
 	if err != nil {
 		b.Fatal(err)
@@ -91,7 +97,8 @@ func benchDigestBot(b *testing.B) (*Bot, time.Time) {
 }
 
 // BenchmarkDigest measures fetching and rendering the digest for 100
-// people over 1,000,000 pitches (target: under 200 ms). The baseline
+// people over 1,000,000 pitches, 100,000 issues and 100,000 vouchers
+// (target: under 200 ms). The baseline
 // sub-benchmark is a bare scan of pitches_by_time over the same window
 // (PitchStats), so the ratio says what the digest costs beyond reading
 // the index once.

@@ -43,6 +43,7 @@ func (b *Bot) issueRoutes() {
 		return b.openIssueModal(ctx, r, prefillIssue("@"+r.Action.Value, ""))
 	})
 	b.historySources = append(b.historySources, b.issueHistory)
+	b.issueProviders()
 	b.creatorButtonFuncs = append(b.creatorButtonFuncs, func(handle string) slack.BlockElement {
 		return button(actionIssueFromCreate, handle, "Report an issue")
 	})

@@ -20,7 +20,10 @@ import (
 //	b.registerWorkload(workloadIssues, b.openIssuesByUser)
 //	b.registerHomeSection(homeIssues, b.homeMyIssues)
 //
-// Anything not registered shows as "not tracked yet".
+// Anything not registered shows as "not tracked yet". Registered today:
+// pitchProviders (below), issueProviders, voucherProviders and
+// taskProviders (issue_providers.go, voucher_providers.go,
+// task_providers.go), each called from its feature's routes function.
 
 // metricSource counts one target metric per user.
 type metricSource struct {

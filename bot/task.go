@@ -68,6 +68,7 @@ func (b *Bot) taskRoutes() {
 	b.rt.action(actionTaskRepick, b.taskPickOther)
 	b.rt.action(actionTaskReassign, b.taskReassign)
 	b.historySources = append(b.historySources, b.taskHistory)
+	b.taskProviders()
 }
 
 // taskJobs registers the daily reminder at cfg.TaskReminder. The job

@@ -231,6 +231,9 @@ func (b *Bot) announceTask(ctx context.Context, t *store.Task) msg {
 		text += fmt.Sprintf(" :warning: I could not DM <@%s>; please tell them yourself.", t.Assignee)
 	}
 	b.afterChange(ctx, t.Assignee)
+	if t.Assigner != t.Assignee {
+		b.afterChange(ctx, t.Assigner)
+	}
 	return msg{text: fmt.Sprintf("Assigned TSK-%d.", t.ID), blocks: []slack.Block{section(text)}}
 }
 

@@ -51,6 +51,7 @@ func (b *Bot) voucherRoutes() {
 		return b.openVoucherModal(ctx, r, voucherPrefill{Handle: "@" + r.Action.Value})
 	})
 	b.historySources = append(b.historySources, b.voucherHistory)
+	b.voucherProviders()
 	b.creatorButtonFuncs = append(b.creatorButtonFuncs, func(handle string) slack.BlockElement {
 		return button(actionCreatorVoucher, handle, "Issue a voucher")
 	})
@@ -253,7 +254,7 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.voucherHomesChanged(ctx, r.UserID, v)
 	text := fmt.Sprintf(":white_check_mark: *%s* redeemed — @%s, %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s redeemed.", v.Code), blocks: []slack.Block{section(text)}})
 }
@@ -276,6 +277,7 @@ func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
+	b.voucherHomesChanged(ctx, r.UserID, v)
 	text := fmt.Sprintf(":no_entry: *%s* revoked (@%s, %s): %s.", v.Code, v.Handle, b.money(v.Value), esc(truncate(reason, 300)))
 	if v.Campaign != "" {
 		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {
@@ -332,6 +334,7 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
+	b.afterChange(ctx, r.UserID)
 	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
 }

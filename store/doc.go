@@ -93,6 +93,12 @@
 //
 //	pitches_agreed                      (agreed pitches by when they became agreed)
 //	  itob(agreed ns) itob(id)          → userID of the pitch's owner
+//	vouchers_credited                   (the "vouchers" metric: vouchers not revoked, by issue time)
+//	  itob(issued ns) code              → issuer userID
+//	issues_resolved                     (the "issues_resolved" metric: status resolved only, by resolution time)
+//	  itob(resolved ns) itob(id)        → resolver userID
+//	tasks_done                          (the "tasks_done" metric: status done only, by closing time)
+//	  itob(closed ns) itob(id)          → assignee userID
 //
 //	targets                             (target history, append-only)
 //	  itob(id)                          → Target JSON {metric, user_id ("" = team), period, value, from YYYY-MM-DD, set_by, set_at}
@@ -149,6 +155,12 @@
 //
 // pitches_agreed feeds the "agreed" target metric: PitchCountsByDay and
 // AgreedCountsByDay count per user and per day from index values alone.
+// vouchers_credited, issues_resolved and tasks_done do the same for the
+// other three metrics (VoucherCountsByDay, IssuesResolvedByDay,
+// TasksDoneByDay). Each is written in the same transaction as its record:
+// a revoke removes the voucher's entry, a reopen removes the issue's (it
+// counts again, for whoever resolves it, when it is resolved again), and a
+// closed task never changes.
 //
 // Target audit entities are "target:<id>", "holiday:<date>" and
 // "nudges:<user>" (TargetEntity).
@@ -156,7 +168,8 @@
 // # Schema versions
 //
 // meta/version counts the migrations applied (version 2: pitches_open
-// values gained the userID; version 3: pitches_agreed was backfilled). Open
+// values gained the userID; version 3: pitches_agreed was backfilled;
+// version 4: vouchers_credited, issues_resolved and tasks_done were). Open
 // runs the missing ones, each in its own
 // transaction together with its version bump, and refuses a file whose
 // version is newer than the code (ErrSchemaTooNew).

@@ -347,6 +347,9 @@ func (db *DB) changeIssue(ctx context.Context, id uint64, by string, fn func(is 
 		if err := indexIssue(tx, is, false); err != nil {
 			return err
 		}
+		if err := reindexIssueResolved(tx, &old, is); err != nil {
+			return err
+		}
 		if err := putIssue(tx, is); err != nil {
 			return err
 		}

@@ -162,6 +162,9 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err := checkAgreedIndex(tx); err != nil {
 		return err
 	}
+	if err := checkWorkIndexes(tx); err != nil {
+		return err
+	}
 	return checkAuditIndex(tx)
 }
 

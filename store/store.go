@@ -52,6 +52,7 @@ var (
 		bucketTasks, bucketTasksByAssignee, bucketTasksDue, bucketTasksByCreator, bucketTaskDrafts, bucketTaskCapacity,
 		bucketIssues, bucketIssuesByStatus, bucketIssuesByAssignee, bucketIssuesByCreator, bucketIssuesUnassigned, bucketIssueEvents,
 		bucketPitchesAgreed, bucketTargets, bucketHolidays, bucketNudgeOptOut,
+		bucketVouchersCredited, bucketIssuesResolved, bucketTasksDone,
 	}
 )
 
@@ -124,6 +125,8 @@ var migrations = []migration{
 	migrateOpenPitchUsers,
 	// 2 → 3: pitches_agreed, for the "agreed" target metric.
 	backfillAgreed,
+	// 3 → 4: vouchers_credited, issues_resolved and tasks_done, for those target metrics.
+	backfillWorkIndexes,
 }
 
 // migrateOpenPitchUsers fills in the userID of every pitches_open entry.

@@ -67,7 +67,7 @@ func reindexTask(tx *bolt.Tx, before, t *Task) error {
 			return fmt.Errorf("index task %d by due: %w", t.ID, err)
 		}
 	}
-	return nil
+	return indexTaskDone(tx, t)
 }
 
 // OpenTasks returns every open task, soonest due first. It reads the

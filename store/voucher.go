@@ -567,6 +567,9 @@ func setVoucherStatus(tx *bolt.Tx, v *Voucher, to VoucherStatus, userID, reason,
 	if err := putVoucher(tx, v); err != nil {
 		return err
 	}
+	if err := indexVoucherCredited(tx, v); err != nil {
+		return err
+	}
 	if err := tx.Bucket(bucketVouchersByExpiry).Delete(voucherExpiryKey(v)); err != nil {
 		return fmt.Errorf("unindex expiry of %s: %w", v.Code, err)
 	}
@@ -635,6 +638,9 @@ func createVoucher(tx *bolt.Tx, v *Voucher) error {
 		if err := tx.Bucket(e.b).Put(e.k, []byte{}); err != nil {
 			return fmt.Errorf("index voucher %s in %s: %w", v.Code, e.b, err)
 		}
+	}
+	if err := indexVoucherCredited(tx, v); err != nil {
+		return err
 	}
 	after, err := jsonText(v)
 	if err != nil {

@@ -129,6 +129,7 @@ func digestMessages(h *harness) []fakeslack.Message {
 func TestE2E_DigestGolden(t *testing.T) {
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
+	seedWork(t, h)
 	ctx := ctxT(t)
 	h.sinceSunday("digest")
 	h.Clock.Set(h.at("2026-11-30", "09:00").Add(30 * time.Second))
@@ -141,9 +142,10 @@ func TestE2E_DigestGolden(t *testing.T) {
 	}
 	m := ms[0]
 	mustContain(t, m, "Team attainment Fri 27 Nov: 100%", "pitches 10/10", "<@U1>", "<@U2>",
-		"pitches 4/5 `████████░░` 80% ✗", "agreed 2/1", "streak 1 working day", "Open issues by priority:* _not tracked yet_", "Follow-ups due", "<@U2>: 1 open pitch(es)",
-		"Not tracked yet: vouchers issued, issues resolved, tasks done")
-	mustNotContain(t, m, "Posted late")
+		"pitches 4/5 `████████░░` 80% ✗", "agreed 2/1", "streak 1 working day", "Open issues by priority:*", "`ISS-1` @late.sample → <@U2>",
+		"Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "<@U2>: 1 open pitch(es)",
+		"vouchers issued 2, issues resolved 1, tasks done 1")
+	mustNotContain(t, m, "Posted late", "not tracked yet", "Not tracked yet")
 	var pretty bytes.Buffer
 	if err := json.Indent(&pretty, m.Blocks, "", "  "); err != nil {
 		t.Fatal(err)
@@ -179,7 +181,7 @@ func TestE2E_DigestGolden(t *testing.T) {
 		t.Fatalf("digest --print = %d: %s", code, errb.String())
 	}
 	golden(t, "digest_2026-11-30.golden.txt", out.Bytes())
-	for _, want := range []string{"Daily digest — Mon 30 Nov 2026", "@U1", "████", "✓", "✗", "not tracked yet"} {
+	for _, want := range []string{"Daily digest — Mon 30 Nov 2026", "@U1", "████", "✓", "✗", "1 past SLA", "2 overdue", "90% used"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("digest --print lacks %q", want)
 		}
@@ -357,8 +359,8 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 	mustContain(t, h.command("U1", "/target", "pitches 20 <@U1|ana>"), "Only admins")
 	m := h.command("UADMIN", "/target", "pitches 20 <@U1|ana>")
 	mustContain(t, m, "unrealistic", "20 pitches a day", "<@U1>", "median day was *5.5*", "best day *9*",
-		"above both the best day and 1.5× the median", "open follow-ups", "tasks outstanding: not tracked yet",
-		"open issues: not tracked yet", "Set anyway", "Adjust")
+		"above both the best day and 1.5× the median", "open follow-ups", "0 tasks outstanding",
+		"0 open issues", "Set anyway", "Adjust")
 	if ts, _ := h.Main.DB.Targets(ctx); len(ts) != 0 {
 		t.Fatalf("target set before confirmation: %+v", ts)
 	}
@@ -398,8 +400,8 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 	}
 	// A target within capacity is set without a question.
 	mustContain(t, h.command("UADMIN", "/target", "pitches 6 <@U1|ana>"), "Target set", "6 pitches a day")
-	// A metric without a feature yet is accepted and says so.
-	mustContain(t, h.command("UADMIN", "/target", "vouchers 3 team weekly"), "3 vouchers issued a week", "not tracked yet")
+	// Every metric is tracked now: vouchers are judged by their history.
+	mustContain(t, h.command("UADMIN", "/target", "vouchers 3 team weekly"), "3 vouchers issued a week", "unrealistic", "best day *0*")
 	// Bad input is answered, escaped.
 	mustContain(t, h.command("UADMIN", "/target", "pitches 10 <!channel>"), "I didn't understand", "&lt;!channel&gt;")
 	mustContain(t, h.command("UADMIN", "/target", "pitches 10 @ana"), "Mention the person")
@@ -419,8 +421,8 @@ func TestE2E_TargetShowAndHome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"My progress today", "pitches today 0/4", "vouchers issued: _not tracked yet_",
-		"My open issues:* _not tracked yet_", "My tasks:* _not tracked yet_", "My recent vouchers:* _not tracked yet_", "Turn nudges off"} {
+	for _, want := range []string{"My progress today", "pitches today 0/4", "vouchers issued today 0",
+		"My open issues:* none", "My tasks:* none", "My recent vouchers:* none", "Turn nudges off"} {
 		if !strings.Contains(string(v.JSON), want) {
 			t.Errorf("home lacks %q:\n%s", want, v.JSON)
 		}
@@ -445,7 +447,7 @@ func TestE2E_TargetShowAndHome(t *testing.T) {
 		t.Error("U1 not opted out")
 	}
 	m := h.command("U1", "/target", "")
-	mustContain(t, m, "*You*", "pitches today 2/4", "*Team*", "vouchers issued: _not tracked yet_")
+	mustContain(t, m, "*You*", "pitches today 2/4", "*Team*", "vouchers issued today 0", "tasks done today 0")
 	mustContain(t, h.command("U1", "/target", "nudges maybe"), "nudges off")
 	mustContain(t, h.command("U1", "/target", "help"), "/target METRIC N")
 }
