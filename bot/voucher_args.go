@@ -32,12 +32,17 @@ func parseVoucherArgs(text string, cur store.Currency, isCampaign func(string) b
 	rest := f[1:]
 	if len(rest) >= 3 {
 		last := rest[len(rest)-1]
-		if p, v, err := productValue(rest[:len(rest)-1], cur); err == nil && p != "" {
+		p, v, err := productValue(rest[:len(rest)-1], cur)
+		if err == nil && p != "" {
 			_, notAmount := store.ParseAmount(last, cur)
 			if isCampaign(last) || notAmount != nil && isCampaignWord(last) {
 				a.Product, a.Value, a.Campaign = p, v, last
 				return a, nil
 			}
+		} else if err != nil && isCampaign(last) {
+			// "Lipstick 0 11.11": 11.11 is a known campaign, so the value
+			// before it is what is wrong, not "11.11" read as an amount.
+			return a, err
 		}
 	}
 	p, v, err := productValue(rest, cur)

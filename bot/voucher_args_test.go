@@ -25,6 +25,7 @@ func TestParseVoucherArgs(t *testing.T) {
 		{"TooFew", "@sari 150k", voucherArgs{}, "Give the creator"},
 		{"NoValue", "@sari Glow Serum", voucherArgs{}, "value"},
 		{"Zero", "@sari Serum 0", voucherArgs{}, "more than zero"},
+		{"ZeroBeforeKnownCampaign", "@sari Lipstick 0 11.11", voucherArgs{}, "more than zero"},
 		{"Fraction", "@sari Serum 1500.5", voucherArgs{}, "whole amount"},
 	}
 	for _, tc := range tests {

@@ -11,7 +11,7 @@ import (
 // VoucherCSVHeader is the header row of a voucher export.
 var VoucherCSVHeader = []string{
 	"code", "status", "creator", "product", "value", "currency", "campaign",
-	"issued_at", "issued_by", "expires_at", "closed_at", "closed_by", "revoke_reason", "note",
+	"issued_at", "issued_by", "valid_until", "closed_at", "closed_by", "revoke_reason", "note",
 }
 
 // exportTimeLayout is the time format of exports: sortable, and read as a
@@ -49,7 +49,7 @@ func WriteVoucherCSV(w io.Writer, vs []Voucher, cur Currency, loc *time.Location
 		}
 		rec := []string{
 			v.Code, string(v.Status), v.Handle, v.Product, plainAmount(v.Value, cur), v.Currency, v.Campaign,
-			v.IssuedAt.In(loc).Format(exportTimeLayout), v.IssuerID, v.ExpiresAt.In(loc).Format(exportTimeLayout),
+			v.IssuedAt.In(loc).Format(exportTimeLayout), v.IssuerID, validUntil(v.ExpiresAt, loc),
 			closedAt, closedBy, reason, v.Note,
 		}
 		if err := cw.Write(rec); err != nil {
@@ -77,4 +77,11 @@ func plainAmount(m Money, cur Currency) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// validUntil is the last local day a voucher can be used: ExpiresAt is the
+// exclusive end (midnight after that day), which would read as one day too
+// late in a spreadsheet.
+func validUntil(expires time.Time, loc *time.Location) string {
+	return expires.Add(-time.Nanosecond).In(loc).Format("2006-01-02")
 }

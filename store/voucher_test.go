@@ -360,9 +360,9 @@ func TestWriteVoucherCSV(t *testing.T) {
 	if err := WriteVoucherCSV(&buf, vs, idr, time.FixedZone("WIB", 7*3600)); err != nil {
 		t.Fatal(err)
 	}
-	want := "code,status,creator,product,value,currency,campaign,issued_at,issued_by,expires_at,closed_at,closed_by,revoke_reason,note\r\n" +
-		"SMP-AAAA-AAAA-AAAA,issued,a,Serum,50000,IDR,,2026-11-30 10:00,U2,2026-12-01 10:00,,,,'@mention -1\r\n" +
-		"SMP-BBBB-BBBB-BBBB,revoked,b,\"'=HYPERLINK(\"\"http://x\"\")\",150000,IDR,11.11,2026-11-30 11:00,U1,2026-12-02 10:00,2026-11-30 12:00,UADMIN,\"dup, sorry\",\"'+62 812\r\nline2\"\r\n"
+	want := "code,status,creator,product,value,currency,campaign,issued_at,issued_by,valid_until,closed_at,closed_by,revoke_reason,note\r\n" +
+		"SMP-AAAA-AAAA-AAAA,issued,a,Serum,50000,IDR,,2026-11-30 10:00,U2,2026-12-01,,,,'@mention -1\r\n" +
+		"SMP-BBBB-BBBB-BBBB,revoked,b,\"'=HYPERLINK(\"\"http://x\"\")\",150000,IDR,11.11,2026-11-30 11:00,U1,2026-12-02,2026-11-30 12:00,UADMIN,\"dup, sorry\",\"'+62 812\r\nline2\"\r\n"
 	if got := buf.String(); got != want {
 		t.Errorf("CSV =\n%q\nwant\n%q", got, want)
 	}

@@ -311,8 +311,8 @@ func TestE2E_VoucherExportSlackAndCLI(t *testing.T) {
 	if len(files) != 1 || files[0].Channel != "DUADMIN" {
 		t.Fatalf("files = %+v", files)
 	}
-	wantCSV := "code,status,creator,product,value,currency,campaign,issued_at,issued_by,expires_at,closed_at,closed_by,revoke_reason,note\r\n" +
-		code + `,issued,ex.one,"'=HYPERLINK(""http://evil"",""x"")",150000,IDR,ex,2026-11-30 10:00,U1,2026-12-15 00:00,,,,` + "\r\n"
+	wantCSV := "code,status,creator,product,value,currency,campaign,issued_at,issued_by,valid_until,closed_at,closed_by,revoke_reason,note\r\n" +
+		code + `,issued,ex.one,"'=HYPERLINK(""http://evil"",""x"")",150000,IDR,ex,2026-11-30 10:00,U1,2026-12-14,,,,` + "\r\n"
 	if got := string(files[0].Content); got != wantCSV {
 		t.Errorf("uploaded CSV =\n%q\nwant\n%q", got, wantCSV)
 	}
