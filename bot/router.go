@@ -154,6 +154,22 @@ func (s *seen) first(id string, now time.Time) bool {
 	return true
 }
 
+// forget removes id, so it is handled again next time.
+func (s *seen) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.ids, id)
+}
+
+// viewKey identifies one submission of one state of a modal: a double
+// click or a redelivery under a new envelope_id has the same key.
+func viewKey(cb *slack.InteractionCallback) string {
+	if cb.View.ID == "" {
+		return ""
+	}
+	return cb.View.ID + ":" + cb.View.Hash
+}
+
 // dispatch handles one Socket Mode event. It runs on the event loop, so it
 // only acks and starts goroutines; it never blocks on handler work.
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
@@ -385,10 +401,23 @@ func (b *Bot) viewSubmission(ctx context.Context, evt socketmode.Event, cb *slac
 			b.replyError(ctx, r, errorf("That form is from an older version of pocbot and could not be saved. Please open it again."))
 			return
 		}
+		// The same modal state submitted twice (a double click, a redelivery
+		// under a new envelope_id) is handled once; a submission answered
+		// with field errors is forgotten, so the corrected one goes through.
+		key := viewKey(cb)
+		if key != "" && !b.seen.first("view:"+key, b.Now()) {
+			b.ack(req, nil)
+			acked = true
+			r.log.Info("duplicate view submission ignored", "view_id", cb.View.ID)
+			return
+		}
 		// Slack closes the modal with an error after 3 s; leave room for the ack.
 		vctx, cancel := context.WithTimeout(ctx, b.cfg.SubmitTimeout)
 		resp, after, err := f(vctx, r)
 		cancel()
+		if key != "" && (err != nil || resp != nil && resp.ResponseAction == slack.RAErrors) {
+			b.seen.forget("view:" + key)
+		}
 		if err != nil {
 			b.ack(req, nil)
 			acked = true

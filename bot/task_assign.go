@@ -101,7 +101,7 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 	st := viewState(r)
 	errs := fieldErrors{}
 	nt := store.NewTask{Assignee: st.text(taskBlockAssignee), Assigner: r.UserID, Title: st.text(taskBlockTitle),
-		Kind: store.TaskKind(st.text(taskBlockKind)), Note: st.text(taskBlockNote)}
+		Kind: store.TaskKind(st.text(taskBlockKind)), Note: st.text(taskBlockNote), IdemKey: viewKey(r.Callback)}
 	if nt.Assignee == "" {
 		errs[taskBlockAssignee] = "Pick the person who should do it."
 	}

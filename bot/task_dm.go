@@ -178,7 +178,7 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 	if added == 0 && note == "" {
 		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
 	}
-	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note)
+	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note, viewKey(r.Callback))
 	if code := store.ErrorCode(err); code == store.Invalid {
 		return fieldErrors{taskBlockProgressNote: store.ErrorMessage(err)}.response(), nil, nil
 	} else if err != nil {

@@ -52,3 +52,31 @@ func (db *DB) Claimed(ctx context.Context, key string) (bool, error) {
 	})
 	return ok, err
 }
+
+// idemLookup reports whether an idempotency key of kind was recorded, and
+// the record ID stored with it. An empty key is never seen.
+func idemLookup(tx *bolt.Tx, kind, key string) (uint64, bool) {
+	if key == "" {
+		return 0, false
+	}
+	v := tx.Bucket(bucketOnce).Get([]byte("idem/" + kind + "/" + key))
+	if v == nil {
+		return 0, false
+	}
+	if len(v) != 8 {
+		return 0, true
+	}
+	return btoi(v), true
+}
+
+// idemRecord records an idempotency key of kind with the ID it produced, in
+// the caller's transaction, so the key and the change commit together.
+func idemRecord(tx *bolt.Tx, kind, key string, id uint64) error {
+	if key == "" {
+		return nil
+	}
+	if len(key) > 400 {
+		return fmt.Errorf("idempotency key too long (%d bytes)", len(key))
+	}
+	return tx.Bucket(bucketOnce).Put([]byte("idem/"+kind+"/"+key), itob(id))
+}

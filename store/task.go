@@ -184,6 +184,9 @@ type NewTask struct {
 	Due        time.Time `json:"due"`
 	DueHasTime bool      `json:"due_has_time,omitempty"`
 	Note       string    `json:"note,omitempty"`
+	// IdemKey, if set, makes CreateTask idempotent: a second call with the
+	// same key (a redelivered form submission) returns the first task.
+	IdemKey string `json:"-"`
 }
 
 // Validate returns Invalid, with a message for the user, if nt cannot be

@@ -28,9 +28,17 @@ func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
 	}
 	var t *Task
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		now := db.Now()
+		if id, seen := idemLookup(tx, "task", nt.IdemKey); seen {
+			var err error
+			t, err = getTask(tx, id, now)
+			return err
+		}
 		var err error
-		t, err = createTask(tx, nt, db.Now())
-		return err
+		if t, err = createTask(tx, nt, now); err != nil {
+			return err
+		}
+		return idemRecord(tx, "task", nt.IdemKey, t.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -175,7 +183,10 @@ func (db *DB) CantDoTask(ctx context.Context, id uint64, userID, reason string) 
 // two updates sent at the same moment both count.
 // Returns Invalid for a negative amount or an empty update, NotFound,
 // Forbidden if userID is not the assignee, Conflict if the task is closed.
-func (db *DB) AddTaskProgress(ctx context.Context, id uint64, userID string, added int, note string) (*Task, error) {
+//
+// idemKey, if set, makes the update idempotent: a redelivered progress form
+// with the same key changes nothing the second time.
+func (db *DB) AddTaskProgress(ctx context.Context, id uint64, userID string, added int, note, idemKey string) (*Task, error) {
 	note = strings.TrimSpace(note)
 	switch {
 	case added < 0 || added > MaxTaskQuantity:
@@ -186,7 +197,7 @@ func (db *DB) AddTaskProgress(ctx context.Context, id uint64, userID string, add
 	if err := checkLen("The note", note, MaxNoteLen); err != nil {
 		return nil, err
 	}
-	t, _, err := db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
+	t, _, err := db.changeTaskKeyed(ctx, id, userID, idemKey, func(t *Task, now time.Time) (bool, error) {
 		if t.AcceptedAt.IsZero() {
 			t.AcceptedAt = now // reporting progress is taking the task on
 		}
@@ -218,6 +229,13 @@ func (t *Task) setStatus(to TaskStatus, userID string, now time.Time, note strin
 // is open, applies fn and, if fn changed it, writes the record, moves its
 // index entries and audits the change, all in one transaction.
 func (db *DB) changeTask(ctx context.Context, id uint64, userID string, fn func(t *Task, now time.Time) (bool, error)) (*Task, bool, error) {
+	return db.changeTaskKeyed(ctx, id, userID, "", fn)
+}
+
+// changeTaskKeyed is changeTask with an optional idempotency key: if key
+// was recorded by an earlier change, nothing changes; otherwise it is
+// recorded in the same transaction as the change.
+func (db *DB) changeTaskKeyed(ctx context.Context, id uint64, userID, key string, fn func(t *Task, now time.Time) (bool, error)) (*Task, bool, error) {
 	if err := checkUser(userID); err != nil {
 		return nil, false, err
 	}
@@ -228,6 +246,9 @@ func (db *DB) changeTask(ctx context.Context, id uint64, userID string, fn func(
 		var err error
 		if t, err = getTask(tx, id, now); err != nil {
 			return err
+		}
+		if _, seen := idemLookup(tx, "task-change", key); seen {
+			return nil
 		}
 		if t.Assignee != userID {
 			return Errorf(Forbidden, "Only the person the task is assigned to can update TSK-%d.", id)
@@ -241,6 +262,9 @@ func (db *DB) changeTask(ctx context.Context, id uint64, userID string, fn func(
 		}
 		t.UpdatedAt = now
 		if err := putTask(tx, t); err != nil {
+			return err
+		}
+		if err := idemRecord(tx, "task-change", key, id); err != nil {
 			return err
 		}
 		if err := reindexTask(tx, &before, t); err != nil {

@@ -94,11 +94,11 @@ func TestDB_TaskLifecycle(t *testing.T) {
 	if _, changed, _ := db.AcceptTask(ctx, tk.ID, "U1"); changed {
 		t.Error("second AcceptTask changed the task")
 	}
-	got, err = db.AddTaskProgress(ctx, tk.ID, "U1", 12, "half the batch")
+	got, err = db.AddTaskProgress(ctx, tk.ID, "U1", 12, "half the batch", "")
 	if err != nil || got.Status != TaskInProgress || got.DoneQty != 12 || got.Outstanding() != 18 {
 		t.Fatalf("AddTaskProgress = %+v, %v", got, err)
 	}
-	if _, err := db.AddTaskProgress(ctx, tk.ID, "U1", 0, ""); ErrorCode(err) != Invalid {
+	if _, err := db.AddTaskProgress(ctx, tk.ID, "U1", 0, "", ""); ErrorCode(err) != Invalid {
 		t.Errorf("empty progress = %v, want Invalid", err)
 	}
 	if ts, _ := db.TasksByAssignee(ctx, "U1", true, 0); len(ts) != 1 {
@@ -152,7 +152,7 @@ func TestDB_AddTaskProgress_Concurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := db.AddTaskProgress(ctx, tk.ID, "U1", i+1, "")
+			_, err := db.AddTaskProgress(ctx, tk.ID, "U1", i+1, "", "")
 			errs <- err
 		}()
 	}
@@ -191,7 +191,7 @@ func TestDB_TaskPitchedCount(t *testing.T) {
 	if got.Pitched != 2 || got.Done() != 2 || got.Outstanding() != 3 {
 		t.Errorf("Pitched = %d, Done = %d, Outstanding = %d; want 2, 2, 3", got.Pitched, got.Done(), got.Outstanding())
 	}
-	if _, err := db.AddTaskProgress(ctx, tk.ID, "U1", 1, "one via WhatsApp"); err != nil {
+	if _, err := db.AddTaskProgress(ctx, tk.ID, "U1", 1, "one via WhatsApp", ""); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(time.Minute)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -411,5 +412,52 @@ func TestLoadConfig_TaskSettings(t *testing.T) {
 		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), tc.k) {
 			t.Errorf("LoadConfig(%s=%q) error = %v, want ok=%v", tc.k, tc.v, err, tc.ok)
 		}
+	}
+}
+
+func TestE2E_TaskFormRedeliveredOnce(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	if _, err := h.Slack.User("U1").Command(ctx, "CGENERAL", "/task", ""); err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.Slack.WaitView(ctx, "U1", func(v *fakeslack.View) bool { return v.CallbackID != "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := map[string]any{
+		"type": "view_submission",
+		"team": map[string]any{"id": fakeslack.TeamID},
+		"user": map[string]any{"id": "U1", "username": "u1", "team_id": fakeslack.TeamID},
+		"view": map[string]any{
+			"id": v.ID, "hash": v.Hash, "type": "modal", "callback_id": v.CallbackID, "private_metadata": v.PrivateMetadata,
+			"state": map[string]any{"values": map[string]any{
+				"task_assignee": map[string]any{"v": map[string]any{"type": "users_select", "selected_user": "U2"}},
+				"task_title":    map[string]any{"v": map[string]any{"type": "plain_text_input", "value": "Check 5 videos"}},
+				"task_kind":     map[string]any{"v": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": "content_review"}}},
+				"task_due_date": map[string]any{"v": map[string]any{"type": "datepicker", "selected_date": "2026-12-04"}},
+			}},
+		},
+	}
+	for _, id := range []string{"task-env-1", "task-env-2"} {
+		if _, err := h.Slack.Deliver(ctx, fakeslack.Envelope{ID: id, Type: "interactive", Payload: payload, AcceptsResponsePayload: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// After a restart the store's idempotency key answers.
+	if err := h.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	h = MustRunMain(t, h.Slack, h.DBPath)
+	if _, err := h.Slack.Deliver(ctx, fakeslack.Envelope{ID: "task-env-3", Type: "interactive", Payload: payload, AcceptsResponsePayload: true}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	tasks, err := h.Main.DB.TasksByAssignee(context.Background(), "U2", true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 1 {
+		t.Fatalf("U2 has %d tasks after three deliveries of one form, want 1", len(tasks))
 	}
 }
