@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -355,27 +356,88 @@ func getTask(tx *bolt.Tx, id uint64, now time.Time) (*Task, error) {
 	return &t, nil
 }
 
-// countPitched counts the pitches the assignee of a Pitching task logged
-// from its acceptance until it closed (or now). It reads only the keys of
-// pitches_by_user in that range, never a pitch record.
+// countPitched is how many of the assignee's pitches count toward Pitching
+// task t (see pitchAllocation). It reads index keys and the assignee's
+// Pitching task records, never a pitch record.
 //
 // Progress is computed here rather than kept as a counter that /pitch
-// bumps: /pitch needs no knowledge of tasks, the count can never drift
-// from the pitches that exist, and a range of one user's index keys is
-// cheap to count.
+// bumps: /pitch needs no knowledge of tasks, and the count can never drift
+// from the pitches that exist.
 func countPitched(tx *bolt.Tx, t *Task, now time.Time) int {
 	if t.Kind != KindPitching || t.AcceptedAt.IsZero() {
 		return 0
 	}
-	end := now // inclusive: a pitch logged this instant counts
-	if !t.ClosedAt.IsZero() {
-		end = t.ClosedAt
+	return pitchAllocation(tx, t.Assignee, now)[t.ID]
+}
+
+// pitchAllocation splits an assignee's pitches between their accepted
+// Pitching tasks so that each pitch counts toward exactly one task. Pitches
+// are taken in time order; a pitch goes to the task, among those accepted
+// and not yet closed at that moment, that is due soonest (then the older
+// one) and still has units left; when every candidate is full it counts
+// toward the first of them (over-delivery shows as more than 100%).
+func pitchAllocation(tx *bolt.Tx, assignee string, now time.Time) map[uint64]int {
+	type window struct {
+		id       uint64
+		from, to time.Time
+		due      time.Time
+		qty      int
 	}
-	prefix := strPrefix(t.Assignee)
-	n := 0
-	_ = scan(tx.Bucket(bucketPitchesByUser), key(prefix, timeKey(t.AcceptedAt)), key(prefix, timeKey(end.Add(time.Nanosecond))), func(_, _ []byte) (bool, error) {
-		n++
+	var ws []window
+	prefix := strPrefix(assignee)
+	_ = scan(tx.Bucket(bucketTasksByAssignee), prefix, prefixEnd(prefix), func(k, _ []byte) (bool, error) {
+		var t Task
+		if len(k) < len(prefix)+9 || getJSON(tx.Bucket(bucketTasks), k[len(prefix)+1:], &t) != nil {
+			return true, nil // a broken entry is Check's business, not progress's
+		}
+		if t.Kind != KindPitching || t.AcceptedAt.IsZero() {
+			return true, nil
+		}
+		end := now // inclusive: a pitch logged this instant counts
+		if !t.ClosedAt.IsZero() {
+			end = t.ClosedAt
+		}
+		ws = append(ws, window{id: t.ID, from: t.AcceptedAt, to: end, due: t.Due, qty: t.Quantity})
 		return true, nil
 	}) // the callback never fails
-	return n
+	out := make(map[uint64]int, len(ws))
+	if len(ws) == 0 {
+		return out
+	}
+	sort.Slice(ws, func(i, j int) bool {
+		if !ws[i].due.Equal(ws[j].due) {
+			return ws[i].due.Before(ws[j].due)
+		}
+		return ws[i].id < ws[j].id
+	})
+	lo, hi := ws[0].from, ws[0].to
+	for _, w := range ws[1:] {
+		if w.from.Before(lo) {
+			lo = w.from
+		}
+		if w.to.After(hi) {
+			hi = w.to
+		}
+	}
+	_ = scan(tx.Bucket(bucketPitchesByUser), key(prefix, timeKey(lo)), key(prefix, timeKey(hi.Add(time.Nanosecond))), func(k, _ []byte) (bool, error) {
+		at := time.Unix(0, int64(btoi(k[len(prefix):len(prefix)+8])))
+		first := -1
+		for i, w := range ws {
+			if at.Before(w.from) || at.After(w.to) {
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			if w.qty == 0 || out[w.id] < w.qty {
+				out[w.id]++
+				return true, nil
+			}
+		}
+		if first >= 0 {
+			out[ws[first].id]++
+		}
+		return true, nil
+	}) // the callback never fails
+	return out
 }
