@@ -206,6 +206,30 @@ func TestDB_TaskPitchedCount(t *testing.T) {
 	}
 }
 
+// TestDB_PitchAllocation: with two Pitching tasks open, each pitch counts
+// toward one task only — the one due soonest while it has units left.
+func TestDB_PitchAllocation(t *testing.T) {
+	ctx := context.Background()
+	clock := NewTestClock(t0)
+	db := MustOpenOptions(t, Options{Now: clock.Now})
+	soon := mustTask(t, db, NewTask{Assignee: "U1", Kind: KindPitching, Quantity: 2, Due: t0.Add(24 * time.Hour)})
+	later := mustTask(t, db, NewTask{Assignee: "U1", Kind: KindPitching, Quantity: 10, Due: t0.Add(72 * time.Hour)})
+	for _, id := range []uint64{later.ID, soon.ID} {
+		if _, _, err := db.AcceptTask(ctx, id, "U1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, h := range []string{"p.one", "p.two", "p.three"} {
+		clock.Add(time.Minute)
+		mustPitch(t, db, "U1", h)
+	}
+	s, _ := db.Task(ctx, soon.ID)
+	l, _ := db.Task(ctx, later.ID)
+	if s.Pitched != 2 || l.Pitched != 1 {
+		t.Errorf("Pitched = %d (due soon, qty 2) and %d (later); want 2 and 1 — each pitch counts once", s.Pitched, l.Pitched)
+	}
+}
+
 func TestDB_TaskDraftsMembersCapacity(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
