@@ -46,13 +46,49 @@ func parsePitchArgs(text string) (*pitchArgs, error) {
 		return nil, errorf("Tell me who you pitched: `/pitch @handle [product or campaign] [-- note]`, for example `/pitch @sari.beauty Serum X -- sent via DM`.")
 	}
 	pasted := !strings.Contains(head, "@") && strings.ContainsAny(strings.TrimSpace(head), ",\n;")
-	i := 0
-	seen := map[string]bool{}
-	for ; i < len(tokens); i++ {
-		t := tokens[i]
-		if !pasted && !strings.HasPrefix(t, "@") {
-			break
+	if pasted {
+		// A pasted list without @: one handle per segment between commas,
+		// semicolons or new lines; the last segment may carry the product
+		// after its handle ("sari2, budi2 Glow Serum"). A space inside an
+		// earlier segment is ambiguous, so it is refused rather than
+		// guessed (product words must never become creators).
+		segs := strings.FieldsFunc(head, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' })
+		var words [][]string
+		for _, s := range segs {
+			if f := strings.Fields(s); len(f) > 0 {
+				words = append(words, f)
+			}
 		}
+		for k, f := range words[:len(words)-1] {
+			if len(f) > 1 {
+				return nil, errorf("I can't tell handles from product words in %s. Put @ before each handle, like `/pitch @%s, @%s Glow Serum`.",
+					quote(strings.Join(f, " ")), strings.TrimPrefix(f[0], "@"), strings.TrimPrefix(words[k+1][0], "@"))
+			}
+		}
+		last := words[len(words)-1]
+		tokens = nil
+		for _, f := range words {
+			tokens = append(tokens, f[0])
+		}
+		n := len(tokens)
+		tokens = append(tokens, last[1:]...)
+		return collectHandles(a, tokens, n)
+	}
+	i := 0
+	for i < len(tokens) && strings.HasPrefix(tokens[i], "@") {
+		i++
+	}
+	if i == 0 {
+		return nil, errorf("Start with the creator's handle, like `/pitch @handle Serum X`. I read %s as the first word, and handles start with @.", quote(tokens[0]))
+	}
+	return collectHandles(a, tokens, i)
+}
+
+// collectHandles takes tokens[:n] as handles (valid ones normalised and
+// de-duplicated, the rest kept in Invalid) and tokens[n:] as the product.
+func collectHandles(a *pitchArgs, tokens []string, n int) (*pitchArgs, error) {
+	seen := map[string]bool{}
+	for _, t := range tokens[:n] {
 		h, err := store.NormalizeHandle(t)
 		if err != nil {
 			a.Invalid = append(a.Invalid, t)
@@ -63,11 +99,8 @@ func parsePitchArgs(text string) (*pitchArgs, error) {
 			a.Handles = append(a.Handles, h)
 		}
 	}
-	if i == 0 {
-		return nil, errorf("Start with the creator's handle, like `/pitch @handle Serum X`. I read %s as the first word, and handles start with @.", quote(tokens[0]))
-	}
-	a.Product = strings.Join(tokens[i:], " ")
-	if n := i; n > maxPitchHandles {
+	a.Product = strings.Join(tokens[n:], " ")
+	if n > maxPitchHandles {
 		return nil, errorf("That is %d handles; one /pitch takes at most %d (TikTok's batch-invite limit). Split the list and send the rest in a second /pitch.", n, maxPitchHandles)
 	}
 	if len(a.Handles) == 0 {

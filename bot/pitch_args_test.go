@@ -22,6 +22,7 @@ func TestParsePitchArgs(t *testing.T) {
 		{"duplicates collapse", "@ab @AB @ab", []string{"ab"}, nil, "", ""},
 		{"invalid kept aside", "@ok_1 @x @bad!h Serum", []string{"ok_1"}, []string{"@x", "@bad!h"}, "Serum", ""},
 		{"pasted list without @", "alpha\nbeta, gamma", []string{"alpha", "beta", "gamma"}, nil, "", ""},
+		{"pasted list then product", "sari2, budi2 Glow Serum -- note", []string{"sari2", "budi2"}, nil, "Glow Serum", "note"},
 		{"note with em dash", "@ab Serum — sent sample", []string{"ab"}, nil, "Serum", "sent sample"},
 		{"note only", "@ab -- just a note", []string{"ab"}, nil, "", "just a note"},
 		{"nbsp", "@ab\u00a0Serum", []string{"ab"}, nil, "Serum", ""},
@@ -46,6 +47,7 @@ func TestParsePitchArgs_Errors(t *testing.T) {
 		{"all invalid", "@a @b!", "None of those is a valid creator handle"},
 		{"too many", strings.Repeat("@abc ", 101), "at most 100"},
 		{"too long", strings.Repeat("x", 9000), "too long"},
+		{"pasted list with words inside", "sari2 Glow, budi2 Serum", "can't tell handles from product words"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
