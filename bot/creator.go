@@ -26,9 +26,21 @@ type historyItem struct {
 	Line string // safe mrkdwn
 }
 
-// historySource lists a creator's history items of one kind; features
-// register theirs in creatorHistory.
-type historySource func(ctx context.Context, handle string) ([]historyItem, error)
+// historySource lists the newest limit history items of one kind for a
+// creator, newest first, and how many there are in all; features register
+// theirs in historySources. Sources page in the store, so a creator with
+// thousands of pitches costs one page, not thousands of records.
+type historySource func(ctx context.Context, handle string, limit int) (items []historyItem, total int, err error)
+
+// newest keeps the first limit items (sources return newest first).
+func newest(items []historyItem, limit int) ([]historyItem, int) {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].At.After(items[j].At) })
+	total := len(items)
+	if limit >= 0 && len(items) > limit {
+		items = items[:limit]
+	}
+	return items, total
+}
 
 func (b *Bot) creatorRoutes() {
 	b.rt.command(&command{
@@ -179,24 +191,27 @@ func humanCount(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// creatorHistory merges every feature's history of h, newest first.
-func (b *Bot) creatorHistory(ctx context.Context, h string) ([]historyItem, error) {
+// creatorHistory merges the newest limit items of every feature's history
+// of h, newest first, and returns the total count of all entries.
+func (b *Bot) creatorHistory(ctx context.Context, h string, limit int) ([]historyItem, int, error) {
 	var all []historyItem
+	total := 0
 	for _, src := range b.historySources {
-		items, err := src(ctx, h)
+		items, n, err := src(ctx, h, limit)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		all = append(all, items...)
+		total += n
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].At.After(all[j].At) })
-	return all, nil
+	all, _ = newest(all, limit)
+	return all, total, nil
 }
 
-func (b *Bot) pitchHistory(ctx context.Context, h string) ([]historyItem, error) {
-	ps, _, err := b.db.PitchesByCreator(ctx, h, 0, 100000)
+func (b *Bot) pitchHistory(ctx context.Context, h string, limit int) ([]historyItem, int, error) {
+	ps, total, err := b.db.PitchesByCreator(ctx, h, 0, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items := make([]historyItem, 0, len(ps))
 	for _, p := range ps {
@@ -204,29 +219,39 @@ func (b *Bot) pitchHistory(ctx context.Context, h string) ([]historyItem, error)
 		if p.Product != "" {
 			l += " — " + esc(truncate(p.Product, 80))
 		}
+		if p.Channel != "" {
+			l += " · via " + esc(contactLabel(p.Channel))
+		}
+		if p.CommissionPct > 0 {
+			l += fmt.Sprintf(" · %d%% commission", p.CommissionPct)
+		}
 		l += " · *" + p.Status.Label() + "*"
 		if n := len(p.History); n > 0 {
 			last := p.History[n-1]
 			l += fmt.Sprintf(" (<@%s>, %s)", last.UserID, b.when(last.At))
 		}
+		if p.Note != "" {
+			l += "\n      _" + esc(truncate(strings.Join(strings.Fields(p.Note), " "), 200)) + "_"
+		}
 		items = append(items, historyItem{At: p.CreatedAt, Line: l})
 	}
-	return items, nil
+	return items, total, nil
 }
 
-func (b *Bot) noteHistory(ctx context.Context, h string) ([]historyItem, error) {
+func (b *Bot) noteHistory(ctx context.Context, h string, limit int) ([]historyItem, int, error) {
 	c, err := b.db.Creator(ctx, h)
 	if store.ErrorCode(err) == store.NotFound {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items := make([]historyItem, 0, len(c.Notes))
 	for _, n := range c.Notes {
 		items = append(items, historyItem{At: n.At, Line: fmt.Sprintf(":memo: %s note by <@%s>: %s", b.when(n.At), n.UserID, esc(truncate(n.Text, 500)))})
 	}
-	return items, nil
+	items, total := newest(items, limit)
+	return items, total, nil
 }
 
 // creatorShow renders one page of a creator's profile and history.
@@ -240,14 +265,25 @@ func (b *Bot) creatorShow(ctx context.Context, r *Request, h string, offset int,
 	if err != nil {
 		return err
 	}
-	items, err := b.creatorHistory(ctx, h)
+	if offset < 0 {
+		offset = 0
+	}
+	items, total, err := b.creatorHistory(ctx, h, offset+creatorPageSize)
 	if err != nil {
 		return err
 	}
-	return b.reply(ctx, r, b.creatorMsg(c, items, offset, replace))
+	if offset >= total {
+		offset = 0
+		if items, total, err = b.creatorHistory(ctx, h, creatorPageSize); err != nil {
+			return err
+		}
+	}
+	return b.reply(ctx, r, b.creatorMsg(c, items, total, offset, replace))
 }
 
-func (b *Bot) creatorMsg(c *store.Creator, items []historyItem, offset int, replace bool) msg {
+// creatorMsg renders items[offset:] (the page) of a history of total
+// entries.
+func (b *Bot) creatorMsg(c *store.Creator, items []historyItem, total, offset int, replace bool) msg {
 	if offset < 0 || offset >= len(items) {
 		offset = 0
 	}
@@ -260,7 +296,7 @@ func (b *Bot) creatorMsg(c *store.Creator, items []historyItem, offset int, repl
 		for _, it := range items[offset:end] {
 			lines = append(lines, truncate(it.Line, 600))
 		}
-		blocks = append(blocks, section(fmt.Sprintf("*History* — %d–%d of %d, newest first", offset+1, end, len(items))))
+		blocks = append(blocks, section(fmt.Sprintf("*History* — %d–%d of %d, newest first", offset+1, end, total)))
 		blocks = append(blocks, joinLines(lines)...)
 	}
 	els := []slack.BlockElement{button(actionCreatorPitch, c.Handle, "Log a pitch")}
@@ -268,11 +304,11 @@ func (b *Bot) creatorMsg(c *store.Creator, items []historyItem, offset int, repl
 	if offset > 0 {
 		els = append(els, button(actionCreatorNewer, fmt.Sprintf("%s|%d", c.Handle, max(0, offset-creatorPageSize)), "◀ Newer"))
 	}
-	if end < len(items) {
+	if end < total {
 		els = append(els, button(actionCreatorOlder, fmt.Sprintf("%s|%d", c.Handle, end), "Older ▶"))
 	}
 	blocks = append(blocks, slack.NewActionBlock("creator_actions", els...))
-	return msg{text: fmt.Sprintf("@%s: %d history entries.", c.Handle, len(items)), blocks: blocks, replace: replace}
+	return msg{text: fmt.Sprintf("@%s: %d history entries.", c.Handle, total), blocks: blocks, replace: replace}
 }
 
 func (b *Bot) creatorPage(ctx context.Context, r *Request) error {

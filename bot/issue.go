@@ -188,10 +188,10 @@ func (b *Bot) issueTimelinePage(ctx context.Context, r *Request) error {
 }
 
 // issueHistory feeds /creator: one line per issue of the creator.
-func (b *Bot) issueHistory(ctx context.Context, h string) ([]historyItem, error) {
-	issues, _, err := b.db.IssuesByCreator(ctx, h, 1000)
+func (b *Bot) issueHistory(ctx context.Context, h string, limit int) ([]historyItem, int, error) {
+	issues, total, err := b.db.IssuesByCreator(ctx, h, limit)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items := make([]historyItem, 0, len(issues))
 	for i := range issues {
@@ -203,5 +203,5 @@ func (b *Bot) issueHistory(ctx context.Context, h string) ([]historyItem, error)
 		l += " — " + esc(truncate(strings.Join(strings.Fields(is.Description), " "), 100))
 		items = append(items, historyItem{At: is.CreatedAt, Line: l})
 	}
-	return items, nil
+	return items, total, nil
 }

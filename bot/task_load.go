@@ -255,10 +255,10 @@ func (b *Bot) taskDetail(ctx context.Context, r *Request, id uint64) error {
 }
 
 // taskHistory lists the tasks that name a creator, for /creator.
-func (b *Bot) taskHistory(ctx context.Context, h string) ([]historyItem, error) {
+func (b *Bot) taskHistory(ctx context.Context, h string, limit int) ([]historyItem, int, error) {
 	ts, err := b.db.TasksByCreator(ctx, h)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items := make([]historyItem, 0, len(ts))
 	for i := range ts {
@@ -267,5 +267,6 @@ func (b *Bot) taskHistory(ctx context.Context, h string) ([]historyItem, error) 
 			esc(truncate(t.Title, 80)), t.Status.Label())
 		items = append(items, historyItem{At: t.CreatedAt, Line: l})
 	}
-	return items, nil
+	items, total := newest(items, limit)
+	return items, total, nil
 }

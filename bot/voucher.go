@@ -401,10 +401,10 @@ func (b *Bot) voucherList(ctx context.Context, r *Request, rest string) error {
 }
 
 // voucherHistory feeds /creator.
-func (b *Bot) voucherHistory(ctx context.Context, h string) ([]historyItem, error) {
+func (b *Bot) voucherHistory(ctx context.Context, h string, limit int) ([]historyItem, int, error) {
 	vs, err := b.db.Vouchers(ctx, store.VoucherFilter{Handle: h})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	items := make([]historyItem, 0, len(vs))
 	for _, v := range vs {
@@ -412,7 +412,8 @@ func (b *Bot) voucherHistory(ctx context.Context, h string) ([]historyItem, erro
 			esc(truncate(v.Product, 80)), b.money(v.Value), v.Status.Label())
 		items = append(items, historyItem{At: v.IssuedAt, Line: l})
 	}
-	return items, nil
+	items, total := newest(items, limit)
+	return items, total, nil
 }
 
 // voucherExpiryJob marks overdue vouchers expired, once a day.
