@@ -77,38 +77,27 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 // in one reply (two blocks each, within the 50-block message limit).
 const maxOutcomeRows = 15
 
-// pitchResultMsg confirms what was stored (the transaction has committed):
-// logged pitches with outcome buttons, duplicates with Log anyway / Skip,
-// and handles that were not valid.
+// pitchResultMsg confirms what was stored (the transaction has committed).
+// What needs the user's attention comes first — handles that were not
+// valid, then duplicates with Log anyway / Skip — and the logged pitches
+// last, with outcome buttons while they fit in Slack's 50 blocks, so a
+// long list can never push the skipped ones out of the message.
 func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid []string) msg {
 	var blocks []slack.Block
-	var plainLines []string
-	buttons := 0
-	for _, p := range res.Created {
-		l := fmt.Sprintf(":white_check_mark: Logged *PIT-%d* *@%s*", p.ID, p.Handle)
-		if p.Product != "" {
-			l += " — " + esc(p.Product)
+	if len(invalid) > 0 {
+		var q []string
+		for _, s := range invalid {
+			q = append(q, esc(quote(s)))
 		}
-		if p.Forced {
-			l += " _(logged anyway despite a recent pitch)_"
-		}
-		if buttons < maxOutcomeRows && len(res.Created) <= maxOutcomeRows {
-			blocks = append(blocks, section(l), outcomeButtons(p))
-			buttons++
-		} else {
-			plainLines = append(plainLines, l)
-		}
-	}
-	if len(plainLines) > 0 {
-		blocks = append(blocks, joinLines(plainLines)...)
-		blocks = append(blocks, contextText("Record outcomes with `/pitch @handle agreed` (or interested, declined, no response)."))
+		blocks = append(blocks, section(truncate(":x: Not valid handles, not logged: "+strings.Join(q, ", "), maxTextLen-100)+
+			". A handle has 2–24 letters, digits, underscores or dots."))
 	}
 	dupButtons := len(res.Duplicates) <= 8
 	var dupLines []string
 	for _, d := range res.Duplicates {
 		l := fmt.Sprintf(":warning: *@%s* was pitched by <@%s> %s", d.Handle, d.Previous.UserID, b.when(d.Previous.CreatedAt))
 		if d.Previous.Product != "" {
-			l += " for " + esc(d.Previous.Product)
+			l += " for " + esc(truncate(d.Previous.Product, 60))
 		}
 		l += fmt.Sprintf(" — status *%s*. Not logged.", d.Previous.Status.Label())
 		if dupButtons {
@@ -121,12 +110,26 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid 
 		blocks = append(blocks, joinLines(dupLines)...)
 		blocks = append(blocks, contextText("To pitch one of these anyway, log it on its own: `/pitch @handle …` and press Log anyway."))
 	}
-	if len(invalid) > 0 {
-		var q []string
-		for _, s := range invalid {
-			q = append(q, esc(quote(s)))
+	// Outcome buttons take two blocks a pitch; keep room for the rest.
+	withButtons := len(res.Created) <= maxOutcomeRows && len(blocks)+2*len(res.Created) <= maxMessageBlocks-2
+	var plainLines []string
+	for _, p := range res.Created {
+		l := fmt.Sprintf(":white_check_mark: Logged *PIT-%d* *@%s*", p.ID, p.Handle)
+		if p.Product != "" {
+			l += " — " + esc(truncate(p.Product, 60))
 		}
-		blocks = append(blocks, section(":x: Not valid handles, not logged: "+strings.Join(q, ", ")+". A handle has 2–24 letters, digits, underscores or dots."))
+		if p.Forced {
+			l += " _(logged anyway despite a recent pitch)_"
+		}
+		if withButtons {
+			blocks = append(blocks, section(l), outcomeButtons(p))
+		} else {
+			plainLines = append(plainLines, l)
+		}
+	}
+	if len(plainLines) > 0 {
+		blocks = append(blocks, joinLines(plainLines)...)
+		blocks = append(blocks, contextText("Record outcomes with `/pitch @handle agreed` (or interested, declined, no response)."))
 	}
 	text := fmt.Sprintf("Logged %d pitch(es)", len(res.Created))
 	if len(res.Duplicates) > 0 {

@@ -265,3 +265,19 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 	}
 	mustContain(t, m, "46–60 of 500", "Newer")
 }
+
+// TestE2E_PitchBulkReplyKeepsSkippedVisible: 97 new handles with a long,
+// escape-heavy product still leave the duplicates and invalid handles in
+// the one reply (they come first), within Slack's limits.
+func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	h.command("U2", "/pitch", "@dup.one @dup.two Serum")
+	var b strings.Builder
+	for i := 0; i < 97; i++ {
+		fmt.Fprintf(&b, "@bulk.%02d ", i)
+	}
+	b.WriteString("@dup.one @dup.two @x ")
+	b.WriteString(strings.Repeat("&", 200))
+	m := h.command("U1", "/pitch", b.String())
+	mustContain(t, m, "Logged 97 pitch(es), skipped 2 recent duplicate(s), 1 invalid handle(s).", "@dup.one", "@dup.two", "Not valid handles", "@bulk.96")
+}
