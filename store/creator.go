@@ -132,7 +132,7 @@ func (db *DB) EnsureCreator(ctx context.Context, handle, userID string) (c *Crea
 		return nil, false, err
 	}
 	err = db.update(ctx, func(tx *bolt.Tx) error {
-		if c, created, err = ensureCreator(tx, h, userID, db.Now()); err != nil {
+		if c, created, err = ensureOwnedCreator(tx, h, userID, db.Now()); err != nil {
 			return err
 		}
 		c.Notes, err = creatorNotes(tx, h)
@@ -329,11 +329,35 @@ func ensureCreator(tx *bolt.Tx, h, userID string, now time.Time) (*Creator, bool
 	if ErrorCode(err) != NotFound {
 		return c, false, err
 	}
-	c = &Creator{Handle: h, OwnerID: userID, FirstSeen: now, UpdatedAt: now}
+	// No owner yet: the owner is the first person to pitch the creator
+	// (ensureOwnedCreator), not whoever first noted or reported them.
+	c = &Creator{Handle: h, FirstSeen: now, UpdatedAt: now}
 	if err := createCreator(tx, c, userID); err != nil {
 		return nil, false, err
 	}
 	return c, true, nil
+}
+
+// ensureOwnedCreator is ensureCreator for a pitch: a creator without an
+// owner gets userID as owner, audited.
+func ensureOwnedCreator(tx *bolt.Tx, h, userID string, now time.Time) (*Creator, bool, error) {
+	c, err := getCreator(tx, h)
+	if ErrorCode(err) == NotFound {
+		c = &Creator{Handle: h, OwnerID: userID, FirstSeen: now, UpdatedAt: now}
+		if err := createCreator(tx, c, userID); err != nil {
+			return nil, false, err
+		}
+		return c, true, nil
+	}
+	if err != nil || c.OwnerID != "" {
+		return c, false, err
+	}
+	c.OwnerID, c.UpdatedAt = userID, now
+	if err := putCreator(tx, c); err != nil {
+		return nil, false, err
+	}
+	return c, false, audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionCreatorUpdate, Entity: CreatorEntity(h),
+		Before: `{"owner_id":""}`, After: fmt.Sprintf(`{"owner_id":%q}`, userID)})
 }
 
 // createCreator writes a new creator and audits it.

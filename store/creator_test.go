@@ -123,8 +123,14 @@ func TestDB_AddCreatorNote(t *testing.T) {
 		c.Notes[1].UserID != "U2" || !c.Notes[1].At.Equal(t0.Add(time.Hour)) {
 		t.Errorf("notes = %+v", c.Notes)
 	}
-	if c.OwnerID != "U1" {
-		t.Errorf("owner = %q, want U1 (first to note)", c.OwnerID)
+	if c.OwnerID != "" {
+		t.Errorf("owner = %q, want none: the owner is the first to pitch, not the first to note", c.OwnerID)
+	}
+	if _, err := db.CreatePitches(ctx, NewPitch{UserID: "U3", Handles: []string{"rina"}}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.Creator(ctx, "rina"); c.OwnerID != "U3" {
+		t.Errorf("owner after the first pitch = %q, want U3", c.OwnerID)
 	}
 	// Another creator's notes do not leak in ("rina" is a prefix of "rina2").
 	if _, err := db.AddCreatorNote(ctx, "rina2", "U1", "Other."); err != nil {

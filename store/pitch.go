@@ -251,7 +251,7 @@ func (db *DB) CreatePitches(ctx context.Context, np NewPitch) (*PitchResult, err
 				res.Duplicates = append(res.Duplicates, Duplicate{Handle: h, Previous: *prev})
 				continue
 			}
-			if _, _, err := ensureCreator(tx, h, np.UserID, now); err != nil {
+			if _, _, err := ensureOwnedCreator(tx, h, np.UserID, now); err != nil {
 				return err
 			}
 			p := &Pitch{

@@ -176,7 +176,7 @@ func (db *DB) ImportPitches(ctx context.Context, ps []Pitch) error {
 			if p.UpdatedAt.IsZero() {
 				p.UpdatedAt = p.CreatedAt
 			}
-			if _, _, err := ensureCreator(tx, p.Handle, p.UserID, p.CreatedAt); err != nil {
+			if _, _, err := ensureOwnedCreator(tx, p.Handle, p.UserID, p.CreatedAt); err != nil {
 				return err
 			}
 			if err := createPitch(tx, p); err != nil {
