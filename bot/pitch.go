@@ -57,6 +57,9 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
+		if s == store.Pitched {
+			return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch @%s agreed`.", h)
+		}
 		return b.pitchStatusByText(ctx, r, h, s)
 	}
 	args, err := parsePitchArgs(r.Text)

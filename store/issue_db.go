@@ -161,11 +161,12 @@ func (db *DB) SetIssueStatus(ctx context.Context, id uint64, by string, to Issue
 		if is.Status == to {
 			return nil, nil
 		}
-		ev := &IssueEvent{At: now, UserID: by, Action: ActionIssueStatus, From: string(is.Status), To: string(to)}
 		if is.Status.Done() {
-			ev.Action = ActionIssueReopen
-			is.Resolution, is.Reason, is.ResolvedBy, is.ResolvedAt = "", "", "", time.Time{}
+			// A status menu on an old message must not silently undo a
+			// resolution: reopening is its own, explicit step.
+			return nil, Errorf(Conflict, "%s is already %s. Press Reopen first if it needs more work.", is.Ref(), strings.ToLower(is.Status.Label()))
 		}
+		ev := &IssueEvent{At: now, UserID: by, Action: ActionIssueStatus, From: string(is.Status), To: string(to)}
 		moveStatus(is, to, now)
 		return ev, nil
 	})

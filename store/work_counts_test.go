@@ -94,12 +94,19 @@ func TestDB_IssuesResolvedByDay(t *testing.T) {
 	if got := count(); len(got[0]) != 0 || got[1]["U3"] != 1 {
 		t.Fatalf("after second resolve: %v", got)
 	}
-	// Reopening with a status change also removes it.
-	if _, err := db.SetIssueStatus(ctx, a.ID, "U3", IssueInProgress); err != nil {
+	// A status change on a resolved issue is refused (Reopen is explicit)
+	// and keeps the credit; Reopen removes it.
+	if _, err := db.SetIssueStatus(ctx, a.ID, "U3", IssueInProgress); ErrorCode(err) != Conflict {
+		t.Fatalf("status change on a resolved issue: %v, want Conflict", err)
+	}
+	if got := count(); got[1]["U3"] != 1 {
+		t.Fatalf("after refused status change: %v", got)
+	}
+	if _, err := db.ReopenIssue(ctx, a.ID, "U3"); err != nil {
 		t.Fatal(err)
 	}
 	if got := count(); len(got[1]) != 0 {
-		t.Fatalf("after status change: %v", got)
+		t.Fatalf("after reopen: %v", got)
 	}
 	mustCheck(t, db)
 }
