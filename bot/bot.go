@@ -42,6 +42,7 @@ type Config struct {
 	Currency          store.Currency  // voucher values; default IDR
 	VoucherDays       int             // default validity of a voucher; default 14
 	VoucherDailyCap   int             // vouchers per issuer per day; 0 = no cap
+	VoucherMax        store.Money     // most one voucher may be worth; 0 = the currency's absolute maximum
 	VoucherExpiryCron string          // the daily expiry job; default "5 0 * * *"
 	DailyCapacity     int             // task units a person can do per working day; default 60
 	TaskReminder      string          // HH:MM local time of the daily task reminder; default "15:00"

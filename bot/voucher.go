@@ -107,6 +107,9 @@ func (b *Bot) voucherQuick(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if err := b.checkVoucherMax(a.Value); err != nil {
+		return err
+	}
 	v, existed, err := b.db.IssueVoucher(ctx, b.newVoucher(r.UserID, a.Handle, a.Product, a.Value, a.Campaign,
 		b.defaultExpiry(), "", "cmd:"+r.TriggerID))
 	if err != nil {
@@ -424,6 +427,17 @@ func (b *Bot) voucherExpiryJob(ctx context.Context, due time.Time) error {
 	}
 	if len(vs) > 0 {
 		b.log.Info("vouchers expired", "count", len(vs), "due", due)
+	}
+	return nil
+}
+
+// checkVoucherMax refuses a value above POCBOT_VOUCHER_MAX: a sample
+// voucher worth more is almost certainly a typo (an extra 0, "150jt" for
+// "150rb") and it is money.
+func (b *Bot) checkVoucherMax(v store.Money) error {
+	if b.cfg.VoucherMax > 0 && v > b.cfg.VoucherMax {
+		return errorf("%s is more than a sample voucher may be worth here (at most %s, set by POCBOT_VOUCHER_MAX). Check the amount — an extra zero?",
+			v.Format(b.cfg.Currency), b.cfg.VoucherMax.Format(b.cfg.Currency))
 	}
 	return nil
 }

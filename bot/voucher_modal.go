@@ -80,6 +80,9 @@ func (b *Bot) submitVoucherModal(ctx context.Context, r *Request) (*slack.ViewSu
 		errs[voucherBlockProduct] = "Type the product name or SKU."
 	}
 	value, err := store.ParseAmount(st.text(voucherBlockValue), b.cfg.Currency)
+	if err == nil {
+		err = b.checkVoucherMax(value)
+	}
 	if err != nil {
 		errs[voucherBlockValue] = store.ErrorMessage(err)
 	}

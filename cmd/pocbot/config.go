@@ -48,6 +48,7 @@ type Config struct {
 	Currency        store.Currency
 	VoucherDays     int
 	VoucherDailyCap int
+	VoucherMax      store.Money
 	IssueSLA        store.SLAPolicy
 }
 
@@ -74,6 +75,7 @@ var settings = []setting{
 	{"POCBOT_CURRENCY", "IDR", "currency of voucher values and budgets: IDR, USD, SGD, MYR, THB, PHP or VND"},
 	{"POCBOT_VOUCHER_DAYS", "14", "a new voucher is valid until the end of the day this many days ahead (1–365)"},
 	{"POCBOT_VOUCHER_DAILY_CAP", "0", "most vouchers one person may issue per day (0 = no cap)"},
+	{"POCBOT_VOUCHER_MAX", "10000000 for IDR", "most one sample voucher may be worth, in POCBOT_CURRENCY (e.g. 10jt); larger values are refused as typos (other currencies: no cap unless set)"},
 	{"POCBOT_DAILY_CAPACITY", "60", "task units one outsource member can do per working day (Mon–Fri); admins override per person with /task capacity"},
 	{"POCBOT_TASK_REMINDER", "15:00", "local HH:MM of the daily task reminder DM (due today + overdue, one DM per person, working days only)"},
 	{"POCBOT_SLA", "P1=4h,P2=24h,P3=72h,P4=7d", "time allowed per creator-issue priority; list only the ones to change (e.g. P1=2h,P4=14d)"},
@@ -185,6 +187,13 @@ func LoadConfig(getenv func(string) string) (*Config, error) {
 	if c.VoucherDays, err = strconv.Atoi(env("POCBOT_VOUCHER_DAYS", "14")); err != nil || c.VoucherDays < 1 || c.VoucherDays > store.MaxVoucherDays {
 		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAYS must be a whole number of days from 1 to %d, like 14.", store.MaxVoucherDays))
 	}
+	if m := env("POCBOT_VOUCHER_MAX", ""); m != "" {
+		if c.VoucherMax, err = store.ParseAmount(m, c.Currency); err != nil {
+			errs = append(errs, cfgErr("POCBOT_VOUCHER_MAX: %s It is the most one sample voucher may be worth, like 10000000 or 10jt.", store.ErrorMessage(err)))
+		}
+	} else if c.Currency.Code == "IDR" {
+		c.VoucherMax = 10_000_000 // Rp10.000.000: far above any sample, far below a typo's extra zeros
+	}
 	if c.VoucherDailyCap, err = strconv.Atoi(env("POCBOT_VOUCHER_DAILY_CAP", "0")); err != nil || c.VoucherDailyCap < 0 || c.VoucherDailyCap > 10000 {
 		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAILY_CAP must be a whole number from 0 (no cap) to 10000, like 20."))
 	}
@@ -266,7 +275,7 @@ func (c *Config) botConfig() bot.Config {
 		Location: c.Location, DigestChannel: c.DigestChannel, TriageChannel: c.TriageChannel,
 		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
 		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
-		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap,
+		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap, VoucherMax: c.VoucherMax,
 		DailyCapacity: c.DailyCapacity, TaskReminder: c.TaskReminder,
 		IssueSLA:  c.IssueSLA,
 		NudgeCron: c.NudgeCron, Workdays: c.Workdays,

@@ -375,3 +375,9 @@ func TestE2E_VoucherBadInput(t *testing.T) {
 	mustContain(t, h.command("UADMIN", "/voucher", "budget x"), "Give the campaign and the amount")
 	mustContain(t, h.command("UADMIN", "/voucher", "budget <!channel> 5jt"), "not a campaign name")
 }
+
+func TestE2E_VoucherMaxRefusesTypos(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	mustContain(t, h.command("U1", "/voucher", "@rich.two Serum 999.999.999.999"), "more than a sample voucher may be worth", "Rp10.000.000", "POCBOT_VOUCHER_MAX")
+	mustContain(t, h.command("U1", "/voucher", "@rich.two Serum 10jt"), "Voucher issued")
+}
