@@ -675,6 +675,12 @@ func putVoucher(tx *bolt.Tx, v *Voucher) error {
 func getVoucher(tx *bolt.Tx, code string) (*Voucher, error) {
 	v, err := loadVoucher(tx.Bucket(bucketVouchers), []byte(code))
 	if err == errMissing {
+		// The check character covers the 12 symbols after the prefix, so a
+		// typo in the prefix passes it; every code pocbot issues starts
+		// with DefaultVoucherPrefix.
+		if p, _, ok := strings.Cut(code, "-"); ok && p != DefaultVoucherPrefix {
+			return nil, Errorf(Invalid, "%s looks mistyped: every voucher code starts with %s-. Check the code and try again.", code, DefaultVoucherPrefix)
+		}
 		return nil, Errorf(NotFound, "There is no voucher %s. The code is well formed, so check it with whoever gave it to you.", code)
 	} else if err != nil {
 		return nil, err

@@ -373,3 +373,15 @@ func TestWriteVoucherCSV(t *testing.T) {
 		t.Errorf("plainAmount = %q", got)
 	}
 }
+
+func TestDB_VoucherMistypedPrefix(t *testing.T) {
+	db := MustOpen(t)
+	code, err := NewVoucherCode("SNP", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Voucher(context.Background(), code)
+	if ErrorCode(err) != Invalid || !strings.Contains(ErrorMessage(err), "looks mistyped") {
+		t.Errorf("Voucher(%s) = %v, want a 'looks mistyped' Invalid error", code, err)
+	}
+}
