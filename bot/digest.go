@@ -232,12 +232,20 @@ func bullets(lines []string) []string {
 	return out
 }
 
-var mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
+var (
+	mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
+	// italicRE is mrkdwn italics: underscores around words, not the ones
+	// inside ramadan_2026, sari_beauty or :palm_tree:.
+	italicRE = regexp.MustCompile(`(^|[\s(])_([^_\n]+?)_([\s).,;:!?]|$)`)
+)
 
-// toPlain turns the digest's mrkdwn into plain text for the terminal.
+// toPlain turns mrkdwn into plain text for the terminal (pocbot digest
+// --print). It unescapes &lt; &gt; &amp;, so its output must never be sent
+// to Slack as is: messages use notifyText.
 func toPlain(s string) string {
 	s = mentionRE.ReplaceAllString(s, "@$1")
-	s = strings.NewReplacer("*", "", "`", "", "_", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
+	s = italicRE.ReplaceAllString(s, "$1$2$3")
+	s = strings.NewReplacer("*", "", "`", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
 		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
 		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
 	return s
@@ -283,3 +291,7 @@ func blockChars(b slack.Block) int {
 	}
 	return 100
 }
+
+// notifyText is a message's notification fallback: the mrkdwn stripped of
+// formatting, still escaped, so user text can never form a mention.
+func notifyText(s string) string { return esc(toPlain(s)) }

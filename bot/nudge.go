@@ -73,7 +73,7 @@ func (b *Bot) nudgeJob(ctx context.Context, due time.Time) error {
 		errs = append(errs, b.postOnce(ctx, "nudge/"+in.Cal.dateKey(day)+"/"+n.User, n.User, func() msg {
 			text := "Hi! A friendly nudge: you're under half of today's target. Here's what's left:\n" + strings.Join(n.Lines, "\n") +
 				"\n_You've got this. Turn these off with `/target nudges off`._"
-			return msg{text: toPlain(text), blocks: joinLines([]string{text})}
+			return msg{text: notifyText(text), blocks: joinLines([]string{text})}
 		}))
 	}
 	return errors.Join(errs...)

@@ -121,7 +121,7 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 	if a.UserID != "" && a.UserID != r.UserID {
 		b.afterChange(ctx, a.UserID)
 	}
-	return b.reply(ctx, r, msg{text: toPlain(text), blocks: []slack.Block{section(text)}, replace: replace})
+	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}, replace: replace})
 }
 
 // realism compares a with the trailing 14-working-day throughput of the
@@ -258,7 +258,7 @@ func realismMsg(a targetArgs, warn string) msg {
 	set.Style = slack.StyleDanger
 	adj := button(actionTargetAdjust, a.encode(), "Adjust")
 	adj.Style = slack.StylePrimary
-	return msg{text: toPlain(warn), blocks: []slack.Block{section(warn), slack.NewActionBlock("target_realism", set, adj)}}
+	return msg{text: notifyText(warn), blocks: []slack.Block{section(warn), slack.NewActionBlock("target_realism", set, adj)}}
 }
 
 func (b *Bot) targetSetAnyway(ctx context.Context, r *Request) error {
@@ -331,7 +331,7 @@ func (b *Bot) targetShow(ctx context.Context, r *Request) error {
 	}
 	lines = append(lines, progressText("*You*", me, in.Metrics), progressText("*Team*", team, in.Metrics))
 	text := strings.Join(lines, "\n\n")
-	return b.reply(ctx, r, msg{text: toPlain(strings.Split(text, "\n")[0]), blocks: append(joinLines(lines), contextText(targetFootnote))})
+	return b.reply(ctx, r, msg{text: notifyText(strings.Split(text, "\n")[0]), blocks: append(joinLines(lines), contextText(targetFootnote))})
 }
 
 // progressText is today's and this week's progress with bars.
@@ -381,7 +381,7 @@ func (b *Bot) targetHoliday(ctx context.Context, r *Request, rest string) error 
 		if len(lines) == 0 {
 			text = "No upcoming holidays. Admins add one with `/target holiday add YYYY-MM-DD`."
 		}
-		return b.reply(ctx, r, msg{text: toPlain(text), blocks: joinLines([]string{text})})
+		return b.reply(ctx, r, msg{text: notifyText(text), blocks: joinLines([]string{text})})
 	case "add", "remove", "delete", "rm":
 	default:
 		return errorf("Write /target holiday add YYYY-MM-DD, /target holiday remove YYYY-MM-DD or /target holiday list.")
@@ -404,7 +404,7 @@ func (b *Bot) targetHoliday(ctx context.Context, r *Request, rest string) error 
 		}
 		text = fmt.Sprintf(":white_check_mark: %s is a normal day again.", date)
 	}
-	return b.reply(ctx, r, msg{text: toPlain(text), blocks: []slack.Block{section(text)}})
+	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
 }
 
 func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
@@ -424,5 +424,5 @@ func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
 		text = ":bell: Nudges on: if you're under half of a daily target by the afternoon, I'll DM you what's left."
 	}
 	b.afterChange(ctx, r.UserID)
-	return b.reply(ctx, r, msg{text: toPlain(text), blocks: []slack.Block{section(text)}})
+	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
 }
