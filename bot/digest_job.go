@@ -87,6 +87,17 @@ func (b *Bot) DigestText(ctx context.Context, day time.Time) (string, error) {
 	if end := dayStart(day, b.cfg.Location).AddDate(0, 0, 1); now.After(end) {
 		now = end
 	}
+	cal, err := b.calendar(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !cal.working(day) {
+		what := "not a working day (POCBOT_WORKDAYS)"
+		if cal.holiday(day) {
+			what = "a holiday (/target holiday)"
+		}
+		return fmt.Sprintf("No digest for %s: it is %s, so none is posted.\n", day.In(b.cfg.Location).Format("Mon 2 Jan 2006"), what), nil
+	}
 	in, err := b.digestInput(ctx, day, now, false)
 	if err != nil {
 		return "", err

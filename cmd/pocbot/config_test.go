@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -101,3 +102,21 @@ func TestSecretNeverPrints(t *testing.T) {
 }
 
 func sprintf(f string, v any) string { return fmt.Sprintf(f, v) }
+
+func TestOfflineTools_RefuseMissingDBAndBadRanges(t *testing.T) {
+	missing := t.TempDir() + "/nope.db"
+	env := getenvFrom(map[string]string{"POCBOT_DB": missing, "SLACK_BOT_TOKEN": "xoxb-1234567890-abcdef", "SLACK_APP_TOKEN": "xapp-1-A123-456-abcdef"})
+	for _, args := range [][]string{{"export", "vouchers"}, {"digest", "--print"}, {"backup", t.TempDir() + "/copy.db"}} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), args, env, &out, &errb); code == 0 || !strings.Contains(errb.String(), "there is no database at") {
+			t.Errorf("%v on a missing DB: exit %d, stderr %q", args, code, errb.String())
+		}
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("an offline tool created the missing database")
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"export", "vouchers", "--from", "2026-12-01", "--to", "2026-11-01"}, env, &out, &errb); code == 0 || !strings.Contains(errb.String(), "after --to") {
+		t.Errorf("reversed range: exit %d, stderr %q", code, errb.String())
+	}
+}

@@ -59,6 +59,10 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 		}
 	}
 	clock := func() time.Time { return asOf }
+	if err := mustExist(cfg.DB); err != nil {
+		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+		return 1
+	}
 	db, err := store.Open(cfg.DB, store.Options{Now: clock})
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)

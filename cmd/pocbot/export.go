@@ -66,7 +66,15 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		*d.dst = t.AddDate(0, 0, d.add)
 	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		fmt.Fprintf(stderr, "pocbot export: --from %s is after --to %s; give the first day, then the last.\n", *fromS, *toS)
+		return 2
+	}
 	path := env("POCBOT_DB", "./pocbot.db")
+	if err := mustExist(path); err != nil {
+		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
+		return 1
+	}
 	db, err := store.Open(path, store.Options{LockTimeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
 		fmt.Fprintf(stderr, "pocbot export: %s is in use by the running bot. Stop the bot and run this again, "+
@@ -77,6 +85,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		return 1
 	}
 	defer db.Close()
+	if f.Campaign != "" {
+		if _, err := db.Campaign(ctx, f.Campaign); err != nil {
+			fmt.Fprintf(stderr, "pocbot export: %s\n", store.ErrorMessage(err))
+			return 1
+		}
+	}
 	vs, err := db.Vouchers(ctx, f)
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot export: %s\n", store.ErrorMessage(err))

@@ -164,6 +164,10 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	if path == "" {
 		path = "./pocbot.db"
 	}
+	if err := mustExist(path); err != nil {
+		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
+		return 1
+	}
 	db, err := store.Open(path, store.Options{})
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
@@ -187,4 +191,16 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 	}
 	fmt.Fprintf(stderr, "pocbot backup: wrote %d bytes\n", n)
 	return 0
+}
+
+// mustExist stops the offline tools (backup, export, digest) from creating
+// an empty database when POCBOT_DB points at the wrong place.
+func mustExist(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("there is no database at %s; set POCBOT_DB to the bot's database file", path)
+		}
+		return err
+	}
+	return nil
 }

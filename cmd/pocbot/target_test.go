@@ -468,3 +468,17 @@ func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
 		t.Fatalf("LoadConfig err = %v", err)
 	}
 }
+
+func TestE2E_DigestPrintOnDayOff(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	loc := h.Main.Config.Location
+	txt, err := h.Bot.DigestText(context.Background(), time.Date(2026, 12, 5, 0, 0, 0, 0, loc)) // a Saturday
+	if err != nil || !strings.Contains(txt, "No digest for Sat 5 Dec 2026") {
+		t.Errorf("Saturday: %q, %v", txt, err)
+	}
+	mustContain(t, h.command("UADMIN", "/target", "holiday add 2026-12-25"), "holiday")
+	txt, err = h.Bot.DigestText(context.Background(), time.Date(2026, 12, 25, 0, 0, 0, 0, loc))
+	if err != nil || !strings.Contains(txt, "a holiday") {
+		t.Errorf("holiday: %q, %v", txt, err)
+	}
+}
