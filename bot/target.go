@@ -56,7 +56,7 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 		return b.targetNudges(ctx, r, rest)
 	}
 	if !b.isAdmin(r.UserID) {
-		return store.Errorf(store.Forbidden, "Only admins (POCBOT_ADMINS) can set targets. Type /target to see your progress.")
+		return b.notAdmin("set targets (type /target to see your progress)")
 	}
 	a, err := parseTargetArgs(r.Text)
 	if err != nil {
@@ -263,7 +263,7 @@ func realismMsg(a targetArgs, warn string) msg {
 
 func (b *Bot) targetSetAnyway(ctx context.Context, r *Request) error {
 	if !b.isAdmin(r.UserID) {
-		return store.Errorf(store.Forbidden, "Only admins (POCBOT_ADMINS) can set targets.")
+		return b.notAdmin("set targets")
 	}
 	a, err := decodePending(r.Action.Value)
 	if err != nil {
@@ -288,14 +288,14 @@ func (b *Bot) targetAdjust(ctx context.Context, r *Request) error {
 		return err
 	}
 	if !b.isAdmin(r.UserID) {
-		return store.Errorf(store.Forbidden, "Only admins (POCBOT_ADMINS) can set targets.")
+		return b.notAdmin("set targets")
 	}
 	return nil
 }
 
 func (b *Bot) submitTargetAdjust(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
 	if !b.isAdmin(r.UserID) {
-		return nil, nil, store.Errorf(store.Forbidden, "Only admins (POCBOT_ADMINS) can set targets.")
+		return nil, nil, b.notAdmin("set targets")
 	}
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
 	a, err := decodePending(meta.Ref)
@@ -387,7 +387,7 @@ func (b *Bot) targetHoliday(ctx context.Context, r *Request, rest string) error 
 		return errorf("Write /target holiday add YYYY-MM-DD, /target holiday remove YYYY-MM-DD or /target holiday list.")
 	}
 	if !b.isAdmin(r.UserID) {
-		return store.Errorf(store.Forbidden, "Only admins (POCBOT_ADMINS) can change holidays.")
+		return b.notAdmin("change holidays")
 	}
 	if _, err := store.ParseDate(date); err != nil {
 		return err

@@ -75,7 +75,7 @@ func (b *Bot) taskModal(channelID string, p taskPrefill) slack.ModalViewRequest 
 		selectInput(taskBlockKind, "Kind", string(p.Kind), false, kinds...),
 		textInput(taskBlockQuantity, "Quantity", "units of work, e.g. 40 (optional)", p.Quantity, false, 6, true),
 		slack.NewInputBlock(taskBlockDueDate, plain("Due date", 2000), nil, dp),
-		slack.NewInputBlock(taskBlockDueTime, plain("Due time (optional)", 2000), nil, tp).WithOptional(true),
+		slack.NewInputBlock(taskBlockDueTime, plain("Due time", 2000), nil, tp).WithOptional(true),
 		textInput(taskBlockNote, "Note", "Details; name creators as @handle to list the task on their profile", p.Note, true, store.MaxNoteLen, true),
 		contextText(fmt.Sprintf("Times are in %s. Without a time the task is due by the end of the day. Capacity: %d units per working day unless an admin set another.",
 			b.cfg.Location, b.cfg.DailyCapacity)),

@@ -141,7 +141,7 @@ func (b *Bot) taskCapacity(ctx context.Context, r *Request, arg string) error {
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 	}
 	if !b.isAdmin(r.UserID) {
-		return errorf("Only admins (POCBOT_ADMINS) can set capacities. Ask one of them.")
+		return b.notAdmin("set capacities")
 	}
 	u := userIDFromMention(who)
 	if u == "" {
