@@ -111,7 +111,7 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 		if herr != nil {
 			return herr
 		}
-		title = "Issues of *@" + h + "*"
+		title = "Issues of @" + h
 		issues, _, err = b.db.IssuesByCreator(ctx, h, maxListLines+1)
 	}
 	if err != nil {

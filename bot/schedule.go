@@ -161,7 +161,7 @@ func (s *scheduler) runJob(ctx context.Context, j *job, due time.Time) (err erro
 	if err := j.run(ctx, due); err != nil {
 		return err
 	}
-	s.log.Info("job done", "job", j.name, "due", due, "took", time.Since(start))
+	s.log.Debug("job done", "job", j.name, "due", due, "took", time.Since(start))
 	return s.db.SetJobLastRun(ctx, j.name, due)
 }
 
