@@ -18,6 +18,7 @@ func (b *Bot) pitchRoutes() {
 		Usage: []usage{
 			{"", "open the pitch form (creators, product, commission, contact channel, note)"},
 			{"@handle [@more…] [product or campaign] [-- note]", "log a pitch; up to 100 handles separated by spaces, commas or new lines"},
+			{"handle1, handle2 [product]", "a pasted list without @: one handle per line or comma; only the last item may carry the product"},
 			{"@handle interested|agreed|declined|no response", "record the outcome of the creator's latest pitch"},
 			{"followups", "your open pitches that need a follow-up"},
 			{"list [mine|@user|today|week]", "recent pitches with their status"},

@@ -117,9 +117,27 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 	if err := json.Unmarshal([]byte(r.Action.Value), &v); err != nil || v.Handle == "" {
 		return errorf("That button is damaged; log the pitch again with /pitch.")
 	}
+	// A double click (two envelopes, before the message is replaced) must
+	// log one forced pitch: claim this button of this message first.
+	key := "pitch-force/" + r.Callback.Container.MessageTs + "/" + r.UserID + "/" + v.Handle
+	if r.Callback.Container.MessageTs != "" {
+		first, err := b.db.ClaimOnce(ctx, key)
+		if err != nil {
+			return err
+		}
+		if !first {
+			text := fmt.Sprintf("*@%s* is already logged from this button — once.", v.Handle)
+			return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
+		}
+	}
 	res, err := b.db.CreatePitches(ctx, store.NewPitch{UserID: r.UserID, Handles: []string{v.Handle}, Product: v.Product,
 		Note: v.Note, Channel: v.Contact, CommissionPct: v.Commission, Force: true, Cooldown: b.cfg.PitchCooldown})
 	if err != nil {
+		if r.Callback.Container.MessageTs != "" {
+			if rerr := b.db.ReleaseOnce(context.WithoutCancel(ctx), key); rerr != nil {
+				r.log.Error("release claim", "err", rerr)
+			}
+		}
 		return err
 	}
 	m := b.pitchResultMsg(res, store.NewPitch{}, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,4 +281,27 @@ func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
 	b.WriteString(strings.Repeat("&", 200))
 	m := h.command("U1", "/pitch", b.String())
 	mustContain(t, m, "Logged 97 pitch(es), skipped 2 recent duplicate(s), 1 invalid handle(s).", "@dup.one", "@dup.two", "Not valid handles", "@bulk.96")
+}
+
+func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	h.command("U1", "/pitch", "@twice.click Serum")
+	m := h.command("U2", "/pitch", "@twice.click Lipstick")
+	ctx := ctxT(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mm := m
+			if _, err := h.Slack.User("U2").Click(ctx, fakeslack.Target{Message: &mm}, "pitch_force", ""); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	time.Sleep(300 * time.Millisecond)
+	if ps, _, _ := h.Main.DB.PitchesByCreator(context.Background(), "twice.click", 0, 10); len(ps) != 2 {
+		t.Errorf("pitches = %d after a double click on Log anyway, want 2 (the first and one forced)", len(ps))
+	}
 }
