@@ -174,6 +174,8 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 	w := fmt.Sprintf(":warning: *This target looks unrealistic.* %d %s %s for %s, but over the last %d working days %s median day was *%s* and best day *%d*",
 		a.Value, m.Label, unit, scopeName(a.UserID), len(per), who, trimFloat(median), best)
 	switch {
+	case best == 0:
+		w += " — there is no recorded work to judge it by yet, so start lower and raise it as the numbers come in."
 	case perDay > float64(best) && perDay > 1.5*median:
 		w += " — it is above both the best day and 1.5× the median."
 	case perDay > float64(best):
