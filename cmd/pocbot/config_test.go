@@ -120,3 +120,17 @@ func TestOfflineTools_RefuseMissingDBAndBadRanges(t *testing.T) {
 		t.Errorf("reversed range: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// TestREADMEDocumentsEverySetting keeps the README's configuration table
+// in step with `pocbot -h`.
+func TestREADMEDocumentsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(string(readme), "| `"+s.Name+"` |") {
+			t.Errorf("README's configuration table has no row for %s", s.Name)
+		}
+	}
+}
