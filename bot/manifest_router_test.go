@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"pocbot/bot/manifest"
@@ -46,4 +48,17 @@ func mustBot(t *testing.T) *Bot {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestREADMEDocumentsEveryCommand: each slash command has its section.
+func TestREADMEDocumentsEveryCommand(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range mustBot(t).Commands() {
+		if !strings.Contains(string(readme), "### `"+c+"`") {
+			t.Errorf("README has no section for %s", c)
+		}
+	}
 }
