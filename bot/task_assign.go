@@ -27,6 +27,7 @@ type taskPrefill struct {
 	Assignee, Title, Quantity, DueDate, DueTime, Note string
 	Kind                                              store.TaskKind
 	DraftID                                           uint64 // a draft to discard once the form is submitted
+	ReassignOf                                        uint64 // the task this form reassigns, if any
 }
 
 // prefillFrom fills the form from a task or draft, keeping the due date
@@ -69,7 +70,11 @@ func (b *Bot) taskModal(channelID string, p taskPrefill) slack.ModalViewRequest 
 	if p.DraftID != 0 {
 		ref = strconv.FormatUint(p.DraftID, 10)
 	}
-	return modal(taskModalID, "Assign a task", "Assign", viewMeta{Channel: channelID, Ref: ref},
+	var extra string
+	if p.ReassignOf != 0 {
+		extra = "reassign:" + strconv.FormatUint(p.ReassignOf, 10)
+	}
+	return modal(taskModalID, "Assign a task", "Assign", viewMeta{Channel: channelID, Ref: ref, Extra: extra},
 		slack.NewInputBlock(taskBlockAssignee, plain("Assignee", 2000), hint, assignee),
 		textInput(taskBlockTitle, "Title", "e.g. Pitch 40 beauty creators", p.Title, false, store.MaxTaskTitleLen, false),
 		selectInput(taskBlockKind, "Kind", string(p.Kind), false, kinds...),
@@ -102,6 +107,9 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 	errs := fieldErrors{}
 	nt := store.NewTask{Assignee: st.text(taskBlockAssignee), Assigner: r.UserID, Title: st.text(taskBlockTitle),
 		Kind: store.TaskKind(st.text(taskBlockKind)), Note: st.text(taskBlockNote), IdemKey: viewKey(r.Callback)}
+	if x := decodeMeta(r.Callback.View.PrivateMetadata).Extra; strings.HasPrefix(x, "reassign:") {
+		nt.IdemKey = x // one task may be reassigned once; its replacement has its own Reassign
+	}
 	if nt.Assignee == "" {
 		errs[taskBlockAssignee] = "Pick the person who should do it."
 	}
@@ -366,5 +374,6 @@ func (b *Bot) taskReassign(ctx context.Context, r *Request) error {
 	if p.Assignee, err = b.leastLoaded(ctx, t.Assignee); err != nil {
 		return err
 	}
+	p.ReassignOf = id
 	return b.openModal(ctx, r, b.taskModal(r.ChannelID, p))
 }

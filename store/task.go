@@ -185,7 +185,8 @@ type NewTask struct {
 	DueHasTime bool      `json:"due_has_time,omitempty"`
 	Note       string    `json:"note,omitempty"`
 	// IdemKey, if set, makes CreateTask idempotent: a second call with the
-	// same key (a redelivered form submission) returns the first task.
+	// same key (a redelivered form, a second Reassign of the same task)
+	// creates nothing and returns Conflict naming the first task.
 	IdemKey string `json:"-"`
 }
 

@@ -31,9 +31,7 @@ func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		now := db.Now()
 		if id, seen := idemLookup(tx, "task", nt.IdemKey); seen {
-			var err error
-			t, err = getTask(tx, id, now)
-			return err
+			return Errorf(Conflict, "That was already done: it created TSK-%d.", id)
 		}
 		var err error
 		if t, err = createTask(tx, nt, now); err != nil {

@@ -156,6 +156,25 @@ func TestE2E_TaskCantDoAndReassign(t *testing.T) {
 			t.Errorf("reassign form lacks %s:\n%s", want, js)
 		}
 	}
+	// Reassign, then press Reassign on the same message again and submit:
+	// one replacement task, and the second submission is told which.
+	if _, err := h.Slack.User("ULEAD").Submit(ctx, rv.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { ts, _ := h.Main.DB.TasksByAssignee(ctx, "U5", true, 0); return len(ts) == 1 })
+	press(t, h, "ULEAD", back, "task_reassign")
+	rv2, err := h.Slack.WaitView(ctx, "ULEAD", func(v *fakeslack.View) bool { return v.CallbackID == "task_modal" && v.ID != rv.ID })
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(h.Slack.Messages())
+	if _, err := h.Slack.User("ULEAD").Submit(ctx, rv2.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, h.newMessage(before, func(m fakeslack.Message) bool { return strings.Contains(m.Text, "already done") }), "TSK-")
+	if ts, _ := h.Main.DB.TasksByAssignee(ctx, "U5", true, 0); len(ts) != 1 {
+		t.Errorf("U5 has %d open tasks after reassigning the same task twice, want 1", len(ts))
+	}
 
 	// The task named a creator: it shows in /creator once the creator exists.
 	h.command("ULEAD", "/pitch", "@sari.beauty Serum")
