@@ -259,6 +259,13 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	}
 	b.voucherHomesChanged(ctx, r.UserID, v)
 	text := fmt.Sprintf(":white_check_mark: *%s* redeemed — @%s, %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value))
+	if r.Action != nil {
+		// Pressed on a message: replace it, so its Mark redeemed button
+		// goes away instead of inviting a second press.
+		m := b.voucherDetailMsg(v, text)
+		m.replace = true
+		return b.reply(ctx, r, m)
+	}
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s redeemed.", v.Code), blocks: []slack.Block{section(text)}})
 }
 

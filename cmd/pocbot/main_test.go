@@ -234,5 +234,23 @@ func (h *harness) click(user string, m fakeslack.Message, actionID, value string
 	if _, err := h.Slack.User(user).Click(ctxT(h.t), fakeslack.Target{Message: &mm}, actionID, value); err != nil {
 		h.t.Fatalf("click %s: %v", actionID, err)
 	}
-	return h.newMessage(before, func(x fakeslack.Message) bool { return x.User == user || x.Channel == "D"+user })
+	// The reply is a new message to the user, or m itself edited in place
+	// (replace_original).
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ms := h.Slack.Messages()
+		for i := before; i < len(ms); i++ {
+			if ms[i].User == user || ms[i].Channel == "D"+user {
+				return ms[i]
+			}
+		}
+		for _, x := range ms {
+			if x.Channel == m.Channel && x.TS == m.TS && x.Updates > m.Updates {
+				return x
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	h.t.Fatalf("click %s: no reply within 10s\nlogs:\n%s", actionID, h.Logs.String())
+	return fakeslack.Message{}
 }
