@@ -74,19 +74,41 @@ func parsePitchArgs(text string) (*pitchArgs, error) {
 		tokens = append(tokens, last[1:]...)
 		return collectHandles(a, tokens, n)
 	}
+	if !strings.HasPrefix(tokens[0], "@") {
+		return nil, errorf("Start with the creator's handle, like `/pitch @handle Serum X`. I read %s as the first word, and handles start with @.", quote(tokens[0]))
+	}
+	// The handles are the leading words that start with @. In a list
+	// (commas, semicolons or new lines) they run to the last word with @,
+	// and words without @ among them ("@e1, bad handle!, @e2 Serum") are
+	// reported as not valid rather than swallowing @e2 into the product.
 	i := 0
 	for i < len(tokens) && strings.HasPrefix(tokens[i], "@") {
 		i++
 	}
-	if i == 0 {
-		return nil, errorf("Start with the creator's handle, like `/pitch @handle Serum X`. I read %s as the first word, and handles start with @.", quote(tokens[0]))
+	if strings.ContainsAny(head, ",;\n") {
+		for j, t := range tokens {
+			if strings.HasPrefix(t, "@") {
+				i = j + 1
+			}
+		}
 	}
-	return collectHandles(a, tokens, i)
+	var stray []string
+	kept := tokens[:0:0]
+	for _, t := range tokens[:i] {
+		if strings.HasPrefix(t, "@") {
+			kept = append(kept, t)
+		} else {
+			stray = append(stray, t)
+		}
+	}
+	a.Invalid = append(a.Invalid, stray...)
+	rest := append(kept, tokens[i:]...)
+	return collectHandles(a, rest, len(kept), len(stray))
 }
 
 // collectHandles takes tokens[:n] as handles (valid ones normalised and
 // de-duplicated, the rest kept in Invalid) and tokens[n:] as the product.
-func collectHandles(a *pitchArgs, tokens []string, n int) (*pitchArgs, error) {
+func collectHandles(a *pitchArgs, tokens []string, n int, alsoTyped ...int) (*pitchArgs, error) {
 	seen := map[string]bool{}
 	for _, t := range tokens[:n] {
 		h, err := store.NormalizeHandle(t)
@@ -100,8 +122,12 @@ func collectHandles(a *pitchArgs, tokens []string, n int) (*pitchArgs, error) {
 		}
 	}
 	a.Product = strings.Join(tokens[n:], " ")
-	if n > maxPitchHandles {
-		return nil, errorf("That is %d handles; one /pitch takes at most %d (TikTok's batch-invite limit). Split the list and send the rest in a second /pitch.", n, maxPitchHandles)
+	typed := n
+	for _, k := range alsoTyped {
+		typed += k
+	}
+	if typed > maxPitchHandles {
+		return nil, errorf("That is %d handles; one /pitch takes at most %d (TikTok's batch-invite limit). Split the list and send the rest in a second /pitch.", typed, maxPitchHandles)
 	}
 	if len(a.Handles) == 0 {
 		return nil, errorf("None of those is a valid creator handle (%s). A handle has 2–24 letters, digits, underscores or dots, like @sari.beauty.", quote(strings.Join(a.Invalid, " ")))

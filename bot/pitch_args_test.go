@@ -21,6 +21,7 @@ func TestParsePitchArgs(t *testing.T) {
 		{"many mixed separators", "@a1, @b2\n@c3;@d4 11.11 campaign", []string{"a1", "b2", "c3", "d4"}, nil, "11.11 campaign", ""},
 		{"duplicates collapse", "@ab @AB @ab", []string{"ab"}, nil, "", ""},
 		{"invalid kept aside", "@ok_1 @x @bad!h Serum", []string{"ok_1"}, []string{"@x", "@bad!h"}, "Serum", ""},
+		{"words between handles are not handles", "@e1, bad handle!, @e2 Serum", []string{"e1", "e2"}, []string{"bad", "handle!"}, "Serum", ""},
 		{"pasted list without @", "alpha\nbeta, gamma", []string{"alpha", "beta", "gamma"}, nil, "", ""},
 		{"pasted list then product", "sari2, budi2 Glow Serum -- note", []string{"sari2", "budi2"}, nil, "Glow Serum", "note"},
 		{"note with em dash", "@ab Serum — sent sample", []string{"ab"}, nil, "Serum", "sent sample"},

@@ -65,7 +65,23 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	raw := st.text(pitchBlockCreators)
 	var handles, invalid []string
 	seen := map[string]bool{}
-	for _, tok := range strings.FieldsFunc(raw, func(c rune) bool { return strings.ContainsRune(" ,;\n\r\t\u00a0", c) }) {
+	var toks []string
+	// One handle per line or comma-separated item; several on one line
+	// only if each starts with @ — so "rina3 Glow Serum" is refused, never
+	// read as the creators @glow and @serum.
+	for _, item := range strings.FieldsFunc(raw, func(c rune) bool { return strings.ContainsRune(",;\n\r", c) }) {
+		f := strings.Fields(strings.ReplaceAll(item, "\u00a0", " "))
+		allAt := true
+		for _, w := range f {
+			allAt = allAt && strings.HasPrefix(w, "@")
+		}
+		if len(f) > 1 && !allAt {
+			invalid = append(invalid, strings.Join(f, " "))
+			continue
+		}
+		toks = append(toks, f...)
+	}
+	for _, tok := range toks {
 		h, err := store.NormalizeHandle(tok)
 		if err != nil {
 			invalid = append(invalid, tok)
@@ -84,7 +100,7 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 		for _, s := range invalid {
 			q = append(q, quote(s))
 		}
-		errs[pitchBlockCreators] = "Not valid handles: " + strings.Join(q, ", ") + ". A handle has 2–24 letters, digits, underscores or dots."
+		errs[pitchBlockCreators] = "Not valid handles: " + strings.Join(q, ", ") + ". Put one handle per line (2–24 letters, digits, underscores or dots); the product goes in its own field below."
 	case len(handles) > maxPitchHandles:
 		errs[pitchBlockCreators] = fmt.Sprintf("That is %d creators; log at most %d at a time (TikTok's batch-invite limit).", len(handles), maxPitchHandles)
 	}

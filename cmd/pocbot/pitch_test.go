@@ -124,6 +124,13 @@ func TestE2E_PitchModal(t *testing.T) {
 	if open == nil || !strings.Contains(open.Errors["pitch_creators"], "no!") || !strings.Contains(open.Errors["pitch_commission"], "1 to 80") {
 		t.Fatalf("errors = %+v (ack %s)", open, ack.Payload)
 	}
+	// Product words in the creators field are refused, never read as creators.
+	if _, err := u.Submit(ctx, v.ID, map[string]string{"pitch_creators": "sari2\nrina3 Glow Serum"}); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := h.Slack.OpenView("U1"); open == nil || !strings.Contains(open.Errors["pitch_creators"], "rina3 Glow Serum") {
+		t.Fatalf("product words in the creators field: errors = %+v", open)
+	}
 	before := len(h.Slack.Messages())
 	if _, err := u.Submit(ctx, v.ID, map[string]string{"pitch_creators": "@ok.one\n@ok.two", "pitch_product": "Glow Serum",
 		"pitch_commission": "15%", "pitch_channel": "whatsapp", "pitch_note": "via WA"}); err != nil {
