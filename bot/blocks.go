@@ -47,17 +47,21 @@ func esc(s string) string {
 	return broadcasts.Replace(escaper.Replace(clean(s)))
 }
 
-// clean drops invalid UTF-8 and control characters other than newline and tab.
+// clean drops invalid UTF-8, control characters other than newline and
+// tab, and bidirectional overrides (U+202A–U+202E, U+2066–U+2069), which
+// would make the rest of a line read backwards.
 func clean(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') }) {
+	drop := func(r rune) bool {
+		return r == utf8.RuneError || (unicode.IsControl(r) && r != '\n' && r != '\t') || unicode.Is(unicode.Bidi_Control, r)
+	}
+	if !strings.ContainsFunc(s, drop) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "") {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			continue
+		if !drop(r) {
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }

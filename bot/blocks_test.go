@@ -16,6 +16,7 @@ func TestEsc(t *testing.T) {
 		{"bell\x07 and nul\x00", "bell and nul"},
 		{"bad \xff utf8", "bad  utf8"},
 		{"keep\nnewline\ttab", "keep\nnewline\ttab"},
+		{"rtl \u202eevil\u202c override", "rtl evil override"},
 	}
 	for _, tc := range tests {
 		if got := esc(tc.in); got != tc.want {

@@ -73,7 +73,10 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		return b.creatorFind(ctx, r, rest)
 	}
 	if !strings.HasPrefix(first, "@") {
-		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		if _, err := store.NormalizeHandle(first); err != nil || strings.EqualFold(first, "help") {
+			return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		}
+		// "sari.beauty" is the same creator as "@sari.beauty".
 	}
 	h, err := store.NormalizeHandle(first)
 	if err != nil {
@@ -226,6 +229,9 @@ func (b *Bot) pitchHistory(ctx context.Context, h string, limit int) ([]historyI
 			l += fmt.Sprintf(" · %d%% commission", p.CommissionPct)
 		}
 		l += " · *" + p.Status.Label() + "*"
+		if p.Forced {
+			l += " _(logged anyway despite a recent pitch)_"
+		}
 		if n := len(p.History); n > 0 {
 			last := p.History[n-1]
 			l += fmt.Sprintf(" (<@%s>, %s)", last.UserID, b.when(last.At))
@@ -258,7 +264,7 @@ func (b *Bot) noteHistory(ctx context.Context, h string, limit int) ([]historyIt
 func (b *Bot) creatorShow(ctx context.Context, r *Request, h string, offset int, replace bool) error {
 	c, err := b.db.Creator(ctx, h)
 	if store.ErrorCode(err) == store.NotFound {
-		text := fmt.Sprintf("I have nothing on *@%s* yet. They are added the first time someone pitches them.", h)
+		text := fmt.Sprintf("I have nothing on *@%s* yet. They are added the first time someone pitches them, notes them, or logs an issue or a voucher for them.", h)
 		blocks := []slack.Block{section(text), slack.NewActionBlock("creator_new", button(actionCreatorPitch, h, "Log a pitch"))}
 		return b.reply(ctx, r, msg{text: text, blocks: blocks})
 	}

@@ -27,7 +27,8 @@ func (b *Bot) issueRoutes() {
 			"/issue list breached",
 			"/issue ISS-12",
 		},
-		Run: b.issueCommand,
+		Run:  b.issueCommand,
+		Form: true,
 	})
 	b.rt.view(issueModalID, b.submitIssueModal)
 	b.rt.view(issueResolveModalID, b.submitResolveModal)
@@ -65,6 +66,11 @@ func (b *Bot) issueCommand(ctx context.Context, r *Request) error {
 			return err
 		}
 		return b.reply(ctx, r, m)
+	}
+	if up := strings.ToUpper(first); rest == "" && strings.HasPrefix(up, "ISS-") {
+		// ISS-0, ISS-abc, ISS-99999999999999999999: a reference, just not
+		// one that can exist — not the description of a new issue.
+		return errorf("%s is not an issue number. Issue numbers look like ISS-12; /issue list shows them.", quote(first))
 	}
 	// Free text: the description, with anything recognisable picked out.
 	return b.openIssueModal(ctx, r, prefillIssue("", r.Text))

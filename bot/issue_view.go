@@ -136,11 +136,11 @@ func (b *Bot) slaLine(is *store.Issue, now time.Time) string {
 	case s.IsPaused():
 		return fmt.Sprintf(":double_vertical_bar: SLA %s paused while waiting on the creator · %s left", budget, store.FormatDuration(max(s.Remaining(now), 0)))
 	case s.Phase(now) == store.SLABreached:
-		return fmt.Sprintf(":red_circle: *SLA breached* · %s · was due %s", budget, b.when(s.DueAt(now)))
+		return fmt.Sprintf(":red_circle: *SLA breached* · %s · was due %s", budget, b.whenAbs(s.DueAt(now)))
 	case s.Phase(now) == store.SLAWarning:
-		return fmt.Sprintf(":warning: SLA %s · due *%s* · %d%% used", budget, b.when(s.DueAt(now)), s.Percent(now))
+		return fmt.Sprintf(":warning: SLA %s · due *%s* · %d%% used", budget, b.whenAbs(s.DueAt(now)), s.Percent(now))
 	}
-	return fmt.Sprintf(":stopwatch: SLA %s · due %s", budget, b.when(s.DueAt(now)))
+	return fmt.Sprintf(":stopwatch: SLA %s · due %s", budget, b.whenAbs(s.DueAt(now)))
 }
 
 // eventLine renders a timeline entry as safe mrkdwn.
@@ -172,7 +172,7 @@ func (b *Bot) eventLine(ev store.IssueEvent) string {
 	default:
 		l = esc(ev.Action)
 	}
-	return "`" + b.when(ev.At) + "` " + l
+	return "`" + b.whenAbs(ev.At) + "` " + l
 }
 
 // issueBlocks renders an issue: header, fields, description, source, SLA,
@@ -193,7 +193,7 @@ func (b *Bot) issueBlocks(is *store.Issue, extra []slack.Block, withActions bool
 		field("Priority", is.Priority.Label()),
 		field("Status", "*"+is.Status.Label()+"*"),
 		field("Assignee", assignee),
-		field("Reported", mention(is.ReporterID)+", "+b.when(is.CreatedAt)),
+		field("Reported", mention(is.ReporterID)+", "+b.whenAbs(is.CreatedAt)),
 	}
 	if is.OrderID != "" {
 		fields = append(fields, field("Order ID", "`"+is.OrderID+"`"))
@@ -217,7 +217,7 @@ func (b *Bot) issueBlocks(is *store.Issue, extra []slack.Block, withActions bool
 	}
 	blocks = append(blocks, contextText(strings.Join(ctx, " · ")))
 	if is.Status.Done() && is.Resolution != "" {
-		r := fmt.Sprintf(":white_check_mark: *%s* by %s, %s — %s\n%s", is.Status.Label(), mention(is.ResolvedBy), b.when(is.ResolvedAt),
+		r := fmt.Sprintf(":white_check_mark: *%s* by %s, %s — %s\n%s", is.Status.Label(), mention(is.ResolvedBy), b.whenAbs(is.ResolvedAt),
 			is.Reason.Label(), esc(truncate(is.Resolution, store.MaxIssueResolutionLen)))
 		blocks = append(blocks, section(r))
 	}
@@ -286,7 +286,7 @@ func (b *Bot) issueLine(is *store.Issue) string {
 	case is.SLA.Phase(now) == store.SLABreached:
 		l += " · :red_circle: breached"
 	default:
-		l += " · due " + b.when(is.SLA.DueAt(now))
+		l += " · due " + b.whenAbs(is.SLA.DueAt(now))
 	}
 	return l + " — " + esc(truncate(strings.Join(strings.Fields(is.Description), " "), 80))
 }

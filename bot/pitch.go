@@ -31,7 +31,8 @@ func (b *Bot) pitchRoutes() {
 			"/pitch @sari.beauty agreed",
 			"/pitch stats week",
 		},
-		Run: b.pitchCommand,
+		Run:  b.pitchCommand,
+		Form: true,
 	})
 	b.rt.view(pitchModalID, b.submitPitchModal)
 	b.pitchOutcomeRoutes()
@@ -149,7 +150,18 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid 
 	return msg{text: text, blocks: blocks}
 }
 
-// when formats t in the team's time zone, relative where that reads better.
+// whenAbs formats t in the team's time zone with its date, for messages
+// that stay in a channel or DM and would otherwise say "today" tomorrow.
+func (b *Bot) whenAbs(t time.Time) string {
+	t = t.In(b.cfg.Location)
+	if t.Year() != b.Now().In(b.cfg.Location).Year() {
+		return t.Format("Mon 2 Jan 2006 15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// when formats t in the team's time zone, relative where that reads better
+// (for replies read right away; persistent messages use whenAbs).
 func (b *Bot) when(t time.Time) string {
 	now := b.Now().In(b.cfg.Location)
 	t = t.In(b.cfg.Location)

@@ -51,6 +51,7 @@ type command struct {
 	Usage    []usage
 	Examples []string
 	Run      cmdFunc
+	Form     bool // the command alone opens a form
 }
 
 type usage struct{ Syntax, Desc string }
@@ -321,7 +322,11 @@ func (b *Bot) runCommand(ctx context.Context, r *Request) error {
 		return errorf("I don't know the command %s. Try one of: %s.", quote(r.Command.Command), strings.Join(b.Commands(), ", "))
 	}
 	if n := utf8.RuneCountInString(r.Text); n > maxCommandText {
-		return errorf("That is %d characters — too long for one %s (the limit is %d). Split it up, or use the form: type %s on its own.", n, c.Name, maxCommandText, c.Name)
+		hint := "Split it up."
+		if c.Form {
+			hint = fmt.Sprintf("Split it up, or use the form: type %s on its own.", c.Name)
+		}
+		return errorf("That is %d characters — too long for one %s (the limit is %d). %s", n, c.Name, maxCommandText, hint)
 	}
 	if first, _ := splitWord(r.Text); strings.EqualFold(first, "help") {
 		return b.reply(ctx, r, b.helpMsg(c, ""))

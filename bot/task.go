@@ -55,7 +55,8 @@ func (b *Bot) taskRoutes() {
 			"/task list overdue",
 			"/task capacity @ana 40",
 		},
-		Run: b.taskCommand,
+		Run:  b.taskCommand,
+		Form: true,
 	})
 	b.rt.view(taskModalID, b.submitTaskModal)
 	b.rt.view(taskProgressModalID, b.submitTaskProgress)
@@ -143,6 +144,20 @@ func (b *Bot) dueDay(t *store.Task) time.Time {
 		d = d.Add(-time.Nanosecond)
 	}
 	return dayStart(d, b.cfg.Location)
+}
+
+// dueTextAbs is dueText without "today"/"tomorrow", for the task DM, which
+// stays in place for days.
+func (b *Bot) dueTextAbs(t *store.Task) string {
+	day := b.dueDay(t)
+	s := day.Format("Mon 2 Jan")
+	if day.Year() != dayStart(b.Now(), b.cfg.Location).Year() {
+		s = day.Format("Mon 2 Jan 2006")
+	}
+	if t.DueHasTime {
+		s += " " + t.Due.In(b.cfg.Location).Format("15:04")
+	}
+	return s
 }
 
 // dueText formats a task's due date for people, e.g. "Fri 4 Dec" or

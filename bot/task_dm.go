@@ -42,9 +42,9 @@ func (b *Bot) taskDMMsg(t *store.Task) msg {
 			blocks = append(blocks, contextText("Pitches you log with /pitch after accepting count toward this task automatically."))
 		}
 	} else {
-		blocks = append(blocks, contextText(fmt.Sprintf("Closed %s.", b.when(t.ClosedAt))))
+		blocks = append(blocks, contextText(fmt.Sprintf("Closed %s.", b.whenAbs(t.ClosedAt))))
 	}
-	return msg{text: fmt.Sprintf("TSK-%d: %s (due %s, %s)", t.ID, esc(truncate(t.Title, 200)), b.dueText(t), t.Status.Label()),
+	return msg{text: fmt.Sprintf("TSK-%d: %s (due %s, %s)", t.ID, esc(truncate(t.Title, 200)), b.dueTextAbs(t), t.Status.Label()),
 		blocks: blocks}
 }
 
@@ -54,7 +54,7 @@ func (b *Bot) taskFacts(t *store.Task) string {
 		fmt.Sprintf("*From:* <@%s>", t.Assigner),
 		fmt.Sprintf("*To:* <@%s>", t.Assignee),
 		"*Kind:* " + t.Kind.Label(),
-		"*Due:* " + b.dueText(t),
+		"*Due:* " + b.dueTextAbs(t),
 		"*Status:* " + t.Status.Label(),
 	}
 	if t.Quantity > 0 {

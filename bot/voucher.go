@@ -41,7 +41,8 @@ func (b *Bot) voucherRoutes() {
 			"/voucher list @sari.beauty",
 			"/voucher export 11.11 2026-11-01 2026-11-30",
 		},
-		Run: b.voucherCommand,
+		Run:  b.voucherCommand,
+		Form: true,
 	})
 	b.rt.view(voucherModalID, b.submitVoucherModal)
 	b.rt.action(actionVoucherRedeem, func(ctx context.Context, r *Request) error {
