@@ -91,6 +91,12 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 	if open, _ := h.Slack.OpenView("U1"); open == nil || open.Errors["task_progress_qty"] == "" {
 		t.Fatalf("bad quantity: modal closed or no field error (ack %s)", ack.Payload)
 	}
+	if _, err := h.Slack.User("U1").Submit(ctx, v.ID, map[string]string{"task_progress_qty": "1000"}); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := h.Slack.OpenView("U1"); open == nil || !strings.Contains(open.Errors["task_progress_qty"], "Check the number") {
+		t.Fatalf("1000 units on a small task: errors = %+v", open)
+	}
 	if _, err := h.Slack.User("U1").Submit(ctx, v.ID, map[string]string{"task_progress_qty": "2", "task_progress_note": "two via <!channel> WA"}); err != nil {
 		t.Fatal(err)
 	}
