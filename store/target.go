@@ -95,31 +95,73 @@ func (t Target) Validate() error {
 }
 
 // SetTarget appends t to the target history (ID and SetAt are assigned)
-// and audits it. Returns Invalid if t fails Validate.
+// and audits it. A person (or the team) has one target per metric: setting
+// a daily target ends a weekly one for the same metric and scope from the
+// same day, and the other way round, in the same transaction. Returns
+// Invalid if t fails Validate.
 func (db *DB) SetTarget(ctx context.Context, t Target) (*Target, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketTargets)
-		id, err := b.NextSequence()
-		if err != nil {
-			return fmt.Errorf("target sequence: %w", err)
-		}
-		t.ID, t.SetAt = id, db.Now()
-		if err := putJSON(b, itob(id), t); err != nil {
-			return fmt.Errorf("put target %d: %w", id, err)
-		}
-		after, err := jsonText(t)
-		if err != nil {
+		now := db.Now()
+		if err := appendTarget(tx, &t, now); err != nil {
 			return err
 		}
-		return audit(tx, AuditEntry{At: t.SetAt, UserID: t.SetBy, Action: ActionTargetSet, Entity: TargetEntity(id), After: after})
+		if t.Value == 0 {
+			return nil
+		}
+		other := Weekly
+		if t.Period == Weekly {
+			other = Daily
+		}
+		cur, err := latestTarget(tx, t.Metric, t.UserID, other)
+		if err != nil || cur == nil || cur.Value == 0 {
+			return err
+		}
+		end := Target{Metric: t.Metric, UserID: t.UserID, Period: other, Value: 0, From: t.From, SetBy: t.SetBy}
+		return appendTarget(tx, &end, now)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// appendTarget writes t as the next history entry and audits it.
+func appendTarget(tx *bolt.Tx, t *Target, now time.Time) error {
+	b := tx.Bucket(bucketTargets)
+	id, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("target sequence: %w", err)
+	}
+	t.ID, t.SetAt = id, now
+	if err := putJSON(b, itob(id), t); err != nil {
+		return fmt.Errorf("put target %d: %w", id, err)
+	}
+	after, err := jsonText(t)
+	if err != nil {
+		return err
+	}
+	return audit(tx, AuditEntry{At: t.SetAt, UserID: t.SetBy, Action: ActionTargetSet, Entity: TargetEntity(id), After: after})
+}
+
+// latestTarget is the newest history entry for metric, scope and period
+// (the one in force from the latest day), or nil.
+func latestTarget(tx *bolt.Tx, metric, userID, period string) (*Target, error) {
+	var best *Target
+	err := scan(tx.Bucket(bucketTargets), nil, nil, func(k, v []byte) (bool, error) {
+		var t Target
+		if err := getJSON(tx.Bucket(bucketTargets), k, &t); err != nil {
+			return false, fmt.Errorf("target %d: %w", btoi(k), err)
+		}
+		if t.Metric == metric && t.UserID == userID && t.Period == period && (best == nil || t.From >= best.From) {
+			tt := t
+			best = &tt
+		}
+		return true, nil
+	})
+	return best, err
 }
 
 // Targets returns the whole target history, oldest first. It is small: a

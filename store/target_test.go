@@ -137,3 +137,27 @@ func TestDB_ImportPitches_ErrStatus(t *testing.T) {
 		t.Fatalf("ImportPitches = %v, want Invalid", err)
 	}
 }
+
+func TestDB_SetTarget_OnePeriodPerMetric(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	set := func(period string, v int) {
+		t.Helper()
+		if _, err := db.SetTarget(ctx, Target{Metric: MetricPitches, UserID: "U2", Period: period, Value: v, From: "2026-11-30", SetBy: "UADMIN"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(Daily, 10)
+	set(Weekly, 1)
+	ts, err := db.Targets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]int{}
+	for _, tg := range ts {
+		last[tg.Period] = tg.Value
+	}
+	if last[Daily] != 0 || last[Weekly] != 1 {
+		t.Errorf("after a weekly target, daily = %d weekly = %d; want 0 and 1 (one target per metric)", last[Daily], last[Weekly])
+	}
+}
