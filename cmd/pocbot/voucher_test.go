@@ -133,6 +133,13 @@ func TestE2E_VoucherModal(t *testing.T) {
 	if got == nil || got.Errors["voucher_creator"] == "" || got.Errors["voucher_value"] == "" || !strings.Contains(got.Errors["voucher_expires"], "passed") {
 		t.Fatalf("field errors = %+v (ack %s)", got, ack.Payload)
 	}
+	if _, err := u.Submit(ctx, v.ID, map[string]string{"voucher_creator": "@modal.one", "voucher_product": "Serum",
+		"voucher_value": "150k", "voucher_campaign": "ramadan", "voucher_expires": "2030-01-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := h.Slack.OpenView("U1"); got == nil || !strings.Contains(got.Errors["voucher_expires"], "at most 365 days") {
+		t.Fatalf("expiry in 2030: errors = %+v", got)
+	}
 	before := len(h.Slack.Messages())
 	if _, err := u.Submit(ctx, v.ID, map[string]string{"voucher_creator": "@modal.one", "voucher_product": "Serum",
 		"voucher_value": "Rp150.000", "voucher_campaign": "ramadan", "voucher_expires": "2026-12-20", "voucher_note": "via form"}); err != nil {
