@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -161,4 +162,12 @@ func joinLines(lines []string) []slack.Block {
 	}
 	flush()
 	return blocks
+}
+
+// plural is "1 pitch" or "3 pitches".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

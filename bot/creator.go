@@ -314,7 +314,7 @@ func (b *Bot) creatorMsg(c *store.Creator, items []historyItem, total, offset in
 		els = append(els, button(actionCreatorOlder, fmt.Sprintf("%s|%d", c.Handle, end), "Older ▶"))
 	}
 	blocks = append(blocks, slack.NewActionBlock("creator_actions", els...))
-	return msg{text: fmt.Sprintf("@%s: %d history entries.", c.Handle, total), blocks: blocks, replace: replace}
+	return msg{text: fmt.Sprintf("@%s: %s.", c.Handle, plural(total, "history entry", "history entries")), blocks: blocks, replace: replace}
 }
 
 func (b *Bot) creatorPage(ctx context.Context, r *Request) error {

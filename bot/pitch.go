@@ -136,12 +136,15 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid 
 		blocks = append(blocks, joinLines(plainLines)...)
 		blocks = append(blocks, contextText("Record outcomes with `/pitch @handle agreed` (or interested, declined, no response)."))
 	}
-	text := fmt.Sprintf("Logged %d pitch(es)", len(res.Created))
+	text := "Logged " + plural(len(res.Created), "pitch", "pitches")
+	if len(res.Created) == 0 {
+		text = "Logged no pitches"
+	}
 	if len(res.Duplicates) > 0 {
-		text += fmt.Sprintf(", skipped %d recent duplicate(s)", len(res.Duplicates))
+		text += ", skipped " + plural(len(res.Duplicates), "recent duplicate", "recent duplicates")
 	}
 	if len(invalid) > 0 {
-		text += fmt.Sprintf(", %d invalid handle(s)", len(invalid))
+		text += ", " + plural(len(invalid), "invalid handle", "invalid handles")
 	}
 	text += "."
 	if len(res.Created) == 1 && len(res.Duplicates) == 0 {

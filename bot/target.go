@@ -175,7 +175,7 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 		a.Value, m.Label, unit, scopeName(a.UserID), len(per), who, trimFloat(median), best)
 	switch {
 	case best == 0:
-		w += " — there is no recorded work to judge it by yet, so start lower and raise it as the numbers come in."
+		w += fmt.Sprintf(" — nothing was recorded in those %d working days (today is not counted), so there is no history to judge it by: start lower and raise it as the numbers come in.", len(per))
 	case perDay > float64(best) && perDay > 1.5*median:
 		w += " — it is above both the best day and 1.5× the median."
 	case perDay > float64(best):
@@ -332,8 +332,7 @@ func (b *Bot) targetShow(ctx context.Context, r *Request) error {
 		lines = append(lines, ":palm_tree: Today is a day off: no targets today.")
 	}
 	lines = append(lines, progressText("*You*", me, in.Metrics), progressText("*Team*", team, in.Metrics))
-	text := strings.Join(lines, "\n\n")
-	return b.reply(ctx, r, msg{text: notifyText(strings.Split(text, "\n")[0]), blocks: append(joinLines(lines), contextText(targetFootnote))})
+	return b.reply(ctx, r, msg{text: "Your progress and the team's against targets, today and this week.", blocks: append(joinLines(lines), contextText(targetFootnote))})
 }
 
 // progressText is today's and this week's progress with bars.

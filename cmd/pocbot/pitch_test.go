@@ -16,7 +16,7 @@ func TestE2E_PitchBulkWithDuplicatesAndInvalid(t *testing.T) {
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U2", "/pitch", "@old.one Serum"), "Logged")
 	m := h.command("U1", "/pitch", "@new.one, @old.one\n@x @bad!name @new.two 11.11 campaign -- bulk")
-	mustContain(t, m, "Logged 2 pitch(es), skipped 1 recent duplicate(s), 2 invalid handle(s).",
+	mustContain(t, m, "Logged 2 pitches, skipped 1 recent duplicate, 2 invalid handles.",
 		"@new.one", "@new.two", "@old.one", "<@U2>", "Not valid handles", "@x", "@bad!name", "Log anyway", "Skip")
 	ctx := context.Background()
 	for _, hdl := range []string{"new.one", "new.two"} {
@@ -140,7 +140,7 @@ func TestE2E_PitchModal(t *testing.T) {
 		t.Error("modal still open after a valid submission")
 	}
 	m := h.newMessage(before, func(m fakeslack.Message) bool { return m.User == "U1" || m.Channel == "DU1" })
-	mustContain(t, m, "Logged 2 pitch(es)", "@ok.one", "@ok.two")
+	mustContain(t, m, "Logged 2 pitches", "@ok.one", "@ok.two")
 	p, _ := h.Main.DB.LatestPitch(context.Background(), "ok.two")
 	if p.CommissionPct != 15 || p.Channel != "whatsapp" || p.Note != "via WA" || p.Product != "Glow Serum" {
 		t.Errorf("pitch from modal = %+v", p)
@@ -287,7 +287,7 @@ func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
 	b.WriteString("@dup.one @dup.two @x ")
 	b.WriteString(strings.Repeat("&", 200))
 	m := h.command("U1", "/pitch", b.String())
-	mustContain(t, m, "Logged 97 pitch(es), skipped 2 recent duplicate(s), 1 invalid handle(s).", "@dup.one", "@dup.two", "Not valid handles", "@bulk.96")
+	mustContain(t, m, "Logged 97 pitches, skipped 2 recent duplicates, 1 invalid handle.", "@dup.one", "@dup.two", "Not valid handles", "@bulk.96")
 }
 
 func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {

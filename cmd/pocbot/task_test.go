@@ -70,7 +70,7 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 	waitDM(t, h, "ULEAD", 0, "<@U1> accepted `TSK-1`")
 
 	// Three pitches logged after accepting count toward the quantity.
-	mustContain(t, h.command("U1", "/pitch", "@sari.beauty @budi.jkt @rina.glow Serum"), "Logged 3 pitch(es)")
+	mustContain(t, h.command("U1", "/pitch", "@sari.beauty @budi.jkt @rina.glow Serum"), "Logged 3 pitches")
 	if tk, _ := h.Main.DB.Task(ctx, 1); tk.Pitched != 3 || tk.Outstanding() != 37 {
 		t.Errorf("after 3 pitches: Pitched = %d, Outstanding = %d; want 3, 37", tk.Pitched, tk.Outstanding())
 	}
