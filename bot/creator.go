@@ -237,7 +237,9 @@ func (b *Bot) pitchHistory(ctx context.Context, h string, limit int) ([]historyI
 			l += fmt.Sprintf(" (<@%s>, %s)", last.UserID, b.when(last.At))
 		}
 		if p.Note != "" {
-			l += "\n      _" + esc(truncate(strings.Join(strings.Fields(p.Note), " "), 200)) + "_"
+			// No italics around user text: an underscore inside it would
+			// end them early.
+			l += "\n      ↳ " + esc(truncate(strings.Join(strings.Fields(p.Note), " "), 200))
 		}
 		items = append(items, historyItem{At: p.CreatedAt, Line: l})
 	}
