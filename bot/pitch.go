@@ -75,6 +75,9 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		return err
 	}
 	b.afterChange(ctx, r.UserID)
+	if len(res.Created) > 0 {
+		b.refreshPitchingDMs(ctx, r.UserID)
+	}
 	return b.reply(ctx, r, b.pitchResultMsg(res, np, args.Invalid))
 }
 

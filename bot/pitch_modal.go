@@ -130,6 +130,9 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	r.ChannelID = meta.Channel
 	return nil, func(ctx context.Context) error {
 		b.afterChange(ctx, r.UserID)
+		if len(res.Created) > 0 {
+			b.refreshPitchingDMs(ctx, r.UserID)
+		}
 		return b.reply(ctx, r, b.pitchResultMsg(res, np, nil))
 	}, nil
 }

@@ -236,3 +236,25 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 		return nil
 	}, nil
 }
+
+// refreshPitchingDMs edits the DMs of userID's open Pitching tasks after
+// they logged pitches, so "12/40 done (12 from /pitch)" is current where
+// they look at it. Failures are logged: the pitches are stored either way.
+func (b *Bot) refreshPitchingDMs(ctx context.Context, userID string) {
+	ts, err := b.db.TasksByAssignee(ctx, userID, true, 0)
+	if err != nil {
+		b.log.Warn("refresh pitching task DMs", "user", userID, "err", err)
+		return
+	}
+	for i := range ts {
+		t := &ts[i]
+		if t.Kind != store.KindPitching || t.AcceptedAt.IsZero() || t.DMChannel == "" || t.DMTS == "" {
+			continue
+		}
+		m := b.taskDMMsg(t)
+		if _, _, _, err := b.api.UpdateMessageContext(ctx, t.DMChannel, t.DMTS,
+			slack.MsgOptionText(fallback(m.text), false), slack.MsgOptionBlocks(m.blocks...)); err != nil {
+			b.log.Warn("task DM update failed", "task", t.ID, "err", slackDetail(err))
+		}
+	}
+}

@@ -74,6 +74,8 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 	if tk, _ := h.Main.DB.Task(ctx, 1); tk.Pitched != 3 || tk.Outstanding() != 37 {
 		t.Errorf("after 3 pitches: Pitched = %d, Outstanding = %d; want 3, 37", tk.Pitched, tk.Outstanding())
 	}
+	// The assignee's task DM shows the new count without any task action.
+	dm = waitLatest(t, h, dm, "3/40 done (3 from /pitch)")
 
 	// Update progress: the modal adds units not logged with /pitch.
 	press(t, h, "U1", dm, "task_progress")
