@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
 		}
 		var err error
 		if t, err = createTask(tx, nt, now); err != nil {
+			return err
+		}
+		if err := linkReassigned(tx, nt, t, now); err != nil {
 			return err
 		}
 		return idemRecord(tx, "task", nt.IdemKey, t.ID)
@@ -438,4 +442,29 @@ func pitchAllocation(tx *bolt.Tx, assignee string, now time.Time) map[uint64]int
 		return true, nil
 	}) // the callback never fails
 	return out
+}
+
+// linkReassigned notes on the task that nt reassigns (IdemKey
+// "reassign:<id>") which task replaced it, and on the new task which one
+// it replaces, so both histories tell the story.
+func linkReassigned(tx *bolt.Tx, nt NewTask, t *Task, now time.Time) error {
+	idText, ok := strings.CutPrefix(nt.IdemKey, "reassign:")
+	if !ok {
+		return nil
+	}
+	oldID, err := strconv.ParseUint(idText, 10, 64)
+	if err != nil {
+		return nil
+	}
+	var old Task
+	if err := getJSON(tx.Bucket(bucketTasks), itob(oldID), &old); err != nil {
+		return nil // gone: nothing to link
+	}
+	old.History = append(old.History, TaskEvent{At: now, UserID: nt.Assigner, Note: fmt.Sprintf("Reassigned as TSK-%d.", t.ID)})
+	old.UpdatedAt = now
+	if err := putTask(tx, &old); err != nil {
+		return err
+	}
+	t.History = append(t.History, TaskEvent{At: now, UserID: nt.Assigner, Note: fmt.Sprintf("Replaces TSK-%d.", oldID)})
+	return putTask(tx, t)
 }

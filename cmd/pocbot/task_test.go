@@ -170,6 +170,7 @@ func TestE2E_TaskCantDoAndReassign(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, func() bool { ts, _ := h.Main.DB.TasksByAssignee(ctx, "U5", true, 0); return len(ts) == 1 })
+	mustContain(t, h.command("ULEAD", "/task", "TSK-1"), "Reassigned as TSK-")
 	press(t, h, "ULEAD", back, "task_reassign")
 	rv2, err := h.Slack.WaitView(ctx, "ULEAD", func(v *fakeslack.View) bool { return v.CallbackID == "task_modal" && v.ID != rv.ID })
 	if err != nil {
