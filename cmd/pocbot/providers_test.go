@@ -102,20 +102,8 @@ func seedWork(t *testing.T, h *harness) {
 }
 
 func TestE2E_DigestWithIssuesTasksVouchers(t *testing.T) {
-	h := MustRunMain(t, nil, "")
-	seedTeam(t, h)
-	seedWork(t, h)
+	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
-	h.sinceSunday("digest")
-	h.Clock.Set(h.at("2026-11-30", "09:00").Add(30 * time.Second))
-	if err := h.Bot.RunJob(ctx, "digest", h.at("2026-11-30", "09:00")); err != nil {
-		t.Fatal(err)
-	}
-	ms := digestMessages(h)
-	if len(ms) != 1 {
-		t.Fatalf("%d digests posted, want 1", len(ms))
-	}
-	m := ms[0]
 	mustContain(t, m,
 		// Metrics counted on Friday: U1 one voucher (the revoked one is not
 		// counted), one issue resolved and one task done; U2 one voucher

@@ -127,20 +127,8 @@ func digestMessages(h *harness) []fakeslack.Message {
 }
 
 func TestE2E_DigestGolden(t *testing.T) {
-	h := MustRunMain(t, nil, "")
-	seedTeam(t, h)
-	seedWork(t, h)
+	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
-	h.sinceSunday("digest")
-	h.Clock.Set(h.at("2026-11-30", "09:00").Add(30 * time.Second))
-	if err := h.Bot.RunJob(ctx, "digest", h.at("2026-11-30", "09:00")); err != nil {
-		t.Fatal(err)
-	}
-	ms := digestMessages(h)
-	if len(ms) != 1 {
-		t.Fatalf("%d digests posted, want 1", len(ms))
-	}
-	m := ms[0]
 	mustContain(t, m, "Team attainment Fri 27 Nov: 100%", "pitches 10/10", "<@U1>", "<@U2>",
 		"pitches 4/5 `████████░░` 80% ✗", "agreed 2/1", "streak 1 working day", "Open issues by priority:*", "`ISS-1` @late.sample → <@U2>",
 		"Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "<@U2>: 1 open pitch(es)",
@@ -481,4 +469,23 @@ func TestE2E_DigestPrintOnDayOff(t *testing.T) {
 	if err != nil || !strings.Contains(txt, "a holiday") {
 		t.Errorf("holiday: %q, %v", txt, err)
 	}
+}
+
+// seededMondayDigest runs the program with the seeded team and work
+// (seedTeam, seedWork), posts Monday 30 Nov's 09:00 digest and returns it.
+func seededMondayDigest(t *testing.T) (*harness, fakeslack.Message) {
+	t.Helper()
+	h := MustRunMain(t, nil, "")
+	seedTeam(t, h)
+	seedWork(t, h)
+	h.sinceSunday("digest")
+	h.Clock.Set(h.at("2026-11-30", "09:00").Add(30 * time.Second))
+	if err := h.Bot.RunJob(ctxT(t), "digest", h.at("2026-11-30", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	ms := digestMessages(h)
+	if len(ms) != 1 {
+		t.Fatalf("%d digests posted, want 1", len(ms))
+	}
+	return h, ms[0]
 }
