@@ -1,0 +1,91 @@
+package sheet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pocbot/store"
+)
+
+// bigSheet is an n-row sheet of kind k, every row good.
+func bigSheet(k Kind, n int) []byte {
+	var b bytes.Buffer
+	if k == Creators {
+		b.WriteString("Username,Nama,Pengikut,Kategori,Owner,Catatan\n")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "@creator.%d,Creator %d,%dk,beauty,sari,met at event %d\n", i, i, i%900+1, i%7)
+		}
+		return b.Bytes()
+	}
+	b.WriteString("Handle,Pitched by,Date,Product,Status\n")
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "creator.%d,%s,%s,Serum %d,%s\n", i, []string{"sari", "budi"}[i%2],
+			day.AddDate(0, 0, i%60).Format("2006-01-02"), i%5, []string{"pitched", "agreed", "declined"}[i%3])
+	}
+	return b.Bytes()
+}
+
+// import50k reads, parses and imports a 50,000-row sheet into a new store.
+func import50k(tb testing.TB, k Kind, data []byte) *store.ImportResult {
+	db, err := store.Open(filepath.Join(tb.TempDir(), "bench.db"), store.Options{
+		Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	tab, err := Read(bytes.NewReader(data))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := Parse(tab, k, team, time.UTC)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var res *store.ImportResult
+	if k == Creators {
+		res, err = db.ImportCreatorRows(context.Background(), "UADMIN", p.Creators, store.ImportOptions{})
+	} else {
+		res, err = db.ImportPitchRows(context.Background(), "UADMIN", p.Pitches, store.ImportOptions{})
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res.Created != 50_000 || len(p.Bad)+len(res.Rejected) != 0 {
+		tb.Fatalf("created %d, bad %d+%d", res.Created, len(p.Bad), len(res.Rejected))
+	}
+	return res
+}
+
+// BenchmarkImport50k_Creators and _Pitches: one op = one 50,000-row file,
+// read, parsed and imported into an empty store (fsync on every batch).
+func BenchmarkImport50k_Creators(b *testing.B) {
+	data := bigSheet(Creators, 50_000)
+	for b.Loop() {
+		import50k(b, Creators, data)
+	}
+}
+
+func BenchmarkImport50k_Pitches(b *testing.B) {
+	data := bigSheet(Pitches, 50_000)
+	for b.Loop() {
+		import50k(b, Pitches, data)
+	}
+}
+
+// TestImport50kWithinSeconds is the bar of the issue: a 50,000-row file
+// imports within seconds (the limit is generous for a shared, -race CI).
+func TestImport50kWithinSeconds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	start := time.Now()
+	import50k(t, Pitches, bigSheet(Pitches, 50_000))
+	if d := time.Since(start); d > 60*time.Second {
+		t.Fatalf("50,000 pitches took %v", d)
+	}
+}
