@@ -10,7 +10,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-
 func TestDB_ImportCreatorRows_DryRunThenIdempotent(t *testing.T) {
 	ctx := context.Background()
 	clock := NewTestClock(t0)
