@@ -92,6 +92,7 @@ type Server struct {
 	homes      map[string]*view   // user ID → Home tab
 	files      []*file
 	openedDMs  map[string]bool
+	directory  map[string]Profile // users.list and users.lookupByEmail (file_input.go)
 }
 
 type rateLimit struct {
@@ -145,6 +146,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/ws", s.handleWS)
 	mux.HandleFunc("/response/", s.handleResponseURL)
 	mux.HandleFunc("/upload/", s.handleUpload)
+	mux.HandleFunc("/files-pri/", s.handleFilePrivate)
+	mux.HandleFunc("/signin", s.handleSignin)
 	s.srv = &http.Server{Handler: s.track(mux), ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Go(func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

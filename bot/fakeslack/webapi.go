@@ -367,7 +367,7 @@ func (s *Server) usersInfo(r *apiRequest) map[string]any {
 	if !isUserID(id) {
 		return errResp("user_not_found")
 	}
-	return okResp("user", userObject(id, r.boolParam("include_locale")))
+	return okResp("user", s.profileObjectLocked(id, r.boolParam("include_locale")))
 }
 
 func (s *Server) conversationsOpen(r *apiRequest) map[string]any {

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"pocbot/bot/fakeslack"
+)
+
+// teamDirectory puts the teammates the test sheets name into the fake's
+// users.list; Budi's e-mail is found only through users.lookupByEmail.
+func teamDirectory(fs *fakeslack.Server) {
+	fs.SetUser(fakeslack.Profile{ID: "U1", Name: "sari", RealName: "Sari Dewi", DisplayName: "Sari", Email: "sari@tim.id"})
+	fs.SetUser(fakeslack.Profile{ID: "U2", Name: "budi", RealName: "Budi Santoso", DisplayName: "Budi"})
+	fs.SetUser(fakeslack.Profile{ID: "U3", Name: "gone", RealName: "Gone", Deleted: true})
+}
+
+const creatorsCSV = "Username,Nama,Pengikut,Kategori,PIC,Kontak,Catatan\n" +
+	"https://www.tiktok.com/@budi.jkt?lang=id,Budi JKT,120k,beauty,@sari,WA 0812,=HYPERLINK(\"http://x\")\n" +
+	"@sari.beauty,Sari Beauty,15.000,skincare,u4@example.com,,\n" +
+	"not a handle!,X,1,,,,\n" +
+	"ok.follow,X,lots,,,,\n" +
+	"ok.owner,X,,,gone,,\n"
+
+const pitchesCSV = "Akun TikTok;Dipitch oleh;Tanggal;Produk;Hasil\n" +
+	"@budi.jkt;Sari;2026-11-25;Glow Serum;setuju\n" +
+	"sari.beauty;sari@tim.id;02/11/2026;Toner;tidak ada respon\n" +
+	"past.one;<@U2>;2026-11-03;Toner;\n" +
+	"bad.date;sari;31/11/2026;Toner;\n" +
+	"who.knows;nobody;2026-11-03;Toner;\n" +
+	"future.one;sari;2027-01-01;Toner;\n"
+
+// importFile runs /creator import as user with the file and returns the
+// modal once the check is shown.
+func importFile(t *testing.T, h *harness, user, kind, name, content string) *fakeslack.View {
+	t.Helper()
+	ctx := ctxT(t)
+	if _, err := h.Slack.User(user).Command(ctx, "CGENERAL", "/creator", "import"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.Slack.WaitView(ctx, user, func(v *fakeslack.View) bool { return v.CallbackID == "creator_import" })
+	if err != nil {
+		t.Fatalf("no import modal: %v\n%s", err, h.Logs.String())
+	}
+	id := h.Slack.User(user).AttachFile(name, []byte(content))
+	if _, err := h.Slack.User(user).Submit(ctx, v.ID, map[string]string{"import_kind": kind, "import_file": id}); err != nil {
+		t.Fatal(err)
+	}
+	v, err = h.Slack.WaitView(ctx, user, func(v *fakeslack.View) bool {
+		return v.CallbackID == "creator_import_apply" || strings.Contains(string(v.JSON), "could not be checked")
+	})
+	if err != nil {
+		t.Fatalf("no check result: %v\n%s", err, h.Logs.String())
+	}
+	return v
+}
+
+// applyImport presses Import and waits for the done view.
+func applyImport(t *testing.T, h *harness, user string, v *fakeslack.View) *fakeslack.View {
+	t.Helper()
+	ctx := ctxT(t)
+	if _, err := h.Slack.User(user).Submit(ctx, v.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	done, err := h.Slack.WaitView(ctx, user, func(v *fakeslack.View) bool { return strings.Contains(string(v.JSON), "done:") })
+	if err != nil {
+		t.Fatalf("import not done: %v\n%s", err, h.Logs.String())
+	}
+	return done
+}
+
+func TestE2E_ImportCreatorsAndPitches(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	teamDirectory(h.Slack)
+	mustContain(t, h.command("U1", "/creator", "import"), "Only admins")
+
+	v := importFile(t, h, "UADMIN", "creators", "creators.csv", creatorsCSV)
+	text := viewText(t, v)
+	for _, want := range []string{"5 rows", "2 new creators would be created", "3 rows are rejected", "Import 2 rows",
+		"*Line 4:*", "not a valid TikTok handle", "*Line 5:*", "not a follower count", "*Line 6:*", "not a teammate", "creators-rejected.csv"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("check view lacks %q:\n%s", want, text)
+		}
+	}
+	// The rejected rows, as a CSV in the admin's DM; downloaded with the bot token.
+	var rejected *fakeslack.File
+	for _, f := range h.Slack.Files() {
+		if f.Filename == "creators-rejected.csv" && f.Channel == "DUADMIN" {
+			rejected = &f
+		}
+	}
+	if rejected == nil || !strings.HasPrefix(string(rejected.Content), "line,reason,Username,") ||
+		!strings.Contains(string(rejected.Content), "\r\n4,") || strings.Count(string(rejected.Content), "\r\n") != 4 {
+		t.Fatalf("rejected CSV = %+v", rejected)
+	}
+	for _, c := range h.Slack.Calls("files-pri") {
+		if c.Token != fakeslack.BotToken || c.Error != "" {
+			t.Errorf("file download %+v, want the bot token", c)
+		}
+	}
+	if n := len(h.Slack.Calls("files-pri")); n != 1 {
+		t.Errorf("%d downloads for the check, want 1", n)
+	}
+	if len(h.Slack.Calls("users.lookupByEmail")) == 0 {
+		t.Error("u4@example.com was not looked up with users.lookupByEmail")
+	}
+	if _, err := h.Main.DB.Creator(ctxT(t), "budi.jkt"); err == nil {
+		t.Fatal("the check (dry run) wrote a creator")
+	}
+
+	done := applyImport(t, h, "UADMIN", v)
+	if s := viewText(t, done); !strings.Contains(s, "2 creators created, 0 creators updated") {
+		t.Errorf("done view:\n%s", s)
+	}
+	cr := h.command("U1", "/creator", "@budi.jkt")
+	mustContain(t, cr, "Budi JKT", "120", "beauty", "<@U1>", "HYPERLINK")
+	mustContain(t, h.command("U1", "/creator", "@sari.beauty"), "<@U4>", "skincare")
+	audit, _ := h.Main.DB.AuditLog(ctxT(t), "creator:budi.jkt", 0)
+	if len(audit) == 0 || audit[0].Action != "creator.import" || audit[0].UserID != "UADMIN" {
+		t.Errorf("audit = %+v", audit)
+	}
+
+	// Past pitches: stats and the duplicate guard see them on their dates.
+	pv := importFile(t, h, "UADMIN", "pitches", "pitches.csv", pitchesCSV)
+	ptext := viewText(t, pv)
+	for _, want := range []string{"3 new past pitches would be created", "*Line 5:*", "31/11/2026", "*Line 6:*", "nobody", "*Line 7:*", "future"} {
+		if !strings.Contains(ptext, want) {
+			t.Errorf("pitch check lacks %q:\n%s", want, ptext)
+		}
+	}
+	applyImport(t, h, "UADMIN", pv)
+	mustContain(t, h.command("U1", "/pitch", "stats month"), "3 pitched", "1 agreed")
+	dup := h.command("U2", "/pitch", "@budi.jkt Serum")
+	mustContain(t, dup, "duplicate", "<@U1>")
+	if p, _ := h.Main.DB.LatestPitch(ctxT(t), "budi.jkt"); p == nil || p.UserID != "U1" || !p.Imported {
+		t.Errorf("budi.jkt latest = %+v, want the imported pitch (the re-pitch was a duplicate)", p)
+	}
+
+	// The same file twice changes nothing.
+	again := importFile(t, h, "UADMIN", "pitches", "pitches.csv", pitchesCSV)
+	if s := viewText(t, again); !strings.Contains(s, "Nothing to import") || !strings.Contains(s, "3 past pitches are already as in the file") || strings.Contains(s, `"submit"`) {
+		t.Errorf("second check:\n%s", s)
+	}
+}
+
+func TestE2E_ImportRefusesOtherFiles(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	if _, err := h.Slack.User("UADMIN").Command(ctx, "CGENERAL", "/creator", "import pitches"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := h.Slack.WaitView(ctx, "UADMIN", func(v *fakeslack.View) bool { return v.CallbackID == "creator_import" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The client itself refuses a .png (filetypes); a renamed binary is caught by the bot.
+	png := h.Slack.User("UADMIN").AttachFile("photo.png", []byte("\x89PNG"))
+	if _, err := h.Slack.User("UADMIN").Submit(ctx, v.ID, map[string]string{"import_file": png}); err == nil {
+		t.Error("the fake client accepted a .png for a csv/xlsx file_input")
+	}
+	junk := h.Slack.User("UADMIN").AttachFile("junk.csv", []byte("\x00\x01\x02"))
+	if _, err := h.Slack.User("UADMIN").Submit(ctx, v.ID, map[string]string{"import_file": junk}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := h.Slack.WaitView(ctx, "UADMIN", func(v *fakeslack.View) bool { return strings.Contains(string(v.JSON), "could not be checked") })
+	if err != nil {
+		t.Fatalf("no failure view: %v\n%s", err, h.Logs.String())
+	}
+	if s := viewText(t, res); !strings.Contains(s, "handle") {
+		t.Errorf("failure view:\n%s", s)
+	}
+}
