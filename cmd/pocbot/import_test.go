@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -168,5 +172,61 @@ func TestE2E_ImportRefusesOtherFiles(t *testing.T) {
 	}
 	if s := viewText(t, res); !strings.Contains(s, "handle") {
 		t.Errorf("failure view:\n%s", s)
+	}
+}
+
+func TestCLI_ImportWithDryRunProgressAndRejected(t *testing.T) {
+	fs := fakeslack.New(fakeslack.Options{})
+	t.Cleanup(fs.Close)
+	teamDirectory(fs)
+	dir := t.TempDir()
+	env := testEnv(fs, filepath.Join(dir, "pocbot.db"))
+	file := filepath.Join(dir, "creators.csv")
+	if err := os.WriteFile(file, []byte(creatorsCSV), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	// A dry run on a database that does not exist yet refuses, creating nothing.
+	if code := run(ctx, []string{"import", "creators", file, "--dry-run"}, getenvFrom(env), &out, &errb); code != 1 || !strings.Contains(errb.String(), "no database") {
+		t.Fatalf("dry run without db = %d %q", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	rej := filepath.Join(dir, "rejected.csv")
+	if code := run(ctx, []string{"import", "creators", file, "--rejected", rej}, getenvFrom(env), &out, &errb); code != 0 {
+		t.Fatalf("import = %d: %s %s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"5 rows: 2 new creators, 0 updated, 0 unchanged, 3 rejected", "line 4:", "line 5:", "line 6:", "Import #1: 2 created"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(errb.String(), "100%  2/2 rows") {
+		t.Errorf("no progress bar: %q", errb.String())
+	}
+	if b, err := os.ReadFile(rej); err != nil || !strings.HasPrefix(string(b), "line,reason,Username") {
+		t.Errorf("rejected file: %q %v", b, err)
+	}
+	out.Reset()
+	if code := run(ctx, []string{"import", "creators", "--dry-run", file}, getenvFrom(env), &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "0 new creators, 0 updated, 2 unchanged") || !strings.Contains(out.String(), "Dry run") {
+		t.Errorf("second dry run = %d:\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run(ctx, []string{"import", "creators", file}, getenvFrom(env), &out, &errb); code != 0 || !strings.Contains(out.String(), "Nothing to import") {
+		t.Errorf("second import = %d:\n%s", code, out.String())
+	}
+	if code := run(ctx, []string{"import", "vouchers", file}, getenvFrom(env), &out, &errb); code != 2 {
+		t.Errorf("import vouchers = %d", code)
+	}
+	// Offline (no token), a handle cannot be looked up: the row is rejected, not guessed.
+	delete(env, "SLACK_BOT_TOKEN")
+	out.Reset()
+	pf := filepath.Join(dir, "pitches.csv")
+	os.WriteFile(pf, []byte("handle,pitched by,date\nzz.top,@sari,2026-11-02\nzz.two,U1,2026-11-02\n"), 0o600)
+	if code := run(ctx, []string{"import", "pitches", pf}, getenvFrom(env), &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "1 new past pitch,") || !strings.Contains(out.String(), `line 2: Pitched by "@sari" is not a teammate`) {
+		t.Errorf("offline import = %d:\n%s", code, out.String())
 	}
 }

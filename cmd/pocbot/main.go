@@ -46,6 +46,9 @@ Usage:
   pocbot digest --print [--date YYYY-MM-DD]
                         print the daily digest of today (or that date) as plain text from the
                         database; no Slack needed (bot stopped: the file is locked while it runs)
+  pocbot import creators|pitches FILE [--dry-run] [--rejected OUT.csv]
+                        import a CSV or XLSX sheet of creators or past pitches (as /creator import),
+                        with a progress bar; needs the bot stopped
   pocbot -h             this help
 
 Settings (environment variables):
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "digest":
 		return runDigest(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImportCmd(ctx, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
 		return 2
