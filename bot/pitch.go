@@ -23,6 +23,7 @@ func (b *Bot) pitchRoutes() {
 			{"followups", "your open pitches that need a follow-up"},
 			{"list [mine|@user|today|week]", "recent pitches with their status"},
 			{"stats [today|week|month]", "the funnel pitched → interested → agreed, per person and team"},
+			{"export [period] [@user] [@handle] [status] [xlsx]", "all matching pitches as CSV or Excel in your DM (admins)"},
 			{"help", "this help"},
 		},
 		Examples: []string{
@@ -49,6 +50,8 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		return b.pitchList(ctx, r, rest)
 	case "stats":
 		return b.pitchStats(ctx, r, rest)
+	case "export":
+		return b.export(ctx, r, "pitches", rest)
 	}
 	if !strings.HasPrefix(first, "@") && !strings.ContainsAny(r.Text, ",\n;") {
 		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/pitch"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))

@@ -43,6 +43,8 @@ Usage:
   pocbot export vouchers [--campaign X] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                         write the vouchers as CSV to stdout (the same file as /voucher export);
                         needs the bot stopped
+  pocbot export pitches|issues|tasks [period] [filters] [xlsx]
+                        the file of /pitch|/issue|/task export (same words) to stdout; bot stopped
   pocbot digest --print [--date YYYY-MM-DD]
                         print the daily digest of today (or that date) as plain text from the
                         database; no Slack needed (bot stopped: the file is locked while it runs)
