@@ -1,0 +1,98 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"pocbot/store"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/charts.golden.json")
+
+// sample is a fixed week: the golden test's input.
+func sample() *Input {
+	loc, _ := time.LoadLocation("Asia/Jakarta")
+	from := time.Date(2026, 11, 23, 0, 0, 0, 0, loc)
+	cur, _ := store.CurrencyFor("IDR")
+	in := &Input{Title: "Weekly report", Loc: loc, From: from, To: from.AddDate(0, 0, 7), Currency: cur, VouchersTrack: true,
+		Funnel: store.Funnel{Pitched: 50, Interested: 20, Agreed: 12, Declined: 5, NoResponse: 3}, Vouchers: 10, VoucherValue: 1_500_000,
+		IssuesOpened: 4, IssuesResolved: 3, SLABreaches: 1, TasksDone: 6, UnitsDone: 180, Capacity: 600}
+	for i, n := range []int{9, 12, 7, 14, 8, 0, 0} {
+		d := Day{Date: from.AddDate(0, 0, i), Working: i < 5, Pitches: n}
+		if d.Working {
+			d.Target = 10
+		}
+		in.Days = append(in.Days, d)
+	}
+	in.Team = []Attainment{{Metric: "pitches", Done: 50, Target: 50}}
+	in.People = []Attainment{
+		{Person: Person{ID: "U2", Name: "Budi Santoso"}, Metric: "pitches", Done: 18, Target: 25},
+		{Person: Person{ID: "U1", Name: "Sari Dewi"}, Metric: "pitches", Done: 32, Target: 25},
+	}
+	SortPeople(in.People)
+	return in
+}
+
+func TestCharts_GoldenDataValidPNGsDeterministic(t *testing.T) {
+	in := sample()
+	charts, err := in.Charts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := sample().Charts()
+	type golden struct {
+		File, Title, AltText string
+		Data                 ChartData
+	}
+	var got []golden
+	for i, c := range charts {
+		got = append(got, golden{c.File, c.Title, c.AltText, c.Data})
+		img, err := png.Decode(bytes.NewReader(c.PNG))
+		if err != nil {
+			t.Fatalf("%s: not a PNG: %v", c.File, err)
+		}
+		if b := img.Bounds(); b.Dx() != 1152 || b.Dy() != 648 {
+			t.Errorf("%s: %v, want 1152×648", c.File, b)
+		}
+		if n := len(c.PNG); n < 10_000 || n > 400_000 {
+			t.Errorf("%s: %d bytes", c.File, n)
+		}
+		if !bytes.Equal(c.PNG, again[i].PNG) {
+			t.Errorf("%s: two renders of the same figures differ", c.File)
+		}
+		if os.Getenv("REPORT_PNG_DIR") != "" {
+			os.WriteFile(filepath.Join(os.Getenv("REPORT_PNG_DIR"), c.File), c.PNG, 0o644)
+		}
+	}
+	js, _ := json.MarshalIndent(got, "", "  ")
+	path := filepath.Join("testdata", "charts.golden.json")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, append(js, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot/report -update)", err)
+	}
+	if string(want) != string(js)+"\n" {
+		t.Errorf("plotted data differs from %s:\n%s", path, js)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	s := sample().Summary(func(s string) string { return s }, func(id string) string { return "<@" + id + ">" })
+	for _, want := range []string{"23–29 Nov 2026", "Asia/Jakarta", "pitches: 50 of 50 (100%)", "<@U1> — pitches: 32 of 25 (128%)",
+		"50 pitched → 20 interested → 12 agreed → 10 vouchers issued (Rp1.500.000)", "4 opened, 3 resolved, 1 SLA breaches", "180 units done of 600"} {
+		if !bytes.Contains([]byte(s), []byte(want)) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
