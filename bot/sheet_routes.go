@@ -4,5 +4,5 @@ package bot
 // /pitch, /issue and /task exports and the weekly report.
 func (b *Bot) sheetRoutes() error {
 	b.importRoutes()
-	return nil
+	return b.sched.add("report", b.cfg.ReportCron, b.reportJob)
 }

@@ -34,6 +34,7 @@ func (b *Bot) targetRoutes() {
 			{"holiday add|remove YYYY-MM-DD", "mark a team holiday (admins): no targets, streaks or nudges that day"},
 			{"holiday list", "upcoming holidays"},
 			{"nudges off|on", "stop or restart the afternoon DM when you are behind"},
+			{"report [lastweek|week|month|lastmonth|YYYY-MM-DD..YYYY-MM-DD]", "the report with charts (attainment, funnel, issues, tasks) in your DM; default last week"},
 			{"help", "this help"},
 		},
 		Examples: []string{"/target", "/target pitches 10 @ana", "/target agreed 8 team weekly", "/target holiday add 2026-12-25", "/target nudges off"},
@@ -54,6 +55,8 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 		return b.targetHoliday(ctx, r, rest)
 	case "nudges", "nudge":
 		return b.targetNudges(ctx, r, rest)
+	case "report":
+		return b.targetReport(ctx, r, rest)
 	}
 	if !b.isAdmin(r.UserID) {
 		return b.notAdmin("set targets (type /target to see your progress)")

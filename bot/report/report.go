@@ -111,7 +111,11 @@ func (in *Input) Summary(escape func(string) string, mention func(id string) str
 		fmt.Fprintf(&b, " → %d vouchers issued (%s)", in.Vouchers, in.VoucherValue.Format(in.Currency))
 	}
 	b.WriteString(" · content: not tracked\n")
-	fmt.Fprintf(&b, "*Issues:* %d opened, %d resolved, %d SLA breaches\n", in.IssuesOpened, in.IssuesResolved, in.SLABreaches)
+	breaches := "SLA breaches"
+	if in.SLABreaches == 1 {
+		breaches = "SLA breach"
+	}
+	fmt.Fprintf(&b, "*Issues:* %d opened, %d resolved, %d %s\n", in.IssuesOpened, in.IssuesResolved, in.SLABreaches, breaches)
 	if in.Capacity > 0 {
 		fmt.Fprintf(&b, "*Tasks:* %d done, %d units done of %d units of capacity (%d%%)\n", in.TasksDone, in.UnitsDone, in.Capacity, in.UnitsDone*100/in.Capacity)
 	} else {

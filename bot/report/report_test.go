@@ -90,7 +90,7 @@ func TestCharts_GoldenDataValidPNGsDeterministic(t *testing.T) {
 func TestSummary(t *testing.T) {
 	s := sample().Summary(func(s string) string { return s }, func(id string) string { return "<@" + id + ">" })
 	for _, want := range []string{"23–29 Nov 2026", "Asia/Jakarta", "pitches: 50 of 50 (100%)", "<@U1> — pitches: 32 of 25 (128%)",
-		"50 pitched → 20 interested → 12 agreed → 10 vouchers issued (Rp1.500.000)", "4 opened, 3 resolved, 1 SLA breaches", "180 units done of 600"} {
+		"50 pitched → 20 interested → 12 agreed → 10 vouchers issued (Rp1.500.000)", "4 opened, 3 resolved, 1 SLA breach", "180 units done of 600"} {
 		if !bytes.Contains([]byte(s), []byte(want)) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
