@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"pocbot/bot/fakeslack"
 )
@@ -228,5 +230,53 @@ func TestCLI_ImportWithDryRunProgressAndRejected(t *testing.T) {
 	if code := run(ctx, []string{"import", "pitches", pf}, getenvFrom(env), &out, &errb); code != 0 ||
 		!strings.Contains(out.String(), "1 new past pitch,") || !strings.Contains(out.String(), `line 2: Pitched by "@sari" is not a teammate`) {
 		t.Errorf("offline import = %d:\n%s", code, out.String())
+	}
+}
+
+// TestE2E_ImportBigFileWithProgress: a 50,000-row pitch sheet (5,000
+// under the race detector) checked and imported through Slack, with the
+// modal showing progress.
+func TestE2E_ImportBigFileWithProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	n, limit := 50_000, 30*time.Second
+	if raceEnabled {
+		n, limit = 5_000, 30*time.Second
+	}
+	h := MustRunMain(t, nil, "")
+	teamDirectory(h.Slack)
+	var b strings.Builder
+	b.WriteString("Handle,Pitched by,Date,Product,Status\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "big.%d,%s,2026-11-%02d,Serum,%s\n", i, []string{"sari", "budi"}[i%2], 2+i%25, []string{"pitched", "agreed"}[i%2])
+	}
+	start := time.Now()
+	v := importFile(t, h, "UADMIN", "pitches", "big.csv", b.String())
+	if s := viewText(t, v); !strings.Contains(s, fmt.Sprintf("%d new past pitches would be created", n)) || !strings.Contains(s, "0 rows are rejected") {
+		t.Fatalf("check:\n%s", s)
+	}
+	before := len(h.Slack.Calls("views.update"))
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	if _, err := h.Slack.User("UADMIN").Submit(ctx, v.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Slack.WaitView(ctx, "UADMIN", func(v *fakeslack.View) bool { return strings.Contains(string(v.JSON), "done:") }); err != nil {
+		t.Fatalf("not imported within %v: %v", limit, err)
+	}
+	t.Logf("%d rows checked and imported through Slack in %v", n, time.Since(start))
+	progress := 0
+	for _, c := range h.Slack.Calls("views.update")[before:] {
+		if strings.Contains(c.Params["view"], "% \\\"") || strings.Contains(c.Params["view"], "rows done") {
+			progress++
+		}
+	}
+	if progress == 0 {
+		t.Error("the modal never showed the import's progress")
+	}
+	st, err := h.Main.DB.PitchStats(ctxT(t), h.at("2026-11-01", "00:00"), h.at("2026-11-30", "00:00"))
+	if err != nil || st.Team.Pitched != n || st.Team.Agreed != n/2 {
+		t.Errorf("stats = %+v, %v", st, err)
 	}
 }

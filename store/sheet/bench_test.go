@@ -35,8 +35,8 @@ func bigSheet(k Kind, n int) []byte {
 	return b.Bytes()
 }
 
-// import50k reads, parses and imports a 50,000-row sheet into a new store.
-func import50k(tb testing.TB, k Kind, data []byte) *store.ImportResult {
+// importN reads, parses and imports an n-row sheet into a new store.
+func importN(tb testing.TB, k Kind, data []byte, n int) *store.ImportResult {
 	db, err := store.Open(filepath.Join(tb.TempDir(), "bench.db"), store.Options{
 		Now: func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
@@ -60,7 +60,7 @@ func import50k(tb testing.TB, k Kind, data []byte) *store.ImportResult {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if res.Created != 50_000 || len(p.Bad)+len(res.Rejected) != 0 {
+	if res.Created != n || len(p.Bad)+len(res.Rejected) != 0 {
 		tb.Fatalf("created %d, bad %d+%d", res.Created, len(p.Bad), len(res.Rejected))
 	}
 	return res
@@ -71,27 +71,32 @@ func import50k(tb testing.TB, k Kind, data []byte) *store.ImportResult {
 func BenchmarkImport50k_Creators(b *testing.B) {
 	data := bigSheet(Creators, 50_000)
 	for b.Loop() {
-		import50k(b, Creators, data)
+		importN(b, Creators, data, 50_000)
 	}
 }
 
 func BenchmarkImport50k_Pitches(b *testing.B) {
 	data := bigSheet(Pitches, 50_000)
 	for b.Loop() {
-		import50k(b, Pitches, data)
+		importN(b, Pitches, data, 50_000)
 	}
 }
 
 // TestImport50kWithinSeconds is the bar of the issue: a 50,000-row file
-// imports within seconds (the limit is generous for a shared, -race CI).
+// imports within seconds. Under the race detector (about ten times
+// slower) it imports 5,000 rows against a tenth of the time.
 func TestImport50kWithinSeconds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
+	n, limit := 50_000, 20*time.Second
+	if raceEnabled {
+		n, limit = 5_000, 10*time.Second
+	}
 	start := time.Now()
-	import50k(t, Pitches, bigSheet(Pitches, 50_000))
-	if d := time.Since(start); d > 60*time.Second {
-		t.Fatalf("50,000 pitches took %v", d)
+	importN(t, Pitches, bigSheet(Pitches, n), n)
+	if d := time.Since(start); d > limit {
+		t.Fatalf("%d pitches took %v, over %v", n, d, limit)
 	}
 }
 
