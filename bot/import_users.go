@@ -51,6 +51,14 @@ func Teammates(ctx context.Context, api *slack.Client, refs []string) (sheet.Res
 	}
 	for _, ref := range refs {
 		key := normRef(ref)
+		if id, ok := refID(ref); ok && ids[id] == "" {
+			// A member ID the list did not return (a guest, a newer
+			// member): ask users.info.
+			if u, err := api.GetUserInfoContext(ctx, id); err == nil && !u.Deleted && !u.IsBot {
+				ids[u.ID] = u.ID
+			}
+			continue
+		}
 		if !strings.Contains(key, "@") || names[key] != "" {
 			continue
 		}
@@ -64,10 +72,11 @@ func Teammates(ctx context.Context, api *slack.Client, refs []string) (sheet.Res
 		}
 	}
 	return func(ref string) (string, bool) {
-		key := normRef(ref)
-		if id, ok := ids[strings.ToUpper(key)]; ok {
-			return id, true
+		if id, ok := refID(ref); ok {
+			id, known := ids[id]
+			return id, known
 		}
+		key := normRef(ref)
 		if id, ok := names[key]; ok {
 			return id, true
 		}
@@ -76,6 +85,31 @@ func Teammates(ctx context.Context, api *slack.Client, refs []string) (sheet.Res
 		}
 		return "", false
 	}, nil
+}
+
+// refID returns the member ID a cell gives as such: a pasted mention
+// <@U…> or an ID as Slack shows it, in capitals (a lower-case "u2" is a
+// handle).
+func refID(ref string) (string, bool) {
+	s := strings.TrimSpace(ref)
+	if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
+		s, _, _ = strings.Cut(strings.TrimSuffix(strings.TrimPrefix(s, "<@"), ">"), "|")
+		s = strings.ToUpper(s)
+	}
+	return s, looksLikeUserID(s)
+}
+
+// looksLikeUserID reports whether s has the shape of a Slack member ID.
+func looksLikeUserID(s string) bool {
+	if len(s) < 2 || len(s) > 20 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for _, r := range s[1:] {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // normRef lower-cases a teammate cell and unwraps "@sari", "<@U123|sari>"

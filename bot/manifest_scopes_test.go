@@ -31,6 +31,7 @@ var apiScopes = map[string][]string{
 	"CompleteUploadExternalContext": {"files:write"},
 	"GetFileContext":                {"files:read"},
 	"GetUsersContext":               {"users:read"},
+	"GetUserInfoContext":            {"users:read"},
 	"GetUserByEmailContext":         {"users:read.email"},
 }
 

@@ -121,6 +121,10 @@ func (u *User) Submit(ctx context.Context, viewID string, values map[string]stri
 		s.mu.Unlock()
 		return nil, fmt.Errorf("fakeslack: view %s is not the open modal of %s", viewID, u.ID)
 	}
+	if v.obj["submit"] == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("fakeslack: view %s has no submit button: the Slack client cannot submit it", viewID)
+	}
 	state, err := buildState(v.obj, values, true)
 	if err != nil {
 		s.mu.Unlock()

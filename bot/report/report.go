@@ -86,7 +86,7 @@ func (in *Input) Summary(escape func(string) string, mention func(id string) str
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s* · %s · times in %s\n", escape(in.Title), in.Range(), in.Loc)
 	if len(in.Team) == 0 {
-		b.WriteString("\n*Targets:* none set for this period (`/target set`).\n")
+		b.WriteString("\n*Targets:* none set for this period (admins set one with `/target pitches 10 team`).\n")
 	} else {
 		b.WriteString("\n*Team against targets*\n")
 		for _, a := range in.Team {

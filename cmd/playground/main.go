@@ -12,6 +12,7 @@
 //	shortcut CALLBACK_ID N             run a message shortcut on message N
 //	home                               open the App Home tab
 //	drop | disconnect REASON | ratelimit METHOD N SECONDS
+//	attach PATH | files [DIR]          file_input uploads; files pocbot uploaded (files.go)
 //	help | quit
 //
 // Usage:
@@ -175,7 +176,7 @@ func (p *playground) do(line string) error {
 		for _, kv := range strings.Split(rest, "|") {
 			k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if ok {
-				vals[strings.TrimSpace(k)] = strings.ReplaceAll(strings.TrimSpace(val), `\n`, "\n")
+				vals[strings.TrimSpace(k)] = attachedOr(strings.ReplaceAll(strings.TrimSpace(val), `\n`, "\n"))
 			}
 		}
 		if _, err := u.Submit(ctx, v.ID, vals); err != nil {
@@ -224,8 +225,11 @@ func (p *playground) do(line string) error {
 		s, _ := strconv.Atoi(f[2])
 		p.fs.RateLimit(f[0], n, time.Duration(s)*time.Second)
 	case word == "help":
-		fmt.Fprintln(p.out, "/cmd TEXT · as USER · msgs · click N ACTION [VALUE] · view · submit BLOCK=V | BLOCK=V · shortcut CALLBACK N · home · drop · disconnect REASON · ratelimit METHOD N SECS · quit")
+		fmt.Fprintln(p.out, "/cmd TEXT · as USER · msgs · click N ACTION [VALUE] · view · submit BLOCK=V | BLOCK=V · shortcut CALLBACK N · home · drop · disconnect REASON · ratelimit METHOD N SECS · attach PATH · files [DIR] · quit")
 	default:
+		if ok, err := p.fileCmd(word, rest); ok {
+			return err
+		}
 		return fmt.Errorf("unknown: %s (type help)", word)
 	}
 	return nil

@@ -187,9 +187,9 @@ func cliTeammates(ctx context.Context, getenv func(string) string, refs []string
 		s := strings.TrimSpace(ref)
 		if strings.HasPrefix(s, "<@") && strings.HasSuffix(s, ">") {
 			s, _, _ = strings.Cut(strings.Trim(s, "<@>"), "|")
+			s = strings.ToUpper(s)
 		}
-		s = strings.ToUpper(s)
-		return s, isUserID(s)
+		return s, isUserID(s) // IDs in capitals, as Slack shows them: "u2" is a handle
 	}
 	if token == "" {
 		return offline, nil
