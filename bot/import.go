@@ -255,6 +255,9 @@ func checkedModal(meta importMeta, p *sheet.Parsed, res *store.ImportResult, bad
 		fmt.Sprintf("• %s rejected", plural(len(bad), "row is", "rows are")),
 	}
 	blocks := []slack.Block{section(strings.Join(lines, "\n"))}
+	if p.Hint != "" {
+		blocks = append(blocks, section(":warning: "+esc(p.Hint)))
+	}
 	if len(p.Unused) > 0 {
 		blocks = append(blocks, contextText("Columns not imported (no matching field): "+esc(truncate(strings.Join(p.Unused, ", "), 500))))
 	}

@@ -288,7 +288,7 @@ func (b *Bot) taskExportTable(ctx context.Context, f exportFilter, userID string
 		f.User = userID
 	}
 	if f.Handle != "" {
-		return nil, errorf("Tasks are filtered by teammate, not by creator: use <@person>, open, done or overdue.")
+		return nil, errorf("Tasks are filtered by teammate, not by creator: use @person (picked so Slack links the name), open, done or overdue.")
 	}
 	var kept []store.Task
 	for _, t := range all {

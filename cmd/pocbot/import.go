@@ -135,6 +135,9 @@ func runImportCmd(ctx context.Context, args []string, getenv func(string) string
 	}
 	fmt.Fprintf(stdout, "%s: %d rows: %d new %s, %d updated, %d unchanged, %d rejected.\n",
 		file, p.Total, check.Created, pick(check.Created == 1, one, many), check.Updated, check.Unchanged, len(bad))
+	if p.Hint != "" {
+		fmt.Fprintln(stdout, strings.Replace(p.Hint, "open /creator import again and choose Past pitches", "run pocbot import pitches", 1))
+	}
 	if len(p.Unused) > 0 {
 		fmt.Fprintf(stdout, "Columns not imported (no matching field): %s\n", strings.Join(p.Unused, ", "))
 	}

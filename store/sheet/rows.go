@@ -81,6 +81,8 @@ type Parsed struct {
 	Bad      []store.RowError
 	Unused   []string // header names that matched no field
 	Total    int      // data rows read
+	// Hint, if set, says the sheet looks like the other kind.
+	Hint string
 }
 
 // UserRefs returns the distinct teammate cells (owner or pitched by) of t,
@@ -118,11 +120,24 @@ func Parse(t *Table, k Kind, resolve Resolver, loc *time.Location) (*Parsed, err
 	if k == Pitches {
 		need = append(need, "by", "date")
 	}
+	other, _ := match(t.Header, pitchColumns)
+	if k == Pitches {
+		other, _ = match(t.Header, creatorColumns)
+	}
 	for _, f := range need {
 		if _, ok := idx[f]; !ok {
-			return nil, fmt.Errorf("no column holds the %s. Name the column %s (the header row has: %s)",
-				fieldLabel(f), quoteList(aliasesOf(cols, f)[:3]), quoteList(t.Header))
+			hint := ""
+			if _, ok := other["followers"]; ok && k == Pitches {
+				hint = "; if it is a sheet of creators, choose Creators"
+			}
+			return nil, fmt.Errorf("no column holds the %s. Name the column %s (the header row has: %s)%s",
+				fieldLabel(f), quoteList(aliasesOf(cols, f)[:3]), quoteList(t.Header), hint)
 		}
+	}
+	_, by := other["by"]
+	_, date := other["date"]
+	if k == Creators && by && date {
+		p.Hint = "This looks like a sheet of past pitches (it has columns for who pitched and when). To import pitches, open /creator import again and choose Past pitches."
 	}
 	for i, row := range t.Rows {
 		line := t.Line[i]

@@ -146,3 +146,15 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+func TestParseHintsAtTheOtherKind(t *testing.T) {
+	tab, _ := Read(strings.NewReader("handle,pitched by,date\n@a.b,U1,2026-11-02\n"))
+	p, err := Parse(tab, Creators, team, jkt)
+	if err != nil || !strings.Contains(p.Hint, "past pitches") {
+		t.Errorf("hint = %q, %v", p.Hint, err)
+	}
+	tab, _ = Read(strings.NewReader("handle,followers\n@a.b,10\n"))
+	if _, err := Parse(tab, Pitches, team, jkt); err == nil || !strings.Contains(err.Error(), "choose Creators") {
+		t.Errorf("err = %v", err)
+	}
+}
