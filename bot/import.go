@@ -147,7 +147,11 @@ func (b *Bot) loadImport(ctx context.Context, meta importMeta) (*importRun, erro
 	}
 	var buf bytes.Buffer
 	if err := b.api.GetFileContext(ctx, meta.URL, &limitWriter{w: &buf, n: sheet.MaxBytes + 1}); err != nil {
-		return nil, fmt.Errorf("download %s: %w", meta.File, slackDetail(err))
+		if store.ErrorCode(err) == store.Invalid {
+			return nil, err
+		}
+		b.log.Warn("import file download failed", "file", meta.File, "err", slackDetail(err))
+		return nil, errorf("I could not download %s from Slack (was it deleted?). Attach the file again with /creator import.", meta.Name)
 	}
 	t, err := sheet.Read(&buf)
 	if err != nil {
