@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -21,6 +22,9 @@ type Chart struct {
 	AltText string
 	Data    ChartData
 	PNG     []byte
+	// Width and Height in pixels: 1152×648 unless many days or people
+	// need more room.
+	Width, Height int
 }
 
 // ChartData is what a chart plots: one label per bar (or point) and the
@@ -40,7 +44,9 @@ type Series struct {
 }
 
 // Chart size: 8 × 4.5 inches at 144 dpi, 1152 × 648 pixels, readable on a
-// phone and sharp on a laptop.
+// phone and sharp on a laptop; wider for more than 16 days (at most 16
+// inches, labelling Mondays only past 3 weeks) and taller for more than
+// 12 people (a quarter inch each).
 const (
 	chartW   = 8 * vg.Inch
 	chartH   = 4.5 * vg.Inch
@@ -74,6 +80,9 @@ func (in *Input) dailyChart() (Chart, error) {
 	hasTarget := false
 	for _, day := range in.Days {
 		l := day.Date.Format("Mon 2")
+		if len(in.Days) > 7 {
+			l = day.Date.Format("Mon 2 Jan")
+		}
 		if !day.Working {
 			l += " (off)"
 		}
@@ -257,7 +266,7 @@ func (c *Chart) render(title string, horiz bool) error {
 			if len(series) > 1 {
 				p.Legend.Add(s.Name, b)
 			}
-			if !horiz { // the value above each bar
+			if !horiz && n <= 31 { // the value above each bar
 				xys := make(plotter.XYs, n)
 				txt := make([]string, n)
 				for i, v := range s.Values {
@@ -312,13 +321,31 @@ func (c *Chart) render(title string, horiz bool) error {
 		p.Y.Tick.Label.Font.Size = vg.Points(10)
 		p.X.Tick.Marker = plot.ConstantTicks(intTicks(p.X.Max))
 	} else {
-		p.NominalX(labels...)
+		shown := labels
+		if n > 21 { // past three weeks, label the Mondays (and the first day)
+			shown = make([]string, n)
+			for i, l := range labels {
+				if i == 0 || strings.HasPrefix(l, "Mon ") {
+					shown[i] = l
+				}
+			}
+		}
+		p.NominalX(shown...)
 		p.Y.Min, p.Y.Max = 0, math.Max(maxV*1.15, 1)
 		p.X.Tick.Label.Font.Size = vg.Points(10)
 		p.Y.Tick.Marker = plot.ConstantTicks(intTicks(p.Y.Max))
 	}
-	p.Legend.Top = true
-	canvas := vgimg.NewWith(vgimg.UseWH(chartW, chartH), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))
+	// Horizontal bars are sorted longest first, so the bottom right is free.
+	p.Legend.Top = !horiz
+	w, h := chartW, chartH
+	if !horiz && n > 16 {
+		w = vg.Length(math.Min(16, 0.5*float64(n))) * vg.Inch
+	}
+	if horiz && n > 12 {
+		h = vg.Length(1.5+0.25*float64(n)) * vg.Inch
+	}
+	c.Width, c.Height = int(w/vg.Inch*chartDPI+0.5), int(h/vg.Inch*chartDPI+0.5)
+	canvas := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(chartDPI), vgimg.UseBackgroundColor(color.White))
 	p.Draw(draw.New(canvas))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: canvas}).WriteTo(&buf); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -93,6 +94,39 @@ func TestSummary(t *testing.T) {
 		"50 pitched → 20 interested → 12 agreed → 10 vouchers issued (Rp1.500.000)", "4 opened, 3 resolved, 1 SLA breach", "180 units done of 600"} {
 		if !bytes.Contains([]byte(s), []byte(want)) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestCharts_MonthAndManyPeopleGrow(t *testing.T) {
+	in := sample()
+	in.To = in.From.AddDate(0, 0, 31)
+	in.Days = nil
+	for i := 0; i < 31; i++ {
+		in.Days = append(in.Days, Day{Date: in.From.AddDate(0, 0, i), Working: i%7 < 5, Pitches: 3 + i%9, Target: 10 * min(1, (i%7)/5*0+1)})
+	}
+	in.People = nil
+	for i := 0; i < 40; i++ {
+		in.People = append(in.People, Attainment{Person: Person{ID: fmt.Sprintf("U%d", i), Name: fmt.Sprintf("Person %02d", i)}, Metric: "pitches", Done: 10 + i, Target: 40})
+	}
+	SortPeople(in.People)
+	charts, err := in.Charts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := charts[0]; c.Width <= 1152 || c.Data.Labels[0] != "Mon 23 Nov" {
+		t.Errorf("month chart %d×%d, first label %q", c.Width, c.Height, c.Data.Labels[0])
+	}
+	if c := charts[2]; c.Height <= 648 {
+		t.Errorf("40-person chart %d×%d", c.Width, c.Height)
+	}
+	for _, c := range charts {
+		img, err := png.Decode(bytes.NewReader(c.PNG))
+		if err != nil || img.Bounds().Dx() != c.Width || img.Bounds().Dy() != c.Height {
+			t.Errorf("%s: %v, %v; want %d×%d", c.File, img.Bounds(), err, c.Width, c.Height)
+		}
+		if os.Getenv("REPORT_PNG_DIR") != "" {
+			os.WriteFile(filepath.Join(os.Getenv("REPORT_PNG_DIR"), "big-"+c.File), c.PNG, 0o644)
 		}
 	}
 }
