@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"pocbot/bot/fakeslack"
 )
 
@@ -279,4 +281,31 @@ func TestE2E_ImportBigFileWithProgress(t *testing.T) {
 	if err != nil || st.Team.Pitched != n || st.Team.Agreed != n/2 {
 		t.Errorf("stats = %+v, %v", st, err)
 	}
+}
+
+func TestE2E_ImportXLSXCreators(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	teamDirectory(h.Slack)
+	f := excelize.NewFile()
+	for i, r := range [][]any{
+		{"TikTok Username", "Full Name", "Follower Count", "Owner"},
+		{"https://tiktok.com/@xl.one", "Excel One", 250000, "sari@tim.id"},
+		{"@xl.two", "Excel Two", "1,5jt", "<@U2>"},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	v := importFile(t, h, "UADMIN", "creators", "creators.xlsx", buf.String())
+	if s := viewText(t, v); !strings.Contains(s, "2 new creators would be created") || !strings.Contains(s, "0 rows are rejected") {
+		t.Fatalf("check:\n%s", s)
+	}
+	applyImport(t, h, "UADMIN", v)
+	mustContain(t, h.command("U1", "/creator", "@xl.one"), "Excel One", "250k", "<@U1>")
+	mustContain(t, h.command("U1", "/creator", "@xl.two"), "1.5M", "<@U2>")
 }
