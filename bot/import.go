@@ -29,6 +29,8 @@ const (
 	viewImportApply = "creator_import_apply"
 	blockImportKind = "import_kind"
 	blockImportFile = "import_file"
+	// actionImportAgain puts the form back, to attach another file.
+	actionImportAgain = "import_again"
 	// importShownBad is how many bad rows the modal lists; the rest are in
 	// the rejected-rows CSV. Each takes one line of a section.
 	importShownBad = 60
@@ -45,6 +47,15 @@ type importMeta struct {
 func (b *Bot) importRoutes() {
 	b.rt.view(viewImport, b.submitImportCheck)
 	b.rt.view(viewImportApply, b.submitImportApply)
+	b.rt.action(actionImportAgain, func(ctx context.Context, r *Request) error {
+		kind, _ := sheet.ParseKind(r.Action.Value)
+		v := importModal(kind, "")
+		_, err := b.api.UpdateViewContext(ctx, v, "", r.Callback.View.Hash, r.Callback.View.ID)
+		if err != nil {
+			return fmt.Errorf("views.update back to the import form: %w", slackDetail(err))
+		}
+		return nil
+	})
 }
 
 // creatorImport opens the import modal (admins only).
@@ -56,10 +67,12 @@ func (b *Bot) creatorImport(ctx context.Context, r *Request, rest string) error 
 	if k, ok := sheet.ParseKind(rest); ok {
 		kind = k
 	}
-	return b.openModal(ctx, r, importModal(kind))
+	return b.openModal(ctx, r, importModal(kind, ""))
 }
 
-func importModal(kind sheet.Kind) slack.ModalViewRequest {
+// importModal is the form; problem, if set, says why the last file could
+// not be used.
+func importModal(kind sheet.Kind, problem string) slack.ModalViewRequest {
 	creators := option(string(sheet.Creators), "Creators — handle, name, followers, category, owner, contact, notes")
 	pitches := option(string(sheet.Pitches), "Past pitches — handle, pitched by, date, product, status, note")
 	radio := slack.NewRadioButtonsBlockElement(inputAction, creators, pitches)
@@ -68,7 +81,11 @@ func importModal(kind sheet.Kind) slack.ModalViewRequest {
 		radio.InitialOption = pitches
 	}
 	fileEl := slack.NewFileInputBlockElement(inputAction).WithFileTypes("csv", "xlsx").WithMaxFiles(1)
-	return modal(viewImport, "Import a spreadsheet", "Check file", viewMeta{},
+	var top []slack.Block
+	if problem != "" {
+		top = append(top, section(":x: *That file could not be checked.* "+esc(problem)+"\nAttach a corrected file below."))
+	}
+	return modal(viewImport, "Import a spreadsheet", "Check file", viewMeta{}, append(top,
 		slack.NewInputBlock(blockImportKind, plain("The file holds", 2000), nil, radio),
 		slack.NewInputBlock(blockImportFile, plain("CSV or Excel (.xlsx) file, up to 10 MB", 2000),
 			plain("The first row names the columns. Nothing is imported until you have seen the check.", 2000), fileEl),
@@ -76,7 +93,7 @@ func importModal(kind sheet.Kind) slack.ModalViewRequest {
 			"*name*/Nama, *followers*/Pengikut, *category*/Kategori, *owner*/PIC (Slack handle, e-mail or member ID), *contact*/Kontak, *notes*/Catatan — "+
 			"or, for past pitches, *handle*, *pitched by*/Oleh, *date*/Tanggal, *product*/Produk, *status*/Hasil, *note*/Catatan. "+
 			"Importing the same file again changes nothing."),
-	)
+	)...)
 }
 
 // submitImportCheck validates the submission, answers with a "Checking…"
@@ -105,11 +122,11 @@ func (b *Bot) submitImportCheck(ctx context.Context, r *Request) (*slack.ViewSub
 	}
 	f := files[0]
 	meta := importMeta{Kind: kind, File: f.ID, URL: firstNonEmptyStr(f.URLPrivateDownload, f.URLPrivate), Name: f.Name}
-	viewID := r.Callback.View.ID
-	resp := slack.NewUpdateViewSubmissionResponse(progressModal(viewImport, "Checking "+f.Name+"…",
-		"Reading the file and checking every row. This page updates by itself."))
+	av := newAckedView()
+	resp := slack.NewUpdateViewSubmissionResponse(av.view(progressModal(viewImport, "Checking "+f.Name+"…",
+		"Reading the file and checking every row. This page updates by itself.")))
 	return resp, func(ctx context.Context) error {
-		return b.importCheck(ctx, r, viewID, meta)
+		return b.importCheck(ctx, r, av, meta)
 	}, nil
 }
 
@@ -190,10 +207,10 @@ func (b *Bot) runImport(ctx context.Context, userID string, meta importMeta, run
 	return b.db.ImportCreatorRows(ctx, userID, run.parsed.Creators, opt)
 }
 
-func (b *Bot) importCheck(ctx context.Context, r *Request, viewID string, meta importMeta) error {
+func (b *Bot) importCheck(ctx context.Context, r *Request, av *ackedView, meta importMeta) error {
 	fail := func(err error) error {
-		v := progressModal(viewImport, "The file could not be checked", userText(err))
-		if _, uerr := b.api.UpdateViewContext(ctx, *v, "", "", viewID); uerr != nil {
+		v := importModal(meta.Kind, userText(err))
+		if uerr := b.updateAcked(ctx, av, v); uerr != nil {
 			r.log.Warn("views.update after a failed check", "err", slackDetail(uerr))
 		}
 		if store.ErrorCode(err) == store.Invalid {
@@ -226,7 +243,9 @@ func (b *Bot) importCheck(ctx context.Context, r *Request, viewID string, meta i
 		}
 	}
 	v := checkedModal(meta, run.parsed, res, bad, sent)
-	if _, err := b.api.UpdateViewContext(ctx, v, "", "", viewID); err != nil {
+	v.Blocks.BlockSet = fitBlocks(append(v.Blocks.BlockSet, slack.NewActionBlock("import_actions",
+		button(actionImportAgain, string(meta.Kind), "Choose another file"))), maxViewBlocks, "…")
+	if err := b.updateAcked(ctx, av, v); err != nil {
 		return fmt.Errorf("views.update with the check: %w", slackDetail(err))
 	}
 	return nil
@@ -303,18 +322,18 @@ func (b *Bot) submitImportApply(ctx context.Context, r *Request) (*slack.ViewSub
 	if err := json.Unmarshal([]byte(r.Callback.View.PrivateMetadata), &meta); err != nil || meta.URL == "" {
 		return nil, nil, errorf("That import form is from an older version of pocbot. Run /creator import again.")
 	}
-	viewID := r.Callback.View.ID
-	resp := slack.NewUpdateViewSubmissionResponse(progressModal(viewImportApply, "Importing "+meta.Name+"…", "Starting. This page updates by itself; you may close it, I will DM you when it is done."))
+	av := newAckedView()
+	resp := slack.NewUpdateViewSubmissionResponse(av.view(progressModal(viewImportApply, "Importing "+meta.Name+"…", "Starting. This page updates by itself; you may close it, I will DM you when it is done.")))
 	return resp, func(ctx context.Context) error {
 		// A 50,000-row file needs more than the default handler time on a
 		// slow disk; the import's own batches keep it responsive.
-		return b.importApply(longer(ctx, 10*time.Minute), r, viewID, meta)
+		return b.importApply(longer(ctx, 10*time.Minute), r, av, meta)
 	}, nil
 }
 
-func (b *Bot) importApply(ctx context.Context, r *Request, viewID string, meta importMeta) error {
+func (b *Bot) importApply(ctx context.Context, r *Request, av *ackedView, meta importMeta) error {
 	update := func(title, text string) {
-		if _, err := b.api.UpdateViewContext(ctx, *progressModal(viewImportApply, title, text), "", "", viewID); err != nil {
+		if err := b.updateAcked(ctx, av, *progressModal(viewImportApply, title, text)); err != nil {
 			r.log.Debug("import progress not shown", "err", slackDetail(err)) // closed by the user
 		}
 	}

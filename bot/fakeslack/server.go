@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -92,7 +93,8 @@ type Server struct {
 	homes      map[string]*view   // user ID → Home tab
 	files      []*file
 	openedDMs  map[string]bool
-	directory  map[string]Profile // users.list and users.lookupByEmail (file_input.go)
+	directory  map[string]Profile                       // users.list and users.lookupByEmail (file_input.go)
+	onAck      map[string]func(payload json.RawMessage) // envelope ID → applied on receipt, s.mu held
 }
 
 type rateLimit struct {

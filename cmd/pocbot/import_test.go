@@ -58,7 +58,12 @@ func importFile(t *testing.T, h *harness, user, kind, name, content string) *fak
 		return v.CallbackID == "creator_import_apply" || strings.Contains(string(v.JSON), "could not be checked")
 	})
 	if err != nil {
-		t.Fatalf("no check result: %v\n%s", err, h.Logs.String())
+		open, _ := h.Slack.OpenView(user)
+		calls := h.Slack.Calls("")
+		for _, c := range calls[max(0, len(calls)-12):] {
+			t.Logf("call %s err=%q at %v", c.Method, c.Error, c.At.Format("15:04:05.000"))
+		}
+		t.Fatalf("no check result: %v\nopen view: %s\n%s", err, open.JSON, h.Logs.String())
 	}
 	return v
 }
@@ -174,8 +179,28 @@ func TestE2E_ImportRefusesOtherFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no failure view: %v\n%s", err, h.Logs.String())
 	}
-	if s := viewText(t, res); !strings.Contains(s, "handle") {
+	if s := viewText(t, res); !strings.Contains(s, "handle") || !strings.Contains(s, "Attach a corrected file") {
 		t.Errorf("failure view:\n%s", s)
+	}
+	// The form is back: attach a good file, check it, then choose another file.
+	good := h.Slack.User("UADMIN").AttachFile("p.csv", []byte("handle,pitched by,date\n@a.b,UADMIN,2026-11-02\n"))
+	if _, err := h.Slack.User("UADMIN").Submit(ctx, res.ID, map[string]string{"import_file": good}); err != nil {
+		t.Fatal(err)
+	}
+	checked, err := h.Slack.WaitView(ctx, "UADMIN", func(v *fakeslack.View) bool { return v.CallbackID == "creator_import_apply" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := viewText(t, checked); !strings.Contains(s, "1 new past pitch would be created") {
+		t.Errorf("check:\n%s", s)
+	}
+	if _, err := h.Slack.User("UADMIN").Click(ctx, fakeslack.Target{View: checked}, "import_again", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Slack.WaitView(ctx, "UADMIN", func(v *fakeslack.View) bool {
+		return v.CallbackID == "creator_import" && v.ID == checked.ID && !strings.Contains(string(v.JSON), "could not")
+	}); err != nil {
+		t.Fatalf("the form did not come back: %v", err)
 	}
 }
 
