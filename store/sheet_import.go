@@ -316,7 +316,7 @@ func importPitch(tx *bolt.Tx, userID string, r PitchRow, nextID func() (uint64, 
 		return err
 	}
 	at := r.At.UTC()
-	if _, _, err := ensureOwnedCreator(tx, r.Handle, r.UserID, at); err != nil {
+	if err := importPitchCreator(tx, userID, r, at, importID, now); err != nil {
 		return err
 	}
 	p := &Pitch{
@@ -349,6 +349,31 @@ func importPitch(tx *bolt.Tx, userID string, r PitchRow, nextID func() (uint64, 
 		return err
 	}
 	return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionPitchImport, Entity: PitchEntity(id), After: after})
+}
+
+// importPitchCreator records a past pitch's creator if new, or gives an
+// ownerless one its pitcher as owner, as ensureOwnedCreator does for a live
+// pitch, but audited as part of the import by the importer.
+func importPitchCreator(tx *bolt.Tx, userID string, r PitchRow, at time.Time, importID uint64, now time.Time) error {
+	c, err := getCreator(tx, r.Handle)
+	switch {
+	case ErrorCode(err) == NotFound:
+		c = &Creator{Handle: r.Handle, OwnerID: r.UserID, FirstSeen: at, UpdatedAt: at}
+	case err != nil:
+		return err
+	case c.OwnerID != "":
+		return nil
+	default:
+		c.OwnerID, c.UpdatedAt = r.UserID, now
+	}
+	if err := putCreator(tx, c); err != nil {
+		return err
+	}
+	after, err := jsonText(map[string]any{"owner_id": r.UserID, "first_seen": c.FirstSeen, "import": importID})
+	if err != nil {
+		return err
+	}
+	return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionCreatorImport, Entity: CreatorEntity(r.Handle), After: after})
 }
 
 // batches runs apply over [0, n) in transactions of opt.BatchSize rows (a
