@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pocbot/bot/fakeslack"
+	"pocbot/store"
 )
 
 // lastFile waits for a file named like prefix in the user's DM.
@@ -63,6 +64,30 @@ func TestE2E_ExportsPitchesIssuesTasks(t *testing.T) {
 		t.Errorf("issue export:\n%s", iss.Content)
 	}
 
+	// Hostile text in an issue and a task: exact bytes, formulas neutralised.
+	h.Clock.Set(h.at("2026-11-30", "09:40"))
+	if _, err := h.Main.DB.CreateIssue(ctxT(t), store.NewIssue{Handle: "evil.one", Category: store.CatOther, Priority: store.P3,
+		Description: "=1+2\t@SUM(A1)\nsecond line, \"quoted\"", ReporterID: "U1", SLA: store.DefaultSLAPolicy().For(store.P3)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Main.DB.CreateTask(ctxT(t), store.NewTask{Assignee: "U2", Assigner: "UADMIN", Title: "-2+3 @evil.one", Kind: store.KindOther,
+		Due: h.at("2026-12-02", "00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	h.command("UADMIN", "/issue", "export today")
+	wantIssues := "id,created_at,creator,category,priority,status,reporter,assignee,sla_due,sla_breached,resolved_at,resolved_by,reason,resolution,order_id,link,description\r\n" +
+		"ISS-4,2026-11-30 08:00,new.one,sample_missing,P3,open,U1,,2026-12-03 08:00,,,,,,,,Sample not arrived\r\n" +
+		"ISS-5,2026-11-30 09:40,evil.one,other,P3,open,U1,,2026-12-03 09:40,,,,,,,,\"'=1+2\t@SUM(A1)\r\nsecond line, \"\"quoted\"\"\"\r\n"
+	if f := h.lastFile("UADMIN", "issues-2026"); string(f.Content) != wantIssues {
+		t.Errorf("issue export =\n%q\nwant\n%q", f.Content, wantIssues)
+	}
+	h.command("UADMIN", "/task", "export today <@U2>")
+	wantTasks := "id,created_at,title,kind,assignee,assigned_by,quantity,done,due,status,accepted_at,closed_at,reason,creators,note\r\n" +
+		"TSK-5,2026-11-30 09:40,'-2+3 @evil.one,other,U2,UADMIN,,0,2026-12-02 00:00,assigned,,,,evil.one,\r\n"
+	if f := h.lastFile("UADMIN", "tasks-2026"); string(f.Content) != wantTasks {
+		t.Errorf("task export =\n%q\nwant\n%q", f.Content, wantTasks)
+	}
+
 	h.command("UADMIN", "/task", "export open xlsx")
 	x := h.lastFile("UADMIN", "tasks-open.xlsx")
 	wb, err := excelize.OpenReader(bytes.NewReader(x.Content))
@@ -70,7 +95,7 @@ func TestE2E_ExportsPitchesIssuesTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := wb.GetRows("tasks")
-	if len(rows) != 4 || rows[0][0] != "id" || rows[1][0] != "TSK-1" || rows[1][2] != "Follow up 10 creators" {
+	if len(rows) != 5 || rows[0][0] != "id" || rows[1][0] != "TSK-1" || rows[1][2] != "Follow up 10 creators" {
 		t.Errorf("task xlsx rows = %q", rows)
 	}
 
