@@ -99,6 +99,9 @@ func TestSummary(t *testing.T) {
 }
 
 func TestCharts_MonthAndManyPeopleGrow(t *testing.T) {
+	if raceEnabled {
+		t.Skip("rendering under the race detector takes seconds per chart; the sizes do not depend on it")
+	}
 	in := sample()
 	in.To = in.From.AddDate(0, 0, 31)
 	in.Days = nil
@@ -127,6 +130,24 @@ func TestCharts_MonthAndManyPeopleGrow(t *testing.T) {
 		}
 		if os.Getenv("REPORT_PNG_DIR") != "" {
 			os.WriteFile(filepath.Join(os.Getenv("REPORT_PNG_DIR"), "big-"+c.File), c.PNG, 0o644)
+		}
+	}
+}
+
+func TestRange(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Jakarta")
+	d := func(m time.Month, day int) time.Time { return time.Date(2026, m, day, 0, 0, 0, 0, loc) }
+	for _, c := range []struct {
+		from, to time.Time
+		want     string
+	}{
+		{d(11, 2), d(11, 30), "2–29 Nov 2026"},
+		{d(11, 23), d(12, 7), "23 Nov – 6 Dec 2026"},
+		{d(12, 28), time.Date(2027, 1, 4, 0, 0, 0, 0, loc), "28 Dec 2026 – 3 Jan 2027"},
+		{d(11, 30), d(12, 1), "Mon 30 Nov 2026"},
+	} {
+		if got := (&Input{From: c.from, To: c.to}).Range(); got != c.want {
+			t.Errorf("Range(%v, %v) = %q, want %q", c.from, c.to, got, c.want)
 		}
 	}
 }
