@@ -302,7 +302,7 @@ func checkedModal(meta importMeta, p *sheet.Parsed, res *store.ImportResult, bad
 	mb, _ := json.Marshal(meta)
 	submit := ""
 	if res.Changed() > 0 {
-		submit = truncate(fmt.Sprintf("Import %d rows", res.Changed()), maxTitleLen)
+		submit = truncate("Import "+plural(res.Changed(), "row", "rows"), maxTitleLen)
 		blocks = append(blocks, contextText("Rejected and unchanged rows are skipped. Importing the same file again changes nothing."))
 	} else {
 		blocks = append(blocks, section("Nothing to import: every good row is already in pocbot as the file has it."))
