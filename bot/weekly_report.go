@@ -99,6 +99,9 @@ func (b *Bot) reportRange(arg string) (from, to time.Time, title string, err err
 		return to.AddDate(0, -1, 0), to, "Monthly report", nil
 	}
 	a, c, ok := strings.Cut(arg, "..")
+	if f := strings.Fields(arg); !ok && len(f) == 2 { // "2026-11-01 2026-11-30", as the exports take it
+		a, c, ok = f[0], f[1], true
+	}
 	if !ok {
 		return from, to, "", errorf("Say which period: `week`, `lastweek`, `month`, `lastmonth` or dates like `2026-11-01..2026-11-30` — not %s.", quote(arg))
 	}

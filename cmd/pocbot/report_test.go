@@ -95,6 +95,7 @@ func TestE2E_WeeklyReportOnceWithChartsAndOnDemand(t *testing.T) {
 	// On demand, privately: the same report in the asker's DM.
 	mustContain(t, h2.command("U2", "/target", "report fortnight"), "Say which period")
 	mustContain(t, h2.command("U2", "/target", "report 2026-11-30..2026-11-01"), "must not be after")
+	mustContain(t, h2.command("U2", "/target", "report 2026-11-30 2026-11-01"), "must not be after")
 	mustContain(t, h2.command("U2", "/target", "report"), "23–29 Nov 2026", "your DM")
 	dm := reportFiles(h2, "DU2")
 	checkCharts(t, dm)
