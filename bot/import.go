@@ -259,6 +259,14 @@ func userText(err error) string {
 	return "Something went wrong on my side; nothing was imported. Try again, and if it keeps failing tell whoever runs pocbot."
 }
 
+// newCreators is " (and 3 new creators)" for a pitch import that adds some.
+func newCreators(res *store.ImportResult) string {
+	if res.NewCreators == 0 {
+		return ""
+	}
+	return " (and " + plural(res.NewCreators, "new creator", "new creators") + ")"
+}
+
 func kindWords(k sheet.Kind) (one, many string) {
 	if k == sheet.Pitches {
 		return "past pitch", "past pitches"
@@ -272,7 +280,7 @@ func checkedModal(meta importMeta, p *sheet.Parsed, res *store.ImportResult, bad
 	one, many := kindWords(meta.Kind)
 	lines := []string{
 		fmt.Sprintf("*%s* has %s.", esc(meta.Name), plural(p.Total, "row", "rows")),
-		fmt.Sprintf("• %s would be created", plural(res.Created, "new "+one, "new "+many)),
+		fmt.Sprintf("• %s would be created%s", plural(res.Created, "new "+one, "new "+many), newCreators(res)),
 		fmt.Sprintf("• %s would be updated", plural(res.Updated, one, many)),
 		fmt.Sprintf("• %s already as in the file (unchanged)", plural(res.Unchanged, one+" is", many+" are")),
 		fmt.Sprintf("• %s rejected", plural(len(bad), "row is", "rows are")),

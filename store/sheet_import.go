@@ -76,6 +76,10 @@ type ImportResult struct {
 	Updated   int
 	Unchanged int
 	Rejected  []RowError // rows the store refused, by line
+	// NewCreators counts the creators a pitch import adds.
+	NewCreators int
+
+	newSeen map[string]bool
 }
 
 // Changed reports whether the import wrote anything.
@@ -308,6 +312,13 @@ func importPitch(tx *bolt.Tx, userID string, r PitchRow, nextID func() (uint64, 
 			Before: fmt.Sprintf(`{"status":%q}`, from), After: fmt.Sprintf(`{"status":%q,"import":%d}`, r.Status, importID)})
 	}
 	res.Created++
+	if _, err := getCreator(tx, r.Handle); ErrorCode(err) == NotFound && !res.newSeen[r.Handle] {
+		if res.newSeen == nil {
+			res.newSeen = map[string]bool{}
+		}
+		res.newSeen[r.Handle] = true
+		res.NewCreators++
+	}
 	if dry {
 		return nil
 	}

@@ -133,8 +133,12 @@ func runImportCmd(ctx context.Context, args []string, getenv func(string) string
 	if kind == sheet.Pitches {
 		one, many = "past pitch", "past pitches"
 	}
-	fmt.Fprintf(stdout, "%s: %d rows: %d new %s, %d updated, %d unchanged, %d rejected.\n",
-		file, p.Total, check.Created, pick(check.Created == 1, one, many), check.Updated, check.Unchanged, len(bad))
+	newC := ""
+	if check.NewCreators > 0 {
+		newC = fmt.Sprintf(" (and %d new %s)", check.NewCreators, pick(check.NewCreators == 1, "creator", "creators"))
+	}
+	fmt.Fprintf(stdout, "%s: %d rows: %d new %s%s, %d updated, %d unchanged, %d rejected.\n",
+		file, p.Total, check.Created, pick(check.Created == 1, one, many), newC, check.Updated, check.Unchanged, len(bad))
 	if p.Hint != "" {
 		fmt.Fprintln(stdout, strings.Replace(p.Hint, "open /creator import again and choose Past pitches", "run pocbot import pitches", 1))
 	}

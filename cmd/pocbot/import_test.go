@@ -136,7 +136,7 @@ func TestE2E_ImportCreatorsAndPitches(t *testing.T) {
 	// Past pitches: stats and the duplicate guard see them on their dates.
 	pv := importFile(t, h, "UADMIN", "pitches", "pitches.csv", pitchesCSV)
 	ptext := viewText(t, pv)
-	for _, want := range []string{"3 new past pitches would be created", "*Line 5:*", "31/11/2026", "*Line 6:*", "nobody", "*Line 7:*", "future"} {
+	for _, want := range []string{"3 new past pitches would be created (and 1 new creator)", "*Line 5:*", "31/11/2026", "*Line 6:*", "nobody", "*Line 7:*", "future"} {
 		if !strings.Contains(ptext, want) {
 			t.Errorf("pitch check lacks %q:\n%s", want, ptext)
 		}
@@ -255,7 +255,7 @@ func TestCLI_ImportWithDryRunProgressAndRejected(t *testing.T) {
 	pf := filepath.Join(dir, "pitches.csv")
 	os.WriteFile(pf, []byte("handle,pitched by,date\nzz.top,@sari,2026-11-02\nzz.two,U1,2026-11-02\n"), 0o600)
 	if code := run(ctx, []string{"import", "pitches", pf}, getenvFrom(env), &out, &errb); code != 0 ||
-		!strings.Contains(out.String(), "1 new past pitch,") || !strings.Contains(out.String(), `line 2: Pitched by "@sari" is not a teammate`) {
+		!strings.Contains(out.String(), "1 new past pitch (and 1 new creator),") || !strings.Contains(out.String(), `line 2: Pitched by "@sari" is not a teammate`) {
 		t.Errorf("offline import = %d:\n%s", code, out.String())
 	}
 }
