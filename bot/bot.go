@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -77,8 +78,8 @@ func (c *Config) setDefaults() {
 	if c.NudgeCron == "" {
 		c.NudgeCron = "0 15 * * *"
 	}
-	if c.Workdays.isZero() {
-		c.Workdays = DefaultWorkdays
+	if c.Workdays.IsZero() {
+		c.Workdays = progress.DefaultWorkdays
 	}
 	if c.FollowupDays == 0 {
 		c.FollowupDays = 3

@@ -8,6 +8,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"pocbot/bot/progress"
 )
 
 func (b *Bot) homeRoutes() {
@@ -40,13 +42,13 @@ func (b *Bot) homeView(ctx context.Context, userID string) (slack.HomeTabViewReq
 		header("Your pocbot"),
 		contextText(fmt.Sprintf("Updated %s · times in %s", now.In(b.cfg.Location).Format("Mon 2 Jan 15:04"), b.cfg.Location)),
 	}
-	progress, err := b.homeProgress(ctx, userID)
+	mine, err := b.homeProgress(ctx, userID)
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
-	blocks = append(blocks, progress...)
+	blocks = append(blocks, mine...)
 	// Pitches this week.
-	ps, err := b.db.PitchesByUser(ctx, userID, weekStart(now, b.cfg.Location), now.Add(time.Second))
+	ps, err := b.db.PitchesByUser(ctx, userID, progress.WeekStart(now, b.cfg.Location), now.Add(time.Second))
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/slack-go/slack"
+
+	"pocbot/bot/progress"
 )
 
 const actionHomeNudges = "home_nudges" // value "on" or "off"
@@ -21,13 +23,12 @@ func (b *Bot) homeTargetRoutes() {
 
 // homeProgress is "my progress today" against targets, with a nudge toggle.
 func (b *Bot) homeProgress(ctx context.Context, userID string) ([]slack.Block, error) {
-	now := b.Now()
-	in, err := b.digestInput(ctx, now, now, false)
+	in, err := b.userProgress(ctx, userID, b.Now())
 	if err != nil {
 		return nil, err
 	}
-	text := progressText("*My progress today*", newScorer(in).board(userID), in.Metrics)
-	if !in.Cal.working(in.Day) {
+	text := progressText("*My progress today*", progress.NewScorer(in).Board(userID), in.Metrics)
+	if !in.Cal.Working(in.Day) {
 		text += "\n:palm_tree: Today is a day off."
 	}
 	optOut, err := b.db.NudgeOptOuts(ctx)

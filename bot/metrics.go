@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -34,6 +35,10 @@ type metricSource struct {
 	// CountDays, optional, counts every interval [bounds[i], bounds[i+1])
 	// in one pass; without it Count is called once per interval.
 	CountDays func(ctx context.Context, bounds []time.Time) ([]map[string]int, error)
+	// CountUser, optional, counts one user's work in every interval. App
+	// Home uses it, so its cost follows that user's work; without it Home
+	// counts the team and keeps the user's share.
+	CountUser func(ctx context.Context, userID string, bounds []time.Time) ([]int, error)
 }
 
 // metricLabels are the labels of metrics whose feature is not registered.
@@ -139,22 +144,16 @@ func (b *Bot) registerHomeSection(name string, f homeSection) {
 	b.prov.home[name] = f
 }
 
-// metricInfo is a metric as the pure code sees it.
-type metricInfo struct {
-	Name, Label string
-	Tracked     bool
-}
-
 // metricInfos lists every metric in display order.
-func (b *Bot) metricInfos() []metricInfo {
-	var out []metricInfo
+func (b *Bot) metricInfos() []progress.Metric {
+	var out []progress.Metric
 	for _, name := range store.Metrics() {
 		m, ok := b.prov.metrics[name]
 		label := metricLabels[name]
 		if ok {
 			label = m.Label
 		}
-		out = append(out, metricInfo{Name: name, Label: label, Tracked: ok})
+		out = append(out, progress.Metric{Name: name, Label: label, Tracked: ok})
 	}
 	return out
 }
@@ -163,20 +162,57 @@ func (b *Bot) metricInfos() []metricInfo {
 func (b *Bot) countDays(ctx context.Context, bounds []time.Time) (map[string][]map[string]int, error) {
 	out := map[string][]map[string]int{}
 	for name, m := range b.prov.metrics {
-		if m.CountDays != nil {
-			c, err := m.CountDays(ctx, bounds)
+		c, err := countMetric(ctx, m, bounds)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = c
+	}
+	return out, nil
+}
+
+// countMetric counts one metric, per user, over consecutive day bounds.
+func countMetric(ctx context.Context, m metricSource, bounds []time.Time) ([]map[string]int, error) {
+	if m.CountDays != nil {
+		c, err := m.CountDays(ctx, bounds)
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", m.Name, err)
+		}
+		return c, nil
+	}
+	var out []map[string]int
+	for i := 0; i+1 < len(bounds); i++ {
+		c, err := m.Count(ctx, bounds[i], bounds[i+1])
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", m.Name, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// countUserDays is countDays for one user: each metric's counts hold only
+// userID. A metric with CountUser reads that user's work alone; the others
+// count the team and keep the user's share.
+func (b *Bot) countUserDays(ctx context.Context, userID string, bounds []time.Time) (map[string][]map[string]int, error) {
+	out := map[string][]map[string]int{}
+	for name, m := range b.prov.metrics {
+		if m.CountUser == nil {
+			team, err := countMetric(ctx, m, bounds)
 			if err != nil {
-				return nil, fmt.Errorf("count %s: %w", name, err)
+				return nil, err
 			}
-			out[name] = c
+			for _, day := range team {
+				out[name] = append(out[name], map[string]int{userID: day[userID]})
+			}
 			continue
 		}
-		for i := 0; i+1 < len(bounds); i++ {
-			c, err := m.Count(ctx, bounds[i], bounds[i+1])
-			if err != nil {
-				return nil, fmt.Errorf("count %s: %w", name, err)
-			}
-			out[name] = append(out[name], c)
+		c, err := m.CountUser(ctx, userID, bounds)
+		if err != nil {
+			return nil, fmt.Errorf("count %s for %s: %w", name, userID, err)
+		}
+		for _, n := range c {
+			out[name] = append(out[name], map[string]int{userID: n})
 		}
 	}
 	return out, nil
@@ -188,7 +224,7 @@ func (b *Bot) pitchProviders() {
 		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
 			return firstDay(b.db.PitchCountsByDay(ctx, []time.Time{from, to}))
 		},
-		CountDays: b.db.PitchCountsByDay})
+		CountDays: b.db.PitchCountsByDay, CountUser: b.db.UserPitchCountsByDay})
 	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed",
 		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
 			return firstDay(b.db.AgreedCountsByDay(ctx, []time.Time{from, to}))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -171,7 +172,7 @@ func (b *Bot) whenAbs(t time.Time) string {
 func (b *Bot) when(t time.Time) string {
 	now := b.Now().In(b.cfg.Location)
 	t = t.In(b.cfg.Location)
-	switch d := dayStart(now, b.cfg.Location).Sub(dayStart(t, b.cfg.Location)); {
+	switch d := progress.DayStart(now, b.cfg.Location).Sub(progress.DayStart(t, b.cfg.Location)); {
 	case d == 0:
 		return "today " + t.Format("15:04")
 	case d == 24*time.Hour:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -99,7 +100,7 @@ func (b *Bot) pitchList(ctx context.Context, r *Request, arg string) error {
 		title = fmt.Sprintf("Pitches by <@%s>, last 7 days", u)
 		ps, err = b.db.PitchesByUser(ctx, u, weekAgo, now.Add(time.Second))
 	default:
-		p, ok := parsePeriod(arg, "", now, b.cfg.Location)
+		p, ok := progress.ParsePeriod(arg, "", now, b.cfg.Location)
 		if !ok {
 			return errorf("I can list `mine`, `@person`, `today` or `week` — not %s. Example: /pitch list today", quote(arg))
 		}
@@ -131,7 +132,7 @@ func (b *Bot) pitchList(ctx context.Context, r *Request, arg string) error {
 
 // pitchStats handles "/pitch stats [today|week|month]".
 func (b *Bot) pitchStats(ctx context.Context, r *Request, arg string) error {
-	p, ok := parsePeriod(strings.TrimSpace(arg), "week", b.Now(), b.cfg.Location)
+	p, ok := progress.ParsePeriod(strings.TrimSpace(arg), "week", b.Now(), b.cfg.Location)
 	if !ok {
 		return errorf("Stats cover `today`, `week` or `month` — not %s. Example: /pitch stats week", quote(arg))
 	}
@@ -154,7 +155,7 @@ func funnelLine(f store.Funnel) string {
 		f.Pitched, f.Interested, pct(f.Interested, f.Pitched), f.Agreed, pct(f.Agreed, f.Pitched), f.Declined, f.NoResponse)
 }
 
-func (b *Bot) statsMsg(p period, st *store.PitchStats) msg {
+func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats) msg {
 	head := fmt.Sprintf("*Pitch funnel, %s* (%s – %s)", p.Name, p.From.In(b.cfg.Location).Format("Mon 2 Jan"),
 		p.To.Add(-time.Nanosecond).In(b.cfg.Location).Format("Mon 2 Jan 15:04"))
 	blocks := []slack.Block{section(head), section("*Team:* " + funnelLine(st.Team))}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -138,7 +139,7 @@ func (b *Bot) defaultExpiry() time.Time {
 // endOfDay returns the first instant after d's day in loc: a voucher
 // "valid until 14 Dec" is valid through 23:59:59 that day.
 func endOfDay(d time.Time, loc *time.Location) time.Time {
-	return dayStart(d, loc).AddDate(0, 0, 1)
+	return progress.DayStart(d, loc).AddDate(0, 0, 1)
 }
 
 // money formats an amount in the configured currency.
