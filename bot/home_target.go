@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/slack-go/slack"
-
-	"pocbot/bot/progress"
 )
 
 const actionHomeNudges = "home_nudges" // value "on" or "off"
@@ -23,11 +21,11 @@ func (b *Bot) homeTargetRoutes() {
 
 // homeProgress is "my progress today" against targets, with a nudge toggle.
 func (b *Bot) homeProgress(ctx context.Context, userID string) ([]slack.Block, error) {
-	in, err := b.userProgress(ctx, userID, b.Now())
+	in, bd, err := b.userBoard(ctx, userID, b.Now())
 	if err != nil {
 		return nil, err
 	}
-	text := progressText("*My progress today*", progress.NewScorer(in).Board(userID), in.Metrics)
+	text := progressText("*My progress today*", bd, in.Metrics)
 	if !in.Cal.Working(in.Day) {
 		text += "\n:palm_tree: Today is a day off."
 	}

@@ -42,6 +42,23 @@ func Window(cal Calendar, day time.Time) []time.Time {
 	return out
 }
 
+// RecentWindow is the short start of Window: the week to date and the
+// previous working day. A user's board over it is the board over Window
+// unless its streak reaches the window's start (Board.StreakCapped), so
+// App Home loads this first and the full Window only for a live streak.
+func RecentWindow(cal Calendar, day time.Time) []time.Time {
+	day = DayStart(day, cal.loc)
+	first := WeekStart(day, cal.loc)
+	if prev := cal.PrevWorking(day); !prev.IsZero() && prev.Before(first) {
+		first = prev
+	}
+	var out []time.Time
+	for d := first; !d.After(day); d = d.AddDate(0, 0, 1) {
+		out = append(out, d)
+	}
+	return out
+}
+
 // Scorer computes scores and boards from an Input.
 type Scorer struct {
 	in     *Input
