@@ -228,6 +228,31 @@ func (s *Server) wait(ctx context.Context, cond func() bool) error {
 	}
 }
 
+// Wait blocks until cond is true, re-checking it each time the fake's
+// state changes (a Web API or response_url call, a message, an ack, a
+// connection), or until ctx ends or the server closes. cond runs without
+// the server's lock, so it may call the server's methods. Tests use it
+// instead of sleeping: the fake says when something happened.
+func (s *Server) Wait(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch, closed := s.changed, s.closed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		if closed {
+			return ErrClosed
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.done:
+		}
+	}
+}
+
 // nextIDLocked returns a Slack-looking ID such as "V0000000A3".
 func (s *Server) nextIDLocked(prefix string) string {
 	s.seq++
