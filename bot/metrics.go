@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -22,9 +21,10 @@ import (
 //	b.registerHomeSection(homeIssues, b.homeMyIssues)
 //
 // Anything not registered shows as "not tracked yet". Registered today:
-// pitchProviders (below), issueProviders, voucherProviders and
-// taskProviders (issue_providers.go, voucher_providers.go,
-// task_providers.go), each called from its feature's routes function.
+// pitchProviders, issueProviders, voucherProviders, taskProviders
+// (pitch_providers.go, issue_providers.go, voucher_providers.go,
+// task_providers.go) and the targets' own progress section
+// (home_target.go), each called from its feature's routes function.
 
 // metricSource counts one target metric per user.
 type metricSource struct {
@@ -85,21 +85,31 @@ var workloadOrder = []struct{ name, label string }{
 // workloadSource returns per-user counts of open work at now.
 type workloadSource func(ctx context.Context, now time.Time) (perUser map[string]int, err error)
 
-// App Home sections of the lead's features, after progress and follow-ups.
+// App Home sections, in the order Home shows them under its header.
 const (
-	homeIssues   = "issues"   // my open issues, breaching first, with buttons
-	homeTasks    = "tasks"    // my tasks
-	homeVouchers = "vouchers" // my recent vouchers
+	homeTargets   = "targets"   // my progress today against targets, nudge toggle
+	homePitches   = "pitches"   // my pitches this week
+	homeFollowups = "followups" // my follow-ups due, with outcome buttons
+	homeIssues    = "issues"    // my open issues, breaching first, with buttons
+	homeTasks     = "tasks"     // my tasks
+	homeVouchers  = "vouchers"  // my recent vouchers
 )
 
+// homeOrder lists the sections. One without a title draws its own heading
+// and empty state; one with a title gets a divider and that title, "none"
+// when it returns no blocks, and "not tracked yet" when unregistered.
 var homeOrder = []struct{ name, title string }{
+	{homeTargets, ""},
+	{homePitches, ""},
+	{homeFollowups, ""},
 	{homeIssues, "My open issues"},
 	{homeTasks, "My tasks"},
 	{homeVouchers, "My recent vouchers"},
 }
 
 // homeSection returns the blocks (at most ~20, buttons included) of one
-// App Home section for userID; none means "nothing open".
+// App Home section for userID; none means "nothing open". It reads only
+// that user's data: Home is refreshed after every action.
 type homeSection func(ctx context.Context, userID string) ([]slack.Block, error)
 
 // providers holds what features registered. Filled before Run, read-only after.
@@ -216,63 +226,4 @@ func (b *Bot) countUserDays(ctx context.Context, userID string, bounds []time.Ti
 		}
 	}
 	return out, nil
-}
-
-// pitchProviders registers what the pitch feature can count and show.
-func (b *Bot) pitchProviders() {
-	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.PitchCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.PitchCountsByDay, CountUser: b.db.UserPitchCountsByDay})
-	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.AgreedCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.AgreedCountsByDay})
-	b.registerDigestSection(sectionFollowups, b.digestFollowups)
-	b.registerWorkload(workloadFollowups, func(ctx context.Context, now time.Time) (map[string]int, error) {
-		c, _, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(now))
-		return c, err
-	})
-}
-
-func firstDay(c []map[string]int, err error) (map[string]int, error) {
-	if err != nil || len(c) == 0 {
-		return map[string]int{}, err
-	}
-	return c[0], nil
-}
-
-// followupCutoffAt is followupCutoff for an arbitrary now.
-func (b *Bot) followupCutoffAt(now time.Time) time.Time {
-	return now.Add(-time.Duration(b.cfg.FollowupDays) * 24 * time.Hour)
-}
-
-// digestFollowups lists, per owner, the open pitches due a follow-up.
-func (b *Bot) digestFollowups(ctx context.Context, day time.Time) ([]string, error) {
-	asOf := day.AddDate(0, 0, 1)
-	if now := b.Now(); now.Before(asOf) {
-		asOf = now
-	}
-	counts, oldest, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(asOf))
-	if err != nil {
-		return nil, err
-	}
-	users := make([]string, 0, len(counts))
-	for u := range counts {
-		users = append(users, u)
-	}
-	sort.Slice(users, func(i, j int) bool {
-		if counts[users[i]] != counts[users[j]] {
-			return counts[users[i]] > counts[users[j]]
-		}
-		return users[i] < users[j]
-	})
-	var lines []string
-	for _, u := range users {
-		days := int(asOf.Sub(oldest[u]).Hours() / 24)
-		lines = append(lines, fmt.Sprintf("<@%s>: %d open pitch(es) to follow up, oldest %d days", u, counts[u], days))
-	}
-	return lines, nil
 }

@@ -40,7 +40,6 @@ func (b *Bot) targetRoutes() {
 	b.rt.action(actionTargetSetAnyway, b.targetSetAnyway)
 	b.rt.action(actionTargetAdjust, b.targetAdjust)
 	b.rt.view(targetAdjustModalID, b.submitTargetAdjust)
-	b.pitchProviders()
 }
 
 func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
@@ -70,14 +69,6 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 		}
 	}
 	return b.applyTarget(ctx, r, a, false)
-}
-
-// scopeName is "<@U1>" or "the team".
-func scopeName(userID string) string {
-	if userID == "" {
-		return "the team"
-	}
-	return "<@" + userID + ">"
 }
 
 func periodWord(p string) string {
