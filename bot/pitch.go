@@ -59,7 +59,7 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		if s == store.Pitched {
+		if s == store.PitchPitched {
 			return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch @%s agreed`.", h)
 		}
 		return b.pitchStatusByText(ctx, r, h, s)

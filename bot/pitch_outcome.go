@@ -21,7 +21,7 @@ const (
 func statusAction(s store.PitchStatus) string { return "pitch_status_" + string(s) }
 
 // outcomeStatuses are the buttons on a pitch confirmation.
-var outcomeStatuses = []store.PitchStatus{store.Interested, store.Agreed, store.Declined, store.NoResponse}
+var outcomeStatuses = []store.PitchStatus{store.PitchInterested, store.PitchAgreed, store.PitchDeclined, store.PitchNoResponse}
 
 func (b *Bot) pitchOutcomeRoutes() {
 	for _, s := range outcomeStatuses {
@@ -43,7 +43,7 @@ func outcomeButtons(p store.Pitch) *slack.ActionBlock {
 	var els []slack.BlockElement
 	for _, s := range outcomeStatuses {
 		btn := button(statusAction(s), strconv.FormatUint(p.ID, 10), s.Label())
-		if s == store.Agreed {
+		if s == store.PitchAgreed {
 			btn.Style = slack.StylePrimary
 		}
 		els = append(els, btn)

@@ -12,14 +12,15 @@ import (
 // PitchStatus is where a pitch stands. Values are stored; never rename one.
 type PitchStatus string
 
-// Pitch statuses. A pitch starts as Pitched; Pitched and Interested are
-// open (waiting on the creator), the others are closed.
+// Pitch statuses, prefixed like IssueOpen, TaskDone and VoucherIssued. A
+// pitch starts as PitchPitched; PitchPitched and PitchInterested are open
+// (waiting on the creator), the others are closed.
 const (
-	Pitched    PitchStatus = "pitched"
-	Interested PitchStatus = "interested"
-	Agreed     PitchStatus = "agreed"
-	Declined   PitchStatus = "declined"
-	NoResponse PitchStatus = "no_response"
+	PitchPitched    PitchStatus = "pitched"
+	PitchInterested PitchStatus = "interested"
+	PitchAgreed     PitchStatus = "agreed"
+	PitchDeclined   PitchStatus = "declined"
+	PitchNoResponse PitchStatus = "no_response"
 )
 
 // pitchStatuses lists every status in funnel order, with its label and the
@@ -29,11 +30,11 @@ var pitchStatuses = []struct {
 	label  string
 	code   byte
 }{
-	{Pitched, "Pitched", 1},
-	{Interested, "Interested", 2},
-	{Agreed, "Agreed", 3},
-	{Declined, "Declined", 4},
-	{NoResponse, "No response", 5},
+	{PitchPitched, "Pitched", 1},
+	{PitchInterested, "Interested", 2},
+	{PitchAgreed, "Agreed", 3},
+	{PitchDeclined, "Declined", 4},
+	{PitchNoResponse, "No response", 5},
 }
 
 // PitchStatuses returns every status in funnel order, e.g. for a menu.
@@ -79,7 +80,7 @@ func (s PitchStatus) Label() string {
 // Open reports whether the pitch still waits on the creator: pitched or
 // interested. Open pitches are the follow-up list.
 func (s PitchStatus) Open() bool {
-	return s == Pitched || s == Interested
+	return s == PitchPitched || s == PitchInterested
 }
 
 // Valid reports whether s is one of the defined statuses.
@@ -262,7 +263,7 @@ func (db *DB) CreatePitches(ctx context.Context, np NewPitch) (*PitchResult, err
 				CommissionPct: np.CommissionPct,
 				UserID:        np.UserID,
 				CreatedAt:     now,
-				Status:        Pitched,
+				Status:        PitchPitched,
 				UpdatedAt:     now,
 				Forced:        recent,
 			}

@@ -39,7 +39,7 @@ func TestDB_CreatePitches(t *testing.T) {
 	}
 	for i, h := range []string{"budi", "sari", "rina"} {
 		p := res.Created[i]
-		if p.Handle != h || p.ID != uint64(i+1) || p.Product != "Glow Serum" || p.Status != Pitched ||
+		if p.Handle != h || p.ID != uint64(i+1) || p.Product != "Glow Serum" || p.Status != PitchPitched ||
 			p.CommissionPct != 15 || p.UserID != "U1" || p.Channel != "C1" || !p.CreatedAt.Equal(t0) || p.Forced {
 			t.Errorf("created[%d] = %+v", i, p)
 		}
@@ -212,19 +212,19 @@ func TestDB_SetPitchStatus(t *testing.T) {
 	p := mustPitch(t, db, "U1", "budi")
 
 	clock.Add(time.Hour)
-	if _, err := db.SetPitchStatus(ctx, p.ID, "U1", Interested); err != nil {
+	if _, err := db.SetPitchStatus(ctx, p.ID, "U1", PitchInterested); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(time.Hour)
-	got, err := db.SetPitchStatus(ctx, p.ID, "U2", Agreed)
+	got, err := db.SetPitchStatus(ctx, p.ID, "U2", PitchAgreed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []StatusChange{
-		{At: t0.Add(time.Hour), UserID: "U1", From: Pitched, To: Interested},
-		{At: t0.Add(2 * time.Hour), UserID: "U2", From: Interested, To: Agreed},
+		{At: t0.Add(time.Hour), UserID: "U1", From: PitchPitched, To: PitchInterested},
+		{At: t0.Add(2 * time.Hour), UserID: "U2", From: PitchInterested, To: PitchAgreed},
 	}
-	if got.Status != Agreed || !got.UpdatedAt.Equal(t0.Add(2*time.Hour)) || len(got.History) != 2 {
+	if got.Status != PitchAgreed || !got.UpdatedAt.Equal(t0.Add(2*time.Hour)) || len(got.History) != 2 {
 		t.Fatalf("pitch = %+v", got)
 	}
 	for i := range want {
@@ -235,7 +235,7 @@ func TestDB_SetPitchStatus(t *testing.T) {
 
 	// Same status again: no change, no new history, no audit.
 	clock.Add(time.Hour)
-	again, err := db.SetPitchStatus(ctx, p.ID, "U3", Agreed)
+	again, err := db.SetPitchStatus(ctx, p.ID, "U3", PitchAgreed)
 	if err != nil || len(again.History) != 2 || !again.UpdatedAt.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("repeat = %+v, %v; want unchanged", again, err)
 	}
@@ -243,7 +243,7 @@ func TestDB_SetPitchStatus(t *testing.T) {
 		t.Errorf("audit has %d entries, want 3 (create + 2 changes)", len(log))
 	}
 
-	if _, err := db.SetPitchStatus(ctx, 999, "U1", Agreed); ErrorCode(err) != NotFound || ErrorMessage(err) != "There is no pitch #999." {
+	if _, err := db.SetPitchStatus(ctx, 999, "U1", PitchAgreed); ErrorCode(err) != NotFound || ErrorMessage(err) != "There is no pitch #999." {
 		t.Errorf("unknown pitch err = %v, want NotFound", err)
 	}
 	if _, err := db.SetPitchStatus(ctx, p.ID, "U1", "maybe"); ErrorCode(err) != Invalid {
@@ -264,7 +264,7 @@ func TestDB_OpenPitchesBefore(t *testing.T) {
 	for _, c := range []struct {
 		id uint64
 		to PitchStatus
-	}{{ids[0], Agreed}, {ids[1], Interested}, {ids[2], Declined}, {ids[2], Pitched}, {ids[3], NoResponse}} {
+	}{{ids[0], PitchAgreed}, {ids[1], PitchInterested}, {ids[2], PitchDeclined}, {ids[2], PitchPitched}, {ids[3], PitchNoResponse}} {
 		if _, err := db.SetPitchStatus(ctx, c.id, "U1", c.to); err != nil {
 			t.Fatal(err)
 		}
@@ -316,12 +316,12 @@ func TestDB_PitchStats(t *testing.T) {
 		path         []PitchStatus
 	}{
 		{"U1", "c1", nil},
-		{"U1", "c2", []PitchStatus{Interested}},
-		{"U1", "c3", []PitchStatus{Interested, Agreed}},
-		{"U1", "c4", []PitchStatus{Interested, Declined}}, // Was interested, now declined.
-		{"U2", "c5", []PitchStatus{Agreed}},
-		{"U2", "c6", []PitchStatus{NoResponse}},
-		{"U2", "c7", []PitchStatus{Declined}},
+		{"U1", "c2", []PitchStatus{PitchInterested}},
+		{"U1", "c3", []PitchStatus{PitchInterested, PitchAgreed}},
+		{"U1", "c4", []PitchStatus{PitchInterested, PitchDeclined}}, // Was interested, now declined.
+		{"U2", "c5", []PitchStatus{PitchAgreed}},
+		{"U2", "c6", []PitchStatus{PitchNoResponse}},
+		{"U2", "c7", []PitchStatus{PitchDeclined}},
 	}
 	for _, pl := range plan {
 		p := mustPitch(t, db, pl.user, pl.handle)

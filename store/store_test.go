@@ -115,7 +115,7 @@ func TestOpen_Durability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetPitchStatus(ctx, res.Created[0].ID, "U1", Agreed); err != nil {
+	if _, err := db.SetPitchStatus(ctx, res.Created[0].ID, "U1", PitchAgreed); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetJobLastRun(ctx, "digest", t0); err != nil {
@@ -134,7 +134,7 @@ func TestOpen_Durability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Handle != "budi" || p.Product != "Serum" || p.Status != Agreed || !p.CreatedAt.Equal(t0) {
+	if p.Handle != "budi" || p.Product != "Serum" || p.Status != PitchAgreed || !p.CreatedAt.Equal(t0) {
 		t.Errorf("pitch after reopen = %+v", p)
 	}
 	if c, err := db.Creator(ctx, "budi"); err != nil || c.OwnerID != "U1" {

@@ -314,7 +314,7 @@ func TestE2E_HomeManyItemsStaysUnder100Blocks(t *testing.T) {
 	var tasks []store.Task
 	var vs []store.Voucher
 	for i := 0; i < 40; i++ {
-		ps = append(ps, store.Pitch{Handle: fmt.Sprintf("@many.p%02d", i), UserID: "U1", CreatedAt: now.AddDate(0, 0, -10), Status: store.Pitched})
+		ps = append(ps, store.Pitch{Handle: fmt.Sprintf("@many.p%02d", i), UserID: "U1", CreatedAt: now.AddDate(0, 0, -10), Status: store.PitchPitched})
 		issues = append(issues, store.Issue{Handle: fmt.Sprintf("@many.i%02d", i), Category: store.CatOther, Priority: store.P3,
 			Description: "<!channel> " + strings.Repeat("x", 3000), ReporterID: "U2", AssigneeID: "U1", Status: store.IssueOpen,
 			CreatedAt: now.Add(-time.Duration(i) * time.Hour), SLA: store.NewSLA(now.Add(-time.Duration(i)*time.Hour), 24*time.Hour)})
