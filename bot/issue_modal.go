@@ -167,7 +167,7 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	st := viewState(r)
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
 	prio, _ := store.ParsePriority(st.text(issueBlockPriority))
-	n := store.NewIssue{
+	n := store.IssueInput{
 		Handle:      st.text(issueBlockCreator),
 		Category:    store.IssueCategory(st.text(issueBlockCategory)),
 		Priority:    prio,

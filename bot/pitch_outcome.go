@@ -105,7 +105,7 @@ func encodeForce(v forceValue) string {
 	}
 }
 
-func duplicateButtons(d store.Duplicate, np store.NewPitch) *slack.ActionBlock {
+func duplicateButtons(d store.Duplicate, np store.PitchInput) *slack.ActionBlock {
 	v := encodeForce(forceValue{Handle: d.Handle, Product: np.Product, Note: np.Note, Contact: np.Channel, Commission: np.CommissionPct})
 	force := button(actionPitchForce, v, "Log anyway")
 	force.Style = slack.StyleDanger
@@ -130,7 +130,7 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 			return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 		}
 	}
-	res, err := b.db.CreatePitches(ctx, store.NewPitch{UserID: r.UserID, Handles: []string{v.Handle}, Product: v.Product,
+	res, err := b.db.CreatePitches(ctx, store.PitchInput{UserID: r.UserID, Handles: []string{v.Handle}, Product: v.Product,
 		Note: v.Note, Channel: v.Contact, CommissionPct: v.Commission, Force: true, Cooldown: b.cfg.PitchCooldown})
 	if err != nil {
 		if r.Callback.Container.MessageTs != "" {
@@ -140,7 +140,7 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 		}
 		return err
 	}
-	m := b.pitchResultMsg(res, store.NewPitch{}, nil)
+	m := b.pitchResultMsg(res, store.PitchInput{}, nil)
 	m.replace = true
 	b.afterChange(ctx, r.UserID)
 	return b.reply(ctx, r, m)

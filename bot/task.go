@@ -112,7 +112,7 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	nt := store.NewTask{Assignee: a.Assignee, Assigner: r.UserID, Title: a.Title, Kind: a.Kind, Quantity: a.Quantity,
+	nt := store.TaskInput{Assignee: a.Assignee, Assigner: r.UserID, Title: a.Title, Kind: a.Kind, Quantity: a.Quantity,
 		Due: a.Due, DueHasTime: a.HasTime}
 	res, err := b.commitTask(ctx, nt)
 	if err != nil {

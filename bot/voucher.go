@@ -121,8 +121,8 @@ func (b *Bot) voucherQuick(ctx context.Context, r *Request) error {
 }
 
 // newVoucher fills the configured rules into a store request.
-func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.NewVoucher {
-	return store.NewVoucher{
+func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.VoucherInput {
+	return store.VoucherInput{
 		IssuerID: userID, Handle: handle, Product: product, Value: value, Currency: b.cfg.Currency,
 		Campaign: campaign, ExpiresAt: expires, Note: note, DailyCap: b.cfg.VoucherDailyCap,
 		Location: b.cfg.Location, IdemKey: idem,

@@ -185,7 +185,7 @@ func BenchmarkCreatePitch(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		res, err := db.CreatePitches(ctx, NewPitch{UserID: "U01", Handles: []string{fmt.Sprintf("creator%07d", i)},
+		res, err := db.CreatePitches(ctx, PitchInput{UserID: "U01", Handles: []string{fmt.Sprintf("creator%07d", i)},
 			Product: "Glow Serum 30ml", CommissionPct: 10, Cooldown: 72 * time.Hour})
 		if err != nil || len(res.Created) != 1 {
 			b.Fatal(res, err)

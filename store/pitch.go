@@ -118,7 +118,7 @@ type StatusChange struct {
 
 // Pitch is one offer of a product to one creator by one staff member.
 // History holds status changes after creation, oldest first. Forced is set
-// when the pitch was created with NewPitch.Force although the creator had
+// when the pitch was created with PitchInput.Force although the creator had
 // been pitched within the cooldown.
 type Pitch struct {
 	ID            uint64         `json:"id"`
@@ -135,14 +135,14 @@ type Pitch struct {
 	Forced        bool           `json:"forced,omitempty"`
 }
 
-// Limits of a NewPitch.
+// Limits of a PitchInput.
 const (
 	MaxPitchHandles  = 100
 	MaxCommissionPct = 80
 )
 
-// NewPitch asks CreatePitches to pitch one product to several creators.
-type NewPitch struct {
+// PitchInput asks CreatePitches to pitch one product to several creators.
+type PitchInput struct {
 	UserID string
 	// Handles may be raw or normalised; they are normalised again. Blank
 	// entries are skipped and repeats collapse to the first occurrence.
@@ -161,13 +161,13 @@ type NewPitch struct {
 
 // Validate returns Invalid, with a message for the user, if np cannot be
 // created.
-func (np NewPitch) Validate() error {
+func (np PitchInput) Validate() error {
 	_, err := np.handles()
 	return err
 }
 
 // handles validates np and returns its normalised, de-duplicated handles.
-func (np NewPitch) handles() ([]string, error) {
+func (np PitchInput) handles() ([]string, error) {
 	if err := checkUser(np.UserID); err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ type PitchResult struct {
 // owner. Every creation is audited.
 //
 // Returns Invalid if np fails Validate; nothing is written then.
-func (db *DB) CreatePitches(ctx context.Context, np NewPitch) (*PitchResult, error) {
+func (db *DB) CreatePitches(ctx context.Context, np PitchInput) (*PitchResult, error) {
 	hs, err := np.handles()
 	if err != nil {
 		return nil, err

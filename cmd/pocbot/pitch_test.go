@@ -246,7 +246,7 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	for i := 0; i < 250; i++ {
-		if _, err := h.Main.DB.CreatePitches(ctx, store.NewPitch{UserID: "U1", Handles: []string{"busy.creator"},
+		if _, err := h.Main.DB.CreatePitches(ctx, store.PitchInput{UserID: "U1", Handles: []string{"busy.creator"},
 			Product: strings.Repeat("Long product name ", 10), Force: true}); err != nil {
 			t.Fatal(err)
 		}
