@@ -74,7 +74,7 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if len(res.Created) > 0 {
 		b.refreshPitchingDMs(ctx, r.UserID)
 	}

@@ -129,7 +129,7 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	}
 	r.ChannelID = meta.Channel
 	return nil, func(ctx context.Context) error {
-		b.afterChange(ctx, r.UserID)
+		b.refreshHome(ctx, r.UserID)
 		if len(res.Created) > 0 {
 			b.refreshPitchingDMs(ctx, r.UserID)
 		}

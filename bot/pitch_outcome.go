@@ -68,7 +68,7 @@ func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store
 	if p.UserID != r.UserID {
 		text += fmt.Sprintf(" (pitch by <@%s>)", p.UserID)
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 }
 
@@ -142,7 +142,7 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 	}
 	m := b.pitchResultMsg(res, store.PitchInput{}, nil)
 	m.replace = true
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, m)
 }
 

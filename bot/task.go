@@ -118,7 +118,7 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return b.afterCommit(ctx, r, res)
+	return b.replyTaskCommit(ctx, r, res)
 }
 
 // isWorkday reports whether t's local day is one of POCBOT_WORKDAYS (for

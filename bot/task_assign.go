@@ -147,7 +147,7 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 		}
 	}
 	r.ChannelID = meta.Channel
-	return nil, func(ctx context.Context) error { return b.afterCommit(ctx, r, res) }, nil
+	return nil, func(ctx context.Context) error { return b.replyTaskCommit(ctx, r, res) }, nil
 }
 
 // formDue turns the date and time pickers into a deadline; msg explains a
@@ -212,9 +212,9 @@ func (b *Bot) commitTask(ctx context.Context, nt store.TaskInput) (*taskCommit, 
 	return &taskCommit{task: t, nt: nt}, nil
 }
 
-// afterCommit tells the assignee and confirms to the assigner, or shows
+// replyTaskCommit tells the assignee and confirms to the assigner, or shows
 // the overload warning.
-func (b *Bot) afterCommit(ctx context.Context, r *Request, c *taskCommit) error {
+func (b *Bot) replyTaskCommit(ctx context.Context, r *Request, c *taskCommit) error {
 	if c.ov != nil {
 		m, err := b.overloadMsg(ctx, c)
 		if err != nil {
@@ -238,9 +238,9 @@ func (b *Bot) announceTask(ctx context.Context, t *store.Task) msg {
 		b.log.Error("task DM failed", "task", t.ID, "err", err)
 		text += fmt.Sprintf(" :warning: I could not DM <@%s>; please tell them yourself.", t.Assignee)
 	}
-	b.afterChange(ctx, t.Assignee)
+	b.refreshHome(ctx, t.Assignee)
 	if t.Assigner != t.Assignee {
-		b.afterChange(ctx, t.Assigner)
+		b.refreshHome(ctx, t.Assigner)
 	}
 	return msg{text: fmt.Sprintf("Assigned TSK-%d.", t.ID), blocks: []slack.Block{section(text)}}
 }
