@@ -22,6 +22,12 @@ const (
 	taskBlockNote     = "task_note"
 )
 
+// taskStoreForm puts CreateTask's errors on the assign form.
+var taskStoreForm = storeForm{fields: map[string]string{
+	store.FieldAssignee: taskBlockAssignee, store.FieldTitle: taskBlockTitle, store.FieldKind: taskBlockKind,
+	store.FieldQuantity: taskBlockQuantity, store.FieldDue: taskBlockDueDate, store.FieldNote: taskBlockNote,
+}, fallback: taskBlockTitle}
+
 // taskPrefill fills the task form, e.g. from an overload warning.
 type taskPrefill struct {
 	Assignee, Title, Quantity, DueDate, DueTime, Note string
@@ -135,8 +141,8 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 		return errs.response(), nil, nil
 	}
 	res, err := b.commitTask(ctx, nt)
-	if store.ErrorCode(err) == store.Invalid {
-		return fieldErrors{taskBlockTitle: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := taskStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}

@@ -17,6 +17,15 @@ const (
 	taskBlockReason       = "task_reason"
 )
 
+// progressStoreForm and cantDoStoreForm put AddTaskProgress' and
+// CantDoTask's errors on their forms.
+var (
+	progressStoreForm = storeForm{fields: map[string]string{
+		store.FieldQuantity: taskBlockProgressQty, store.FieldNote: taskBlockProgressNote,
+	}, fallback: taskBlockProgressNote}
+	cantDoStoreForm = storeForm{fields: map[string]string{store.FieldReason: taskBlockReason}, fallback: taskBlockReason}
+)
+
 // taskDMMsg is the assignee's message for a task. It is edited in place as
 // the task changes; a closed task loses its buttons.
 func (b *Bot) taskDMMsg(t *store.Task) msg {
@@ -187,8 +196,8 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
 	}
 	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note, viewKey(r.Callback))
-	if code := store.ErrorCode(err); code == store.Invalid {
-		return fieldErrors{taskBlockProgressNote: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := progressStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -225,8 +234,8 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 		return nil, nil, errorf("That form is damaged; press Can't do again.")
 	}
 	t, _, err := b.db.CantDoTask(ctx, id, r.UserID, viewState(r).text(taskBlockReason))
-	if store.ErrorCode(err) == store.Invalid {
-		return fieldErrors{taskBlockReason: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := cantDoStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}

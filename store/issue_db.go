@@ -204,7 +204,7 @@ func (db *DB) ResolveIssue(ctx context.Context, id uint64, by string, res Resolu
 	text := strings.TrimSpace(res.Text)
 	return db.changeIssue(ctx, id, by, func(is *Issue, now time.Time) (*IssueEvent, error) {
 		if is.Status.Done() {
-			return nil, Errorf(Conflict, "%s is already %s.", is.Ref(), strings.ToLower(is.Status.Label()))
+			return nil, onField(FieldStatus, Errorf(Conflict, "%s is already %s.", is.Ref(), strings.ToLower(is.Status.Label())))
 		}
 		ev := &IssueEvent{At: now, UserID: by, Action: ActionIssueResolve, From: string(is.Status), To: string(res.Status),
 			Reason: res.Reason, Note: text}

@@ -169,10 +169,10 @@ func (db *DB) CompleteTask(ctx context.Context, id uint64, userID string) (*Task
 func (db *DB) CantDoTask(ctx context.Context, id uint64, userID, reason string) (*Task, bool, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, false, Errorf(Invalid, "Say why you can't do it, so the assigner can decide what to do.")
+		return nil, false, onField(FieldReason, Errorf(Invalid, "Say why you can't do it, so the assigner can decide what to do."))
 	}
 	if err := checkLen("The reason", reason, MaxTaskReasonLen); err != nil {
-		return nil, false, err
+		return nil, false, onField(FieldReason, err)
 	}
 	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
 		t.Reason = reason
@@ -193,12 +193,12 @@ func (db *DB) AddTaskProgress(ctx context.Context, id uint64, userID string, add
 	note = strings.TrimSpace(note)
 	switch {
 	case added < 0 || added > MaxTaskQuantity:
-		return nil, Errorf(Invalid, "Progress is a whole number of units done since your last update, from 0 to %d.", MaxTaskQuantity)
+		return nil, onField(FieldQuantity, Errorf(Invalid, "Progress is a whole number of units done since your last update, from 0 to %d.", MaxTaskQuantity))
 	case added == 0 && note == "":
-		return nil, Errorf(Invalid, "Type how many units you did since your last update, or a note.")
+		return nil, onField(FieldQuantity, Errorf(Invalid, "Type how many units you did since your last update, or a note."))
 	}
 	if err := checkLen("The note", note, MaxNoteLen); err != nil {
-		return nil, err
+		return nil, onField(FieldNote, err)
 	}
 	t, _, err := db.changeTaskKeyed(ctx, id, userID, idemKey, func(t *Task, now time.Time) (bool, error) {
 		if t.AcceptedAt.IsZero() {
