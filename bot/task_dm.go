@@ -183,14 +183,6 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		}
 		added = n
 	}
-	if added > 0 {
-		// More than the whole task in one update is a typo (1000 for 10),
-		// not progress; a little over-delivery is fine.
-		if t, err := b.db.Task(ctx, id); err == nil && t.Quantity > 0 && t.Done()+added > 2*t.Quantity {
-			return fieldErrors{taskBlockProgressQty: fmt.Sprintf("TSK-%d is %d units and %d are done; %d more would make %d. Check the number — units done since your last update.",
-				t.ID, t.Quantity, t.Done(), added, t.Done()+added)}.response(), nil, nil
-		}
-	}
 	note := st.text(taskBlockProgressNote)
 	if added == 0 && note == "" {
 		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
