@@ -74,11 +74,7 @@ func (db *DB) CreateIssue(ctx context.Context, n IssueInput) (*Issue, error) {
 		if err := indexIssue(tx, is, true); err != nil {
 			return err
 		}
-		after, err := jsonText(is)
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: now, UserID: n.ReporterID, Action: ActionIssueCreate, Entity: IssueEntity(id), After: after})
+		return auditChange(tx, AuditEntry{At: now, UserID: n.ReporterID, Action: ActionIssueCreate, Entity: IssueEntity(id)}, nil, is)
 	})
 	if err != nil {
 		return nil, err
@@ -290,11 +286,8 @@ func (db *DB) SetIssueTriage(ctx context.Context, id uint64, channel, ts string)
 		if err := putIssue(tx, is); err != nil {
 			return err
 		}
-		after, err := jsonText(map[string]string{"channel": channel, "ts": ts})
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: db.Now(), UserID: is.ReporterID, Action: ActionIssueTriage, Entity: IssueEntity(id), After: after})
+		return auditChange(tx, AuditEntry{At: db.Now(), UserID: is.ReporterID, Action: ActionIssueTriage, Entity: IssueEntity(id)},
+			nil, map[string]string{"channel": channel, "ts": ts})
 	})
 	if err != nil {
 		return nil, err
@@ -355,15 +348,7 @@ func (db *DB) changeIssue(ctx context.Context, id uint64, by string, fn func(is 
 			return err
 		}
 		ch.Event = ev
-		before, err := jsonText(auditView(&old))
-		if err != nil {
-			return err
-		}
-		after, err := jsonText(auditView(is))
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: now, UserID: by, Action: ev.Action, Entity: IssueEntity(id), Before: before, After: after})
+		return auditChange(tx, AuditEntry{At: now, UserID: by, Action: ev.Action, Entity: IssueEntity(id)}, auditView(&old), auditView(is))
 	})
 	if fnErr != nil && err == fnErr {
 		return ch, err

@@ -335,12 +335,8 @@ func createPitch(tx *bolt.Tx, p *Pitch) error {
 	if err := indexPitch(tx, p); err != nil {
 		return err
 	}
-	after, err := jsonText(p)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: p.CreatedAt, UserID: p.UserID, Action: ActionPitchCreate,
-		Entity: PitchEntity(p.ID), After: after})
+	return auditChange(tx, AuditEntry{At: p.CreatedAt, UserID: p.UserID, Action: ActionPitchCreate,
+		Entity: PitchEntity(p.ID)}, nil, p)
 }
 
 // putPitch writes the pitch record.

@@ -321,14 +321,13 @@ func (db *DB) changeTaskKeyed(ctx context.Context, id uint64, userID, key string
 		e := AuditEntry{At: now, UserID: userID, Entity: TaskEntity(id)}
 		if before.Status != t.Status {
 			e.Action, e.Before, e.After = ActionTaskStatus, string(before.Status), string(t.Status)
+			err = audit(tx, e)
 		} else {
 			last := t.History[len(t.History)-1]
 			e.Action = ActionTaskProgress
-			if e.After, err = jsonText(map[string]any{"added": last.Added, "done": t.DoneQty, "note": last.Note}); err != nil {
-				return err
-			}
+			err = auditChange(tx, e, nil, map[string]any{"added": last.Added, "done": t.DoneQty, "note": last.Note})
 		}
-		if err := audit(tx, e); err != nil {
+		if err != nil {
 			return err
 		}
 		t.Pitched = countPitched(tx, t, now)
@@ -373,11 +372,7 @@ func createTask(tx *bolt.Tx, nt TaskInput, now time.Time) (*Task, error) {
 	if err := reindexTask(tx, nil, t); err != nil {
 		return nil, err
 	}
-	after, err := jsonText(t)
-	if err != nil {
-		return nil, err
-	}
-	if err := audit(tx, AuditEntry{At: now, UserID: nt.Assigner, Action: ActionTaskCreate, Entity: TaskEntity(id), After: after}); err != nil {
+	if err := auditChange(tx, AuditEntry{At: now, UserID: nt.Assigner, Action: ActionTaskCreate, Entity: TaskEntity(id)}, nil, t); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -646,12 +646,8 @@ func createVoucher(tx *bolt.Tx, v *Voucher) error {
 	if err := indexVoucherCredited(tx, v); err != nil {
 		return err
 	}
-	after, err := jsonText(v)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: v.IssuedAt, UserID: v.IssuerID, Action: ActionVoucherIssue,
-		Entity: VoucherEntity(v.Code), After: after})
+	return auditChange(tx, AuditEntry{At: v.IssuedAt, UserID: v.IssuerID, Action: ActionVoucherIssue,
+		Entity: VoucherEntity(v.Code)}, nil, v)
 }
 
 // Voucher index keys. Codes have a fixed shape, so they end keys without a
