@@ -474,17 +474,7 @@ func checkIssueIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	counts := []struct {
-		b    []byte
-		want int
-	}{
-		{bucketIssuesByStatus, n}, {bucketIssuesByCreator, n}, {bucketIssuesByAssignee, nAssigned},
-		{bucketIssuesUnassigned, nUnassigned}, {bucketIssueEvents, nEvents},
-	}
-	for _, c := range counts {
-		if got := tx.Bucket(c.b).Stats().KeyN; got != c.want {
-			return fmt.Errorf("%s has %d entries, want %d", c.b, got, c.want)
-		}
-	}
-	return nil
+	return checkCounts(tx, indexCount{bucketIssuesByStatus, n}, indexCount{bucketIssuesByCreator, n},
+		indexCount{bucketIssuesByAssignee, nAssigned}, indexCount{bucketIssuesUnassigned, nUnassigned},
+		indexCount{bucketIssueEvents, nEvents})
 }

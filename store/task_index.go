@@ -325,13 +325,6 @@ func checkTaskIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range []struct {
-		b    []byte
-		want int
-	}{{bucketTasksByAssignee, n}, {bucketTasksDue, nOpen}, {bucketTasksByCreator, nCreators}} {
-		if got := tx.Bucket(c.b).Stats().KeyN; got != c.want {
-			return fmt.Errorf("%s has %d entries, want %d", c.b, got, c.want)
-		}
-	}
-	return nil
+	return checkCounts(tx, indexCount{bucketTasksByAssignee, n}, indexCount{bucketTasksDue, nOpen},
+		indexCount{bucketTasksByCreator, nCreators})
 }
