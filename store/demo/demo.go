@@ -29,11 +29,39 @@ func Seed(db *store.DB, now time.Time, seed int64) (*Team, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.empty(); err != nil {
+		return nil, err
+	}
 	s.plan()
 	if err := s.run(); err != nil {
 		return nil, err
 	}
 	return s.team, nil
+}
+
+// empty returns an error if db already holds work: seeding on top of it
+// would mix the demo with real records.
+func (s *seeder) empty() error {
+	camps, err := s.db.Campaigns(s.ctx)
+	if err != nil {
+		return err
+	}
+	targets, err := s.db.Targets(s.ctx)
+	if err != nil {
+		return err
+	}
+	issues, err := s.db.ActiveIssues(s.ctx)
+	if err != nil {
+		return err
+	}
+	tasks, err := s.db.OpenTasks(s.ctx)
+	if err != nil {
+		return err
+	}
+	if len(camps)+len(targets)+len(issues)+len(tasks) > 0 {
+		return fmt.Errorf("demo: %s already has campaigns, targets, issues or tasks; seed the demo team into a new, empty file", s.db.Path())
+	}
+	return nil
 }
 
 // newSeeder returns a seeder for the history ending at now; db may be nil

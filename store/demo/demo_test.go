@@ -445,6 +445,16 @@ func TestSeed_Deterministic(t *testing.T) {
 	}
 }
 
+func TestSeed_RefusesUsedDB(t *testing.T) {
+	db, _ := seedTemp(t, tuesday, 1)
+	if _, err := Seed(db, tuesday, 1); err == nil {
+		t.Fatal("a second Seed into the same file succeeded")
+	}
+	if err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func BenchmarkSeed(b *testing.B) {
 	for b.Loop() {
 		seedTemp(b, tuesday, 1)
