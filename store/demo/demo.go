@@ -223,7 +223,7 @@ func (s *seeder) planSetup() {
 	}
 	from := s.cal.date(0).Format("2006-01-02")
 	targets := []store.Target{
-		{Metric: store.MetricPitches, Period: store.Daily, Value: 45},
+		{Metric: store.MetricPitches, Period: store.Daily, Value: 35},
 		{Metric: store.MetricAgreed, Period: store.Weekly, Value: 25},
 		{Metric: store.MetricVouchers, Period: store.Weekly, Value: 25},
 		{Metric: store.MetricIssuesResolved, Period: store.Weekly, Value: 12},
