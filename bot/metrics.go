@@ -15,7 +15,7 @@ import (
 // features that record work. A feature registers what it can count or
 // show with one call from its routes function, for example
 //
-//	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", Count: b.voucherCounts})
+//	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", CountDays: b.db.VoucherCountsByDay})
 //	b.registerDigestSection(sectionIssues, b.digestOpenIssues)
 //	b.registerWorkload(workloadIssues, b.openIssuesByUser)
 //	b.registerHomeSection(homeIssues, b.homeMyIssues)
@@ -30,10 +30,8 @@ import (
 type metricSource struct {
 	Name  string // one of store.Metrics()
 	Label string // as shown: "pitches", "vouchers issued"
-	// Count returns per-user counts of work done in [from, to).
-	Count func(ctx context.Context, from, to time.Time) (perUser map[string]int, err error)
-	// CountDays, optional, counts every interval [bounds[i], bounds[i+1])
-	// in one pass; without it Count is called once per interval.
+	// CountDays returns per-user counts of work done in every interval
+	// [bounds[i], bounds[i+1]), in one pass; one interval is two bounds.
 	CountDays func(ctx context.Context, bounds []time.Time) ([]map[string]int, error)
 	// CountUser, optional, counts one user's work in every interval. App
 	// Home uses it, so its cost follows that user's work; without it Home
@@ -121,8 +119,8 @@ type providers struct {
 }
 
 func (b *Bot) registerMetric(m metricSource) {
-	if _, ok := metricLabels[m.Name]; !ok || m.Count == nil {
-		panic("registerMetric: unknown metric or no Count: " + m.Name)
+	if _, ok := metricLabels[m.Name]; !ok || m.CountDays == nil {
+		panic("registerMetric: unknown metric or no CountDays: " + m.Name)
 	}
 	if b.prov.metrics == nil {
 		b.prov.metrics = map[string]metricSource{}
@@ -172,31 +170,11 @@ func (b *Bot) metricInfos() []progress.Metric {
 func (b *Bot) countDays(ctx context.Context, bounds []time.Time) (map[string][]map[string]int, error) {
 	out := map[string][]map[string]int{}
 	for name, m := range b.prov.metrics {
-		c, err := countMetric(ctx, m, bounds)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = c
-	}
-	return out, nil
-}
-
-// countMetric counts one metric, per user, over consecutive day bounds.
-func countMetric(ctx context.Context, m metricSource, bounds []time.Time) ([]map[string]int, error) {
-	if m.CountDays != nil {
 		c, err := m.CountDays(ctx, bounds)
 		if err != nil {
-			return nil, fmt.Errorf("count %s: %w", m.Name, err)
+			return nil, fmt.Errorf("count %s: %w", name, err)
 		}
-		return c, nil
-	}
-	var out []map[string]int
-	for i := 0; i+1 < len(bounds); i++ {
-		c, err := m.Count(ctx, bounds[i], bounds[i+1])
-		if err != nil {
-			return nil, fmt.Errorf("count %s: %w", m.Name, err)
-		}
-		out = append(out, c)
+		out[name] = c
 	}
 	return out, nil
 }
@@ -208,9 +186,9 @@ func (b *Bot) countUserDays(ctx context.Context, userID string, bounds []time.Ti
 	out := map[string][]map[string]int{}
 	for name, m := range b.prov.metrics {
 		if m.CountUser == nil {
-			team, err := countMetric(ctx, m, bounds)
+			team, err := m.CountDays(ctx, bounds)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("count %s: %w", name, err)
 			}
 			for _, day := range team {
 				out[name] = append(out[name], map[string]int{userID: day[userID]})

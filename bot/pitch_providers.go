@@ -14,16 +14,9 @@ import (
 
 // pitchProviders registers what the pitch feature can count and show.
 func (b *Bot) pitchProviders() {
-	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.PitchCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.PitchCountsByDay, CountUser: b.db.UserPitchCountsByDay})
-	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.AgreedCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.AgreedCountsByDay})
+	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches", CountDays: b.db.PitchCountsByDay,
+		CountUser: b.db.UserPitchCountsByDay})
+	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed", CountDays: b.db.AgreedCountsByDay})
 	b.registerDigestSection(sectionFollowups, b.digestFollowups)
 	b.registerWorkload(workloadFollowups, func(ctx context.Context, now time.Time) (map[string]int, error) {
 		c, _, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(now))
@@ -31,13 +24,6 @@ func (b *Bot) pitchProviders() {
 	})
 	b.registerHomeSection(homePitches, b.homeMyPitches)
 	b.registerHomeSection(homeFollowups, b.homeMyFollowups)
-}
-
-func firstDay(c []map[string]int, err error) (map[string]int, error) {
-	if err != nil || len(c) == 0 {
-		return map[string]int{}, err
-	}
-	return c[0], nil
 }
 
 // followupCutoffAt is followupCutoff for an arbitrary now.
@@ -82,7 +68,7 @@ func (b *Bot) homeMyPitches(ctx context.Context, userID string) ([]slack.Block, 
 	}
 	agreed := 0
 	for _, p := range ps {
-		if p.Status == store.Agreed {
+		if p.Status == store.PitchAgreed {
 			agreed++
 		}
 	}

@@ -106,9 +106,9 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 			text += " Note: " + label + " is not tracked yet, so progress shows once that feature is live."
 		}
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if a.UserID != "" && a.UserID != r.UserID {
-		b.afterChange(ctx, a.UserID)
+		b.refreshHome(ctx, a.UserID)
 	}
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}, replace: replace})
 }
@@ -130,19 +130,28 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 	if len(days) == 0 {
 		return "", nil
 	}
+	// One pass over the consecutive days from the first working day of
+	// the window to the last; days off in between are not judged.
+	var bounds []time.Time
+	for d := days[0]; !d.After(days[len(days)-1]); d = d.AddDate(0, 0, 1) {
+		bounds = append(bounds, d)
+	}
+	counts, err := m.CountDays(ctx, append(bounds, days[len(days)-1].AddDate(0, 0, 1)))
+	if err != nil {
+		return "", err
+	}
 	var per []int
-	for _, d := range days {
-		c, err := m.Count(ctx, d, d.AddDate(0, 0, 1))
-		if err != nil {
-			return "", err
+	for i, d := range bounds {
+		if !cal.Working(d) || i >= len(counts) {
+			continue
 		}
 		n := 0
 		if a.UserID == "" {
-			for _, v := range c {
+			for _, v := range counts[i] {
 				n += v
 			}
 		} else {
-			n = c[a.UserID]
+			n = counts[i][a.UserID]
 		}
 		per = append(per, n)
 	}
@@ -397,6 +406,6 @@ func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
 	if on {
 		text = ":bell: Nudges on: if you're under half of a daily target by the afternoon, I'll DM you what's left."
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
 }
