@@ -5,6 +5,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -26,7 +27,7 @@ func Defaults() Config {
 		FollowupCron:      "0 10 * * 1-5",
 		NudgeCron:         "0 15 * * *",
 		ReportCron:        "0 9 * * 1",
-		Workdays:          DefaultWorkdays,
+		Workdays:          progress.DefaultWorkdays,
 		Currency:          cur,
 		VoucherDays:       14,
 		VoucherExpiryCron: "5 0 * * *",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -50,18 +51,18 @@ func benchDigestBot(b *testing.B) (*Bot, time.Time) {
 	for i := 0; i < benchPitches; i++ {
 		at := first.Add(time.Duration(i) * step)
 		p := store.Pitch{Handle: fmt.Sprintf("creator%06d", rng.IntN(100_000)), UserID: fmt.Sprintf("U%03d", rng.IntN(benchPeople)),
-			CreatedAt: at, Status: store.Pitched}
+			CreatedAt: at, Status: store.PitchPitched}
 		recent := now.Sub(at) < 14*24*time.Hour
 		switch r := rng.IntN(100); {
 		case r < 8:
-			p.Status = store.Agreed
-			p.History = []store.StatusChange{{At: at.Add(time.Duration(rng.IntN(72)) * time.Hour), UserID: p.UserID, From: store.Pitched, To: store.Agreed}}
+			p.Status = store.PitchAgreed
+			p.History = []store.StatusChange{{At: at.Add(time.Duration(rng.IntN(72)) * time.Hour), UserID: p.UserID, From: store.PitchPitched, To: store.PitchAgreed}}
 		case !recent && r < 60:
-			p.Status = store.Declined
+			p.Status = store.PitchDeclined
 		case !recent:
-			p.Status = store.NoResponse
+			p.Status = store.PitchNoResponse
 		case r < 30:
-			p.Status = store.Interested
+			p.Status = store.PitchInterested
 		}
 		batch = append(batch, p)
 		if len(batch) == benchBatch {
@@ -118,8 +119,8 @@ func BenchmarkDigest(b *testing.B) {
 		}
 	})
 	b.Run("BaselineScan", func(b *testing.B) {
-		cal := newCalendar(bt.cfg.Location, bt.cfg.Workdays, nil)
-		from := cal.workingBefore(now, streakLookback)[0]
+		cal := progress.NewCalendar(bt.cfg.Location, bt.cfg.Workdays, nil)
+		from := cal.WorkingBefore(now, progress.StreakLookback)[0]
 		for b.Loop() {
 			if _, err := bt.db.PitchStats(ctx, from, now); err != nil {
 				b.Fatal(err)
@@ -133,9 +134,9 @@ func BenchmarkDigest(b *testing.B) {
 func TestDigest_HundredPeopleFitsBlockKit(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Jakarta")
 	day := time.Date(2026, 11, 30, 0, 0, 0, 0, loc)
-	in := &digestInput{Day: day, Cal: newCalendar(loc, Workdays{}, nil),
-		Metrics: []metricInfo{{"pitches", "pitches", true}, {"agreed", "agreed", true}, {"vouchers", "vouchers issued", false}},
-		Counts:  map[string][]map[string]int{}}
+	in := &digestInput{Input: progress.Input{Day: day, Cal: progress.NewCalendar(loc, progress.Workdays{}, nil),
+		Metrics: []progress.Metric{{Name: "pitches", Label: "pitches", Tracked: true}, {Name: "agreed", Label: "agreed", Tracked: true}, {Name: "vouchers", Label: "vouchers issued"}},
+		Counts:  map[string][]map[string]int{}}}
 	for d := day.AddDate(0, 0, -40); !d.After(day); d = d.AddDate(0, 0, 1) {
 		in.Days = append(in.Days, d)
 	}

@@ -24,11 +24,7 @@ const (
 )
 
 func (b *Bot) issueProviders() {
-	b.registerMetric(metricSource{Name: store.MetricIssuesResolved, Label: "issues resolved",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.IssuesResolvedByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.IssuesResolvedByDay})
+	b.registerMetric(metricSource{Name: store.MetricIssuesResolved, Label: "issues resolved", CountDays: b.db.IssuesResolvedByDay})
 	b.registerDigestSection(sectionIssues, b.digestOpenIssues)
 	b.registerWorkload(workloadIssues, b.openIssuesByAssignee)
 	b.registerHomeSection(homeIssues, b.homeMyIssues)
@@ -43,16 +39,6 @@ func (b *Bot) issueProviders() {
 		}
 		return b.reply(ctx, r, m)
 	})
-}
-
-// digestAsOf is the moment a digest of day judges open work at: now, or
-// the end of day for a past day.
-func (b *Bot) digestAsOf(day time.Time) time.Time {
-	asOf := day.AddDate(0, 0, 1)
-	if now := b.Now(); now.Before(asOf) {
-		asOf = now
-	}
-	return asOf
 }
 
 // digestOpenIssues is one line per priority with open issues: how many,
@@ -165,10 +151,10 @@ func (b *Bot) homeMyIssues(ctx context.Context, userID string) ([]slack.Block, e
 	return out, nil
 }
 
-// issueHomesChanged refreshes the Home of whoever acted on an issue and of
+// refreshIssueHomes refreshes the Home of whoever acted on an issue and of
 // the people it concerns: its assignee and, after a reassignment, the
 // previous one.
-func (b *Bot) issueHomesChanged(ctx context.Context, r *Request, ch *store.IssueChange) {
+func (b *Bot) refreshIssueHomes(ctx context.Context, r *Request, ch *store.IssueChange) {
 	seen := map[string]bool{}
 	users := []string{ch.Issue.AssigneeID}
 	if r != nil {
@@ -180,7 +166,7 @@ func (b *Bot) issueHomesChanged(ctx context.Context, r *Request, ch *store.Issue
 	for _, u := range users {
 		if u != "" && !seen[u] {
 			seen[u] = true
-			b.afterChange(ctx, u)
+			b.refreshHome(ctx, u)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/bot/report"
 	"pocbot/store"
 )
@@ -34,7 +35,7 @@ func (b *Bot) reportJob(ctx context.Context, due time.Time) error {
 		log.Warn("no POCBOT_DIGEST_CHANNEL; weekly report not posted")
 		return nil
 	}
-	to := weekStart(due, loc)
+	to := progress.WeekStart(due, loc)
 	from := to.AddDate(0, 0, -7)
 	key := reportKey(from.Format("2006-01-02"))
 	first, err := b.db.ClaimOnce(ctx, key)
@@ -85,13 +86,13 @@ const maxReportDays = 92
 func (b *Bot) reportRange(arg string) (from, to time.Time, title string, err error) {
 	loc := b.cfg.Location
 	now := b.Now().In(loc)
-	today := dayStart(now, loc)
+	today := progress.DayStart(now, loc)
 	switch strings.ToLower(strings.ReplaceAll(arg, " ", "")) {
 	case "", "lastweek":
-		to = weekStart(now, loc)
+		to = progress.WeekStart(now, loc)
 		return to.AddDate(0, 0, -7), to, "Weekly report", nil
 	case "week", "thisweek":
-		return weekStart(now, loc), today.AddDate(0, 0, 1), "Report, this week so far", nil
+		return progress.WeekStart(now, loc), today.AddDate(0, 0, 1), "Report, this week so far", nil
 	case "month", "thismonth":
 		return time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc), today.AddDate(0, 0, 1), "Report, this month so far", nil
 	case "lastmonth":
@@ -169,12 +170,12 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 	if err != nil {
 		return nil, err
 	}
-	rt := reportTargets{book: newTargetBook(targets), cal: cal}
+	book := progress.NewBook(targets)
 	dates := make([]string, len(days))
 	for i, d := range days {
-		dates[i] = cal.dateKey(d)
+		dates[i] = cal.DateKey(d)
 	}
-	people := rt.book.users(dates...)
+	people := book.Users(dates...)
 	for _, perDay := range counts {
 		for _, per := range perDay {
 			for u, n := range per {
@@ -209,17 +210,12 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 		if !m.Tracked {
 			continue
 		}
-		teamT := rt.period(m.Name, "", days)
-		if teamT == 0 {
-			for _, u := range ids {
-				teamT += rt.period(m.Name, u, days)
-			}
-		}
-		if teamT > 0 {
-			in.Team = append(in.Team, report.Attainment{Metric: m.Label, Done: total(m.Name, ""), Target: teamT})
+		if teamT := progress.RangeTeamTarget(book, cal, m.Name, ids, days); teamT > 0 {
+			in.Team = append(in.Team, report.Attainment{Metric: m.Label, Score: progress.Score{Done: total(m.Name, ""), Target: teamT}})
 		}
 		for _, u := range ids {
-			a := report.Attainment{Person: report.Person{ID: u, Name: names[u]}, Metric: m.Label, Done: total(m.Name, u), Target: rt.period(m.Name, u, days)}
+			a := report.Attainment{Person: report.Person{ID: u, Name: names[u]}, Metric: m.Label,
+				Score: progress.Score{Done: total(m.Name, u), Target: progress.RangeTarget(book, cal, m.Name, u, days)}}
 			switch {
 			case m.Name == store.MetricPitches && (a.Done > 0 || a.Target > 0):
 				in.People = append(in.People, a)
@@ -230,16 +226,16 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 	}
 	report.SortPeople(in.People)
 	for i, d := range days {
-		day := report.Day{Date: d, Working: cal.working(d)}
+		day := report.Day{Date: d, Working: cal.Working(d)}
 		if per := counts[store.MetricPitches]; i < len(per) {
 			for _, v := range per[i] {
 				day.Pitches += v
 			}
 		}
-		t := rt.daily(store.MetricPitches, "", d)
+		t := progress.DayTarget(book, cal, store.MetricPitches, "", d)
 		if t == 0 {
 			for _, u := range ids {
-				t += rt.daily(store.MetricPitches, u, d)
+				t += progress.DayTarget(book, cal, store.MetricPitches, u, d)
 			}
 		}
 		day.Target = int(math.Round(t))
@@ -303,7 +299,7 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 	}
 	working := 0
 	for _, d := range days {
-		if cal.working(d) {
+		if cal.Working(d) {
 			working++
 		}
 	}
@@ -311,37 +307,6 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 		in.Capacity += b.capacityOf(caps, u) * working
 	}
 	return in, nil
-}
-
-// reportTargets turns the target book into targets over any days: a
-// daily target counts on each working day; a weekly one is shared evenly
-// over its week's working days, so a range holding part of a week gets
-// that part of the weekly target.
-type reportTargets struct {
-	book targetBook
-	cal  calendar
-}
-
-func (rt reportTargets) daily(metric, user string, d time.Time) float64 {
-	if !rt.cal.working(d) {
-		return 0
-	}
-	date := rt.cal.dateKey(d)
-	if v := rt.book.at(metric, user, store.Daily, date); v > 0 {
-		return float64(v)
-	}
-	if w := rt.book.at(metric, user, store.Weekly, date); w > 0 {
-		return float64(w) / float64(len(rt.cal.weekWorking(d)))
-	}
-	return 0
-}
-
-func (rt reportTargets) period(metric, user string, days []time.Time) int {
-	sum := 0.0
-	for _, d := range days {
-		sum += rt.daily(metric, user, d)
-	}
-	return int(math.Round(sum))
 }
 
 // personNames maps user IDs to the names Slack shows (users.list, one

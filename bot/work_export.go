@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 	"pocbot/store/sheet"
 )
@@ -78,7 +79,7 @@ func parseExportFilter(text string, now time.Time, loc *time.Location, statuses 
 		case statuses[lw] != "":
 			f.Status = statuses[lw]
 		default:
-			p, ok := parsePeriod(lw, "", now, loc)
+			p, ok := progress.ParsePeriod(lw, "", now, loc)
 			if !ok {
 				return f, errorf("I didn't understand %s. Try for example: %s", quote(w), example)
 			}

@@ -194,11 +194,7 @@ func importCreator(tx *bolt.Tx, userID string, r CreatorRow, nextID func() (uint
 			return fmt.Errorf("put note: %w", err)
 		}
 	}
-	e := AuditEntry{At: now, UserID: userID, Action: ActionCreatorImport, Entity: CreatorEntity(r.Handle)}
-	if e.After, err = jsonText(after); err != nil {
-		return err
-	}
-	return audit(tx, e)
+	return auditChange(tx, AuditEntry{At: now, UserID: userID, Action: ActionCreatorImport, Entity: CreatorEntity(r.Handle)}, nil, after)
 }
 
 // pitchImportKey identifies a past pitch across imports: the same creator,
@@ -234,7 +230,7 @@ func (db *DB) ImportPitchRows(ctx context.Context, userID string, rows []PitchRo
 		}
 		r.Handle = h
 		if r.Status == "" {
-			r.Status = Pitched
+			r.Status = PitchPitched
 		}
 		var reason string
 		switch {
@@ -332,11 +328,11 @@ func importPitch(tx *bolt.Tx, userID string, r PitchRow, nextID func() (uint64, 
 	}
 	p := &Pitch{
 		Handle: r.Handle, Product: strings.TrimSpace(r.Product), Note: strings.TrimSpace(r.Note),
-		UserID: r.UserID, CreatedAt: at, Status: Pitched, UpdatedAt: at, Imported: true,
+		UserID: r.UserID, CreatedAt: at, Status: PitchPitched, UpdatedAt: at, Imported: true,
 	}
-	if r.Status != Pitched {
+	if r.Status != PitchPitched {
 		p.Status = r.Status
-		p.History = []StatusChange{{At: at, UserID: r.UserID, From: Pitched, To: r.Status}}
+		p.History = []StatusChange{{At: at, UserID: r.UserID, From: PitchPitched, To: r.Status}}
 	}
 	id, err := appendBucket(tx, bucketPitches).NextSequence()
 	if err != nil {
@@ -352,14 +348,10 @@ func importPitch(tx *bolt.Tx, userID string, r PitchRow, nextID func() (uint64, 
 	if err := idemRecord(tx, idemPitchImport, k, id); err != nil {
 		return err
 	}
-	after, err := jsonText(struct {
+	return auditChange(tx, AuditEntry{At: now, UserID: userID, Action: ActionPitchImport, Entity: PitchEntity(id)}, nil, struct {
 		*Pitch
 		Import uint64 `json:"import"`
 	}{p, importID})
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionPitchImport, Entity: PitchEntity(id), After: after})
 }
 
 // importPitchCreator records a past pitch's creator if new, or gives an
@@ -380,11 +372,8 @@ func importPitchCreator(tx *bolt.Tx, userID string, r PitchRow, at time.Time, im
 	if err := putCreator(tx, c); err != nil {
 		return err
 	}
-	after, err := jsonText(map[string]any{"owner_id": r.UserID, "first_seen": c.FirstSeen, "import": importID})
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionCreatorImport, Entity: CreatorEntity(r.Handle), After: after})
+	return auditChange(tx, AuditEntry{At: now, UserID: userID, Action: ActionCreatorImport, Entity: CreatorEntity(r.Handle)}, nil,
+		map[string]any{"owner_id": r.UserID, "first_seen": c.FirstSeen, "import": importID})
 }
 
 // batches runs apply over [0, n) in transactions of opt.BatchSize rows (a
@@ -440,11 +429,8 @@ func (db *DB) batches(ctx context.Context, userID, kind string, n int, opt Impor
 	}
 	res.ID = importID
 	return db.update(ctx, func(tx *bolt.Tx) error {
-		after, err := jsonText(map[string]any{"kind": kind, "file": opt.File, "created": res.Created,
-			"updated": res.Updated, "unchanged": res.Unchanged, "rejected": len(res.Rejected)})
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: db.Now(), UserID: userID, Action: ActionImport, Entity: ImportEntity(importID), After: after})
+		return auditChange(tx, AuditEntry{At: db.Now(), UserID: userID, Action: ActionImport, Entity: ImportEntity(importID)}, nil,
+			map[string]any{"kind": kind, "file": opt.File, "created": res.Created,
+				"updated": res.Updated, "unchanged": res.Unchanged, "rejected": len(res.Rejected)})
 	})
 }

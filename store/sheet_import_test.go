@@ -72,7 +72,7 @@ func TestDB_ImportPitchRows_StatsDuplicateGuardIdempotent(t *testing.T) {
 	db := MustOpenOptions(t, Options{Now: clock.Now})
 	day := t0.AddDate(0, 0, -3)
 	rows := []PitchRow{
-		{Line: 2, Handle: "budi", UserID: "U1", At: day, Product: "Serum", Status: Agreed},
+		{Line: 2, Handle: "budi", UserID: "U1", At: day, Product: "Serum", Status: PitchAgreed},
 		{Line: 3, Handle: "sari", UserID: "U2", At: t0.AddDate(0, 0, -40), Product: "Toner"},
 		{Line: 4, Handle: "budi", UserID: "U1", At: day.Add(time.Hour), Product: "serum "},
 		{Line: 5, Handle: "rina", UserID: "U1", At: t0.Add(time.Hour), Product: "x"},
@@ -93,7 +93,7 @@ func TestDB_ImportPitchRows_StatsDuplicateGuardIdempotent(t *testing.T) {
 		t.Errorf("budi owner = %q", c.OwnerID)
 	}
 	// budi was pitched 3 days ago: a new pitch within 14 days is a duplicate.
-	pr, err := db.CreatePitches(ctx, NewPitch{UserID: "U3", Handles: []string{"budi", "sari"}, Cooldown: 14 * 24 * time.Hour})
+	pr, err := db.CreatePitches(ctx, PitchInput{UserID: "U3", Handles: []string{"budi", "sari"}, Cooldown: 14 * 24 * time.Hour})
 	if err != nil || len(pr.Duplicates) != 1 || pr.Duplicates[0].Handle != "budi" || len(pr.Created) != 1 {
 		t.Fatalf("re-pitch = %+v, %v", pr, err)
 	}
@@ -112,7 +112,7 @@ func TestDB_ImportPitchRows_StatsDuplicateGuardIdempotent(t *testing.T) {
 	if string(backupBytes(t, db)) != string(before) {
 		t.Error("a second import changed the database")
 	}
-	rows[0].Status = Declined
+	rows[0].Status = PitchDeclined
 	upd, err := db.ImportPitchRows(ctx, "UADMIN", rows[:1], ImportOptions{})
 	if err != nil || upd.Updated != 1 {
 		t.Fatalf("status update = %+v, %v", upd, err)

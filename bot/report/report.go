@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -28,20 +29,11 @@ type Day struct {
 }
 
 // Attainment is one person's (or the team's) done against target over the
-// range, for one metric.
+// range, for one metric: a progress.Score, so Pct is the digest's.
 type Attainment struct {
 	Person Person // ID "" = the team
 	Metric string // label, e.g. "pitches"
-	Done   int
-	Target int
-}
-
-// Pct is Done as a whole percentage of Target (0 without a target).
-func (a Attainment) Pct() int {
-	if a.Target <= 0 {
-		return 0
-	}
-	return a.Done * 100 / a.Target
+	progress.Score
 }
 
 // Input is everything a report shows.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -31,10 +32,10 @@ func sample() *Input {
 		}
 		in.Days = append(in.Days, d)
 	}
-	in.Team = []Attainment{{Metric: "pitches", Done: 50, Target: 50}}
+	in.Team = []Attainment{{Metric: "pitches", Score: progress.Score{Done: 50, Target: 50}}}
 	in.People = []Attainment{
-		{Person: Person{ID: "U2", Name: "Budi Santoso"}, Metric: "pitches", Done: 18, Target: 25},
-		{Person: Person{ID: "U1", Name: "Sari Dewi"}, Metric: "pitches", Done: 32, Target: 25},
+		{Person: Person{ID: "U2", Name: "Budi Santoso"}, Metric: "pitches", Score: progress.Score{Done: 18, Target: 25}},
+		{Person: Person{ID: "U1", Name: "Sari Dewi"}, Metric: "pitches", Score: progress.Score{Done: 32, Target: 25}},
 	}
 	SortPeople(in.People)
 	return in
@@ -110,7 +111,7 @@ func TestCharts_MonthAndManyPeopleGrow(t *testing.T) {
 	}
 	in.People = nil
 	for i := 0; i < 40; i++ {
-		in.People = append(in.People, Attainment{Person: Person{ID: fmt.Sprintf("U%d", i), Name: fmt.Sprintf("Person %02d", i)}, Metric: "pitches", Done: 10 + i, Target: 40})
+		in.People = append(in.People, Attainment{Person: Person{ID: fmt.Sprintf("U%d", i), Name: fmt.Sprintf("Person %02d", i)}, Metric: "pitches", Score: progress.Score{Done: 10 + i, Target: 40}})
 	}
 	SortPeople(in.People)
 	charts, err := in.Charts()

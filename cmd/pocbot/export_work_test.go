@@ -66,11 +66,11 @@ func TestE2E_ExportsPitchesIssuesTasks(t *testing.T) {
 
 	// Hostile text in an issue and a task: exact bytes, formulas neutralised.
 	h.Clock.Set(h.at("2026-11-30", "09:40"))
-	if _, err := h.Main.DB.CreateIssue(ctxT(t), store.NewIssue{Handle: "evil.one", Category: store.CatOther, Priority: store.P3,
+	if _, err := h.Main.DB.CreateIssue(ctxT(t), store.IssueInput{Handle: "evil.one", Category: store.CatOther, Priority: store.P3,
 		Description: "=1+2\t@SUM(A1)\nsecond line, \"quoted\"", ReporterID: "U1", SLA: store.DefaultSLAPolicy().For(store.P3)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.Main.DB.CreateTask(ctxT(t), store.NewTask{Assignee: "U2", Assigner: "UADMIN", Title: "-2+3 @evil.one", Kind: store.KindOther,
+	if _, err := h.Main.DB.CreateTask(ctxT(t), store.TaskInput{Assignee: "U2", Assigner: "UADMIN", Title: "-2+3 @evil.one", Kind: store.KindOther,
 		Due: h.at("2026-12-02", "00:00")}); err != nil {
 		t.Fatal(err)
 	}

@@ -280,17 +280,17 @@ func Handle(s string) (string, error) {
 
 // statusWords maps what sheets write, in English and Indonesian, to statuses.
 var statusWords = map[string]store.PitchStatus{
-	"pitched": store.Pitched, "sent": store.Pitched, "contacted": store.Pitched, "dipitch": store.Pitched,
-	"terkirim": store.Pitched, "dihubungi": store.Pitched, "dikirim": store.Pitched, "open": store.Pitched,
-	"menunggu": store.Pitched, "pending": store.Pitched, "belumdibalas": store.Pitched,
-	"interested": store.Interested, "tertarik": store.Interested, "minat": store.Interested, "berminat": store.Interested,
-	"agreed": store.Agreed, "setuju": store.Agreed, "deal": store.Agreed, "accepted": store.Agreed, "diterima": store.Agreed,
-	"yes": store.Agreed, "ya": store.Agreed, "sepakat": store.Agreed,
-	"declined": store.Declined, "menolak": store.Declined, "ditolak": store.Declined, "tolak": store.Declined,
-	"rejected": store.Declined, "no": store.Declined, "tidak": store.Declined,
-	"noresponse": store.NoResponse, "noreply": store.NoResponse, "tidakadarespon": store.NoResponse,
-	"tidakrespon": store.NoResponse, "tidakadarespons": store.NoResponse, "norespon": store.NoResponse,
-	"ghosted": store.NoResponse, "tidakdibalas": store.NoResponse,
+	"pitched": store.PitchPitched, "sent": store.PitchPitched, "contacted": store.PitchPitched, "dipitch": store.PitchPitched,
+	"terkirim": store.PitchPitched, "dihubungi": store.PitchPitched, "dikirim": store.PitchPitched, "open": store.PitchPitched,
+	"menunggu": store.PitchPitched, "pending": store.PitchPitched, "belumdibalas": store.PitchPitched,
+	"interested": store.PitchInterested, "tertarik": store.PitchInterested, "minat": store.PitchInterested, "berminat": store.PitchInterested,
+	"agreed": store.PitchAgreed, "setuju": store.PitchAgreed, "deal": store.PitchAgreed, "accepted": store.PitchAgreed, "diterima": store.PitchAgreed,
+	"yes": store.PitchAgreed, "ya": store.PitchAgreed, "sepakat": store.PitchAgreed,
+	"declined": store.PitchDeclined, "menolak": store.PitchDeclined, "ditolak": store.PitchDeclined, "tolak": store.PitchDeclined,
+	"rejected": store.PitchDeclined, "no": store.PitchDeclined, "tidak": store.PitchDeclined,
+	"noresponse": store.PitchNoResponse, "noreply": store.PitchNoResponse, "tidakadarespon": store.PitchNoResponse,
+	"tidakrespon": store.PitchNoResponse, "tidakadarespons": store.PitchNoResponse, "norespon": store.PitchNoResponse,
+	"ghosted": store.PitchNoResponse, "tidakdibalas": store.PitchNoResponse,
 }
 
 // ParseStatus reads a status cell.

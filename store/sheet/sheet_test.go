@@ -100,10 +100,10 @@ func TestParsePitchesXLSX(t *testing.T) {
 	if len(p.Pitches) != 2 {
 		t.Fatalf("pitches = %+v bad = %+v", p.Pitches, p.Bad)
 	}
-	if got := p.Pitches[0]; got.UserID != "U1" || got.Status != store.Agreed || !got.At.Equal(time.Date(2026, 11, 2, 12, 0, 0, 0, jkt)) {
+	if got := p.Pitches[0]; got.UserID != "U1" || got.Status != store.PitchAgreed || !got.At.Equal(time.Date(2026, 11, 2, 12, 0, 0, 0, jkt)) {
 		t.Errorf("pitch 0 = %+v", got)
 	}
-	if got := p.Pitches[1]; got.Status != store.NoResponse || got.At.Format("2006-01-02") != "2026-11-05" {
+	if got := p.Pitches[1]; got.Status != store.PitchNoResponse || got.At.Format("2006-01-02") != "2026-11-05" {
 		t.Errorf("pitch 1 = %+v (serial 46331 is 2026-11-05)", got)
 	}
 	if len(p.Bad) != 2 || p.Bad[0].Line != 4 || p.Bad[1].Line != 5 || !strings.Contains(p.Bad[1].Reason, "maybe") {
