@@ -206,12 +206,15 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 		}
 		return n
 	}
+	teamScores := map[string]progress.Score{}
 	for _, m := range b.metricInfos() {
 		if !m.Tracked {
 			continue
 		}
 		if teamT := progress.RangeTeamTarget(book, cal, m.Name, ids, days); teamT > 0 {
-			in.Team = append(in.Team, report.Attainment{Metric: m.Label, Score: progress.Score{Done: total(m.Name, ""), Target: teamT}})
+			sc := progress.Score{Done: total(m.Name, ""), Target: teamT}
+			teamScores[m.Name] = sc
+			in.Team = append(in.Team, report.Attainment{Metric: m.Label, Score: sc})
 		}
 		for _, u := range ids {
 			a := report.Attainment{Person: report.Person{ID: u, Name: names[u]}, Metric: m.Label,
@@ -225,6 +228,7 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 		}
 	}
 	report.SortPeople(in.People)
+	in.TeamPct, in.TeamPctOK = progress.Attainment(teamScores, b.metricInfos())
 	for i, d := range days {
 		day := report.Day{Date: d, Working: cal.Working(d)}
 		if per := counts[store.MetricPitches]; i < len(per) {

@@ -44,8 +44,12 @@ type Input struct {
 	Days     []Day
 	// Team and People are attainment per metric with a target; People
 	// sorted as the bars show them.
-	Team   []Attainment
-	People []Attainment // metric "pitches" only: the bars chart
+	Team []Attainment
+	// TeamPct is the team's overall attainment, progress.Attainment over
+	// Team (the digest's headline figure); TeamPctOK is false without targets.
+	TeamPct   int
+	TeamPctOK bool
+	People    []Attainment // metric "pitches" only: the bars chart
 	Others []Attainment // per person, other metrics with a target (text only)
 
 	Funnel        store.Funnel // pitches created in the range, by where they stand now
@@ -80,7 +84,11 @@ func (in *Input) Summary(escape func(string) string, mention func(id string) str
 	if len(in.Team) == 0 {
 		b.WriteString("\n*Targets:* none set for this period (admins set one with `/target pitches 10 team`).\n")
 	} else {
-		b.WriteString("\n*Team against targets*\n")
+		fmt.Fprintf(&b, "\n*Team against targets*")
+		if in.TeamPctOK {
+			fmt.Fprintf(&b, " — %d%% overall (each metric capped at 100%%)", in.TeamPct)
+		}
+		b.WriteString("\n")
 		for _, a := range in.Team {
 			fmt.Fprintf(&b, "• %s: %d of %d (%d%%)\n", a.Metric, a.Done, a.Target, a.Pct())
 		}
