@@ -50,7 +50,7 @@ type Input struct {
 	TeamPct   int
 	TeamPctOK bool
 	People    []Attainment // metric "pitches" only: the bars chart
-	Others []Attainment // per person, other metrics with a target (text only)
+	Others    []Attainment // per person, other metrics with a target (text only)
 
 	Funnel        store.Funnel // pitches created in the range, by where they stand now
 	Vouchers      int          // vouchers issued in the range
