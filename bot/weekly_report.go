@@ -69,15 +69,16 @@ func (b *Bot) targetReport(ctx context.Context, r *Request, arg string) error {
 	if err != nil {
 		return err
 	}
+	// Drawing takes a moment: say where the report will be first.
+	text := fmt.Sprintf(":bar_chart: Drawing the report for %s; it will be in your DM with me in a few seconds.", in.Range())
+	if err := b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}}); err != nil {
+		r.log.Warn("report notice not shown", "err", err)
+	}
 	dm, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{r.UserID}})
 	if err != nil {
 		return fmt.Errorf("conversations.open for the report: %w", slackDetail(err))
 	}
-	if err := b.postReport(ctx, dm.ID, in); err != nil {
-		return err
-	}
-	text := fmt.Sprintf(":bar_chart: Sent the report for %s to your DM with me.", in.Range())
-	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
+	return b.postReport(ctx, dm.ID, in)
 }
 
 // maxReportDays bounds a custom range: charts of more days are unreadable.

@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/color"
 	"math"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -60,15 +62,19 @@ var (
 	colBehind = color.RGBA{R: 0xe0, G: 0x9a, B: 0x1a, A: 0xff}
 )
 
-// Charts draws the three charts of the report.
+// Charts draws the three charts of the report, at once (rasterising is
+// the slow part, and each chart has its own canvas).
 func (in *Input) Charts() ([]Chart, error) {
-	var out []Chart
-	for _, f := range []func() (Chart, error){in.dailyChart, in.funnelChart, in.peopleChart} {
-		c, err := f()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
+	fs := []func() (Chart, error){in.dailyChart, in.funnelChart, in.peopleChart}
+	out := make([]Chart, len(fs))
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Go(func() { out[i], errs[i] = f() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"strings"
 	"testing"
+	"time"
 
 	"pocbot/bot/fakeslack"
 	"pocbot/store"
@@ -53,7 +54,10 @@ func TestE2E_WeeklyReportOnceWithChartsAndOnDemand(t *testing.T) {
 	ctx := ctxT(t)
 	h.sinceSunday("report")
 	h.Clock.Set(h.at("2026-11-30", "09:00"))
-	if err := h.Bot.RunJob(ctx, "report", h.at("2026-11-30", "09:00")); err != nil {
+	// Drawing is slow under the race detector on a shared machine.
+	jctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := h.Bot.RunJob(jctx, "report", h.at("2026-11-30", "09:00")); err != nil {
 		t.Fatal(err)
 	}
 	files := reportFiles(h, "CDIGEST")
@@ -97,6 +101,11 @@ func TestE2E_WeeklyReportOnceWithChartsAndOnDemand(t *testing.T) {
 	mustContain(t, h2.command("U2", "/target", "report 2026-11-30..2026-11-01"), "must not be after")
 	mustContain(t, h2.command("U2", "/target", "report 2026-11-30 2026-11-01"), "must not be after")
 	mustContain(t, h2.command("U2", "/target", "report"), "23–29 Nov 2026", "your DM")
+	// Charts take seconds to draw under the race detector on a shared machine.
+	deadline := time.Now().Add(90 * time.Second)
+	for len(reportFiles(h2, "DU2")) < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
 	dm := reportFiles(h2, "DU2")
 	checkCharts(t, dm)
 	if dm[0].InitialComment != comment {
