@@ -51,7 +51,6 @@ func TestE2E_WeeklyReportOnceWithChartsAndOnDemand(t *testing.T) {
 	h.Slack.SetUser(fakeslack.Profile{ID: "U1", Name: "sari", RealName: "Sari Dewi"})
 	seedTeam(t, h)
 	seedWork(t, h)
-	ctx := ctxT(t)
 	h.sinceSunday("report")
 	h.Clock.Set(h.at("2026-11-30", "09:00"))
 	// Drawing is slow under the race detector on a shared machine.
