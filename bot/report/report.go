@@ -102,6 +102,10 @@ func (in *Input) Summary(escape func(string) string, mention func(id string) str
 				fmt.Fprintf(&b, "• …and %d more (see the chart)\n", len(people)-maxPeople)
 				break
 			}
+			if a.Target == 0 {
+				fmt.Fprintf(&b, "• %s — %s: %d (no target)\n", mention(a.Person.ID), a.Metric, a.Done)
+				continue
+			}
 			fmt.Fprintf(&b, "• %s — %s: %d of %d (%d%%)\n", mention(a.Person.ID), a.Metric, a.Done, a.Target, a.Pct())
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,16 @@ func TestCharts_GoldenDataValidPNGsDeterministic(t *testing.T) {
 	}
 	if string(want) != string(js)+"\n" {
 		t.Errorf("plotted data differs from %s:\n%s", path, js)
+	}
+}
+
+func TestSummaryWithoutTargets(t *testing.T) {
+	in := sample()
+	in.Team = nil
+	in.People[0].Target, in.People[1].Target = 0, 0
+	s := in.Summary(func(s string) string { return s }, func(id string) string { return id })
+	if !strings.Contains(s, "none set for this period") || !strings.Contains(s, "U1 — pitches: 32 (no target)") || strings.Contains(s, "of 0") {
+		t.Errorf("summary:\n%s", s)
 	}
 }
 
