@@ -135,37 +135,6 @@ func TestNudges(t *testing.T) {
 	}
 }
 
-func TestJudgeTarget(t *testing.T) {
-	spread := []int{4, 6, 5, 12, 5, 6} // median 5.5, best 12
-	even := []int{5, 5, 6, 6}          // median 5.5, best 6
-	for _, tc := range []struct {
-		name        string
-		hist        []int
-		value       int
-		period      string
-		best, above bool
-	}{
-		{"Fits", spread, 8, store.Daily, false, false},
-		{"Above 1.5x median", spread, 9, store.Daily, false, true},
-		{"Above best", even, 7, store.Daily, true, false},
-		{"Weekly spread over 5 days", spread, 40, store.Weekly, false, false},
-		{"Weekly above both", spread, 70, store.Weekly, true, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := JudgeTarget(tc.value, tc.period, 5, tc.hist)
-			if r.Median != 5.5 || r.Days != len(tc.hist) {
-				t.Fatalf("median %v days %d", r.Median, r.Days)
-			}
-			if r.AboveBest != tc.best || r.AboveMedian != tc.above || r.Realistic() != (!tc.best && !tc.above) {
-				t.Errorf("JudgeTarget(%d %s) = %+v", tc.value, tc.period, r)
-			}
-		})
-	}
-	if m, b := MedianBest(nil); m != 0 || b != 0 {
-		t.Errorf("MedianBest(nil) = %v %d", m, b)
-	}
-}
-
 func TestParsePeriod(t *testing.T) {
 	for _, tc := range []struct{ word, name, from, to string }{
 		{"", "this week", "2026-11-30 00:00", "2026-11-30 10:00"},
