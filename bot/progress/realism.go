@@ -156,14 +156,14 @@ type Check struct {
 	Team bool // judged against the team's totals
 
 	// History.
-	Days, Active  int     // working days looked at; days worked
-	Median, UQ    float64 // of the active days
-	Best          int
-	PerWeek       float64 // active days a week (ActiveShare × WeekDays)
-	Judged        bool    // Active >= MinActiveDays
-	HistoryLimit  int     // most the target may be by history, per its period (when Judged)
-	OverHistory   bool
-	Ref           TeamRef // for a person without enough history
+	Days, Active int     // working days looked at; days worked
+	Median, UQ   float64 // of the active days
+	Best         int
+	PerWeek      float64 // active days a week (ActiveShare × WeekDays)
+	Judged       bool    // Active >= MinActiveDays
+	HistoryLimit int     // most the target may be by history, per its period (when Judged)
+	OverHistory  bool
+	Ref          TeamRef // for a person without enough history
 
 	// Workload (nil for the team).
 	Load         *Load

@@ -139,7 +139,10 @@ func calibrationTable() []calCase {
 		judge("steady performer", workdays, []person{steady}, false, mu, mu*5, nil)
 
 		// Part-time, three days a week (Mon, Wed, Fri).
-		pt := person{mu, sd, func(_ int, d time.Time) bool { wd := d.Weekday(); return wd == time.Monday || wd == time.Wednesday || wd == time.Friday }}
+		pt := person{mu, sd, func(_ int, d time.Time) bool {
+			wd := d.Weekday()
+			return wd == time.Monday || wd == time.Wednesday || wd == time.Friday
+		}}
 		judge("part-time 3 days/week", workdays, []person{pt}, false, mu, mu*3, nil)
 
 		// Newcomer: started 0–4 working days ago; judged on capacity only.
