@@ -39,6 +39,8 @@ func (b *Bot) targetRoutes() {
 	})
 	b.rt.action(actionTargetSetAnyway, b.targetSetAnyway)
 	b.rt.action(actionTargetAdjust, b.targetAdjust)
+	b.rt.action(actionTargetSetSuggested, b.targetSetSuggested)
+	b.targetScopeRoutes()
 	b.rt.view(targetAdjustModalID, b.submitTargetAdjust)
 	b.pitchProviders()
 }
@@ -60,16 +62,10 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	if a.Value > 0 {
-		warn, err := b.realism(ctx, a)
-		if err != nil {
-			return err
-		}
-		if warn != "" {
-			return b.reply(ctx, r, realismMsg(a, warn))
-		}
+	if !a.ScopeSet {
+		return b.reply(ctx, r, scopeQuestion(a, b.metricLabel(a.Metric)))
 	}
-	return b.applyTarget(ctx, r, a, false)
+	return b.proposeTarget(ctx, r, a, false)
 }
 
 // scopeName is "<@U1>" or "the team".
@@ -87,9 +83,9 @@ func periodWord(p string) string {
 	return "a day"
 }
 
-// applyTarget stores a and confirms; replace edits the message with the
-// buttons.
-func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace bool) error {
+// applyTarget stores a and confirms, with note (safe mrkdwn) on its own
+// line; replace edits the message with the buttons.
+func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace bool, note string) error {
 	now := b.Now()
 	from := now.In(b.cfg.Location).Format("2006-01-02")
 	prevVal := 0
@@ -100,7 +96,7 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 		From: from, SetBy: r.UserID}); err != nil {
 		return err
 	}
-	label := metricLabels[a.Metric]
+	label := b.metricLabel(a.Metric)
 	var text string
 	if a.Value == 0 {
 		text = fmt.Sprintf(":white_check_mark: No %s %s target for %s from today (was %d).", a.Period, label, scopeName(a.UserID), prevVal)
@@ -114,6 +110,9 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 		if _, ok := b.prov.metrics[a.Metric]; !ok {
 			text += " Note: " + label + " is not tracked yet, so progress shows once that feature is live."
 		}
+		if note != "" {
+			text += "\n" + note
+		}
 	}
 	b.afterChange(ctx, r.UserID)
 	if a.UserID != "" && a.UserID != r.UserID {
@@ -122,111 +121,19 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}, replace: replace})
 }
 
-// realism compares a with the trailing 14-working-day throughput of the
-// person or team and returns a warning (safe mrkdwn) if the target exceeds
-// the best day or 1.5× the median day, or "" if it fits.
-func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
-	m, tracked := b.prov.metrics[a.Metric]
-	if !tracked {
-		return "", nil // no history to judge by
-	}
-	now := b.Now()
-	cal, err := b.calendar(ctx)
-	if err != nil {
-		return "", err
-	}
-	days := progress.RealismWindow(cal, now)
-	if len(days) == 0 {
-		return "", nil
-	}
-	var per []int
-	for _, d := range days {
-		c, err := m.Count(ctx, d, d.AddDate(0, 0, 1))
-		if err != nil {
-			return "", err
-		}
-		n := 0
-		if a.UserID == "" {
-			for _, v := range c {
-				n += v
-			}
-		} else {
-			n = c[a.UserID]
-		}
-		per = append(per, n)
-	}
-	v := progress.JudgeTarget(a.Value, a.Period, len(cal.WeekWorking(now)), per)
-	if v.Realistic() {
-		return "", nil
-	}
-	median, best := v.Median, v.Best
-	unit := "a day"
-	if a.Period == store.Weekly {
-		unit = fmt.Sprintf("a week (≈%.1f a working day)", v.PerDay)
-	}
-	who := "their"
-	if a.UserID == "" {
-		who = "the team's"
-	}
-	w := fmt.Sprintf(":warning: *This target looks unrealistic.* %d %s %s for %s, but over the last %d working days %s median day was *%s* and best day *%d*",
-		a.Value, m.Label, unit, scopeName(a.UserID), len(per), who, trimFloat(median), best)
-	switch {
-	case best == 0:
-		w += fmt.Sprintf(" — nothing was recorded in those %d working days (today is not counted), so there is no history to judge it by: start lower and raise it as the numbers come in.", len(per))
-	case v.AboveBest && v.AboveMedian:
-		w += " — it is above both the best day and 1.5× the median."
-	case v.AboveBest:
-		w += " — it is above the best day."
-	default:
-		w += fmt.Sprintf(" — it is above 1.5× the median (%s).", trimFloat(1.5*median))
-	}
-	load, err := b.workloadText(ctx, a.UserID, now)
-	if err != nil {
-		return "", err
-	}
-	return w + "\nOpen workload now: " + load + ".", nil
-}
-
-// workloadText lists the open workload of userID ("" = team).
-func (b *Bot) workloadText(ctx context.Context, userID string, now time.Time) (string, error) {
-	var parts []string
-	for _, w := range workloadOrder {
-		f, ok := b.prov.workload[w.name]
-		if !ok {
-			parts = append(parts, w.label+": not tracked yet")
-			continue
-		}
-		c, err := f(ctx, now)
-		if err != nil {
-			return "", err
-		}
-		n := 0
-		if userID == "" {
-			for _, v := range c {
-				n += v
-			}
-		} else {
-			n = c[userID]
-		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, w.label))
-	}
-	return strings.Join(parts, ", "), nil
-}
-
-func trimFloat(f float64) string {
-	return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0")
-}
-
 // pendingTarget travels in the Set anyway / Adjust buttons and the modal.
 type pendingTarget struct {
 	Metric string `json:"m"`
 	UserID string `json:"u,omitempty"`
 	Period string `json:"p"`
 	Value  int    `json:"v"`
+	// PeriodSet: the command named the period (removing then ends only
+	// that one).
+	PeriodSet bool `json:"ps,omitempty"`
 }
 
 func (a targetArgs) encode() string {
-	v, _ := json.Marshal(pendingTarget{a.Metric, a.UserID, a.Period, a.Value}) // plain fields always marshal
+	v, _ := json.Marshal(pendingTarget{a.Metric, a.UserID, a.Period, a.Value, a.PeriodSet}) // plain fields always marshal
 	return string(v)
 }
 
@@ -235,15 +142,7 @@ func decodePending(s string) (targetArgs, error) {
 	if err := json.Unmarshal([]byte(s), &p); err != nil || p.Metric == "" {
 		return targetArgs{}, errorf("That button is damaged; set the target again with /target.")
 	}
-	return targetArgs{p.Metric, p.Value, p.UserID, p.Period}, nil
-}
-
-func realismMsg(a targetArgs, warn string) msg {
-	set := button(actionTargetSetAnyway, a.encode(), "Set anyway")
-	set.Style = slack.StyleDanger
-	adj := button(actionTargetAdjust, a.encode(), "Adjust")
-	adj.Style = slack.StylePrimary
-	return msg{text: notifyText(warn), blocks: []slack.Block{section(warn), slack.NewActionBlock("target_realism", set, adj)}}
+	return targetArgs{Metric: p.Metric, Value: p.Value, UserID: p.UserID, Period: p.Period, ScopeSet: true, PeriodSet: p.PeriodSet}, nil
 }
 
 func (b *Bot) targetSetAnyway(ctx context.Context, r *Request) error {
@@ -254,7 +153,7 @@ func (b *Bot) targetSetAnyway(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	return b.applyTarget(ctx, r, a, true)
+	return b.applyTarget(ctx, r, a, true, "")
 }
 
 // targetAdjust opens the target form prefilled with the proposed target.
@@ -297,7 +196,7 @@ func (b *Bot) submitTargetAdjust(ctx context.Context, r *Request) (*slack.ViewSu
 		a.Period = p
 	}
 	r.ChannelID = meta.Channel
-	return nil, func(ctx context.Context) error { return b.applyTarget(ctx, r, a, false) }, nil
+	return nil, func(ctx context.Context) error { return b.proposeTarget(ctx, r, a, false) }, nil
 }
 
 // targetShow replies with today's and this week's progress for the user

@@ -15,12 +15,15 @@ type targetArgs struct {
 	Value  int
 	UserID string // "" = the team
 	Period string
+	// ScopeSet and PeriodSet say whether the command named them; without
+	// a scope pocbot asks (team, me or a person).
+	ScopeSet, PeriodSet bool
 }
 
 var userMentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]{1,20})(\|[^>]*)?>$`)
 
-// parseTargetArgs reads the arguments of a target change. The scope
-// defaults to the team and the period to daily; they may come in any order.
+// parseTargetArgs reads the arguments of a target change. The period
+// defaults to daily; scope and period may come in any order.
 func parseTargetArgs(text string) (targetArgs, error) {
 	f := strings.Fields(text)
 	if len(f) < 2 {
@@ -43,7 +46,7 @@ func parseTargetArgs(text string) (targetArgs, error) {
 			if scope {
 				return targetArgs{}, errorf("Give one person or team, not both or several.")
 			}
-			scope = true
+			scope, a.ScopeSet = true, true
 			if lw != "team" {
 				a.UserID = userMentionRE.FindStringSubmatch(w)[1]
 			}
@@ -51,7 +54,7 @@ func parseTargetArgs(text string) (targetArgs, error) {
 			if period {
 				return targetArgs{}, errorf("Give one period: daily or weekly.")
 			}
-			period = true
+			period, a.PeriodSet = true, true
 			a.Period = store.Daily
 			if strings.HasPrefix(lw, "week") {
 				a.Period = store.Weekly
