@@ -262,10 +262,13 @@ func realismNote(a targetArgs, c progress.Check, tracked bool, label string) str
 
 // realismMsg asks what to do with an unrealistic target: the closest
 // realistic value, Set anyway, or Adjust.
-func realismMsg(a targetArgs, c progress.Check, label string) msg {
+func realismMsg(a targetArgs, c progress.Check, label, team string) msg {
 	warn := realismWarning(a, c, label)
 	if wl := workloadLine(c.Load); wl != "" && !(c.OverCapacity && !c.Units) {
 		warn += "\n" + wl
+	}
+	if team != "" {
+		warn += "\n" + team
 	}
 	var els []slack.BlockElement
 	if c.Suggest > 0 {
@@ -293,12 +296,56 @@ func (b *Bot) proposeTarget(ctx context.Context, r *Request, a targetArgs, repla
 		return err
 	}
 	label := b.metricLabel(a.Metric)
+	team := ""
+	if a.UserID == "" {
+		if team, err = b.teamWorkloadLine(ctx); err != nil {
+			return err
+		}
+	}
 	if !c.Realistic() {
-		m := realismMsg(a, c, label)
+		m := realismMsg(a, c, label, team)
 		m.replace = replace
 		return b.reply(ctx, r, m)
 	}
-	return b.applyTarget(ctx, r, a, replace, realismNote(a, c, tracked, label))
+	note := realismNote(a, c, tracked, label)
+	if team != "" {
+		note = strings.TrimSpace(note + "\n" + team)
+	}
+	return b.applyTarget(ctx, r, a, replace, note)
+}
+
+// teamWorkloadLine is the team's open work now, for a team target.
+func (b *Bot) teamWorkloadLine(ctx context.Context) (string, error) {
+	ts, err := b.db.OpenTasks(ctx)
+	if err != nil {
+		return "", err
+	}
+	units := 0
+	for i := range ts {
+		units += ts[i].Outstanding()
+	}
+	sum := func(name string) (int, error) {
+		f, ok := b.prov.workload[name]
+		if !ok {
+			return 0, nil
+		}
+		c, err := f(ctx, b.Now())
+		n := 0
+		for _, v := range c {
+			n += v
+		}
+		return n, err
+	}
+	issues, err := sum(workloadIssues)
+	if err != nil {
+		return "", err
+	}
+	fu, err := sum(workloadFollowups)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("Team workload now: %s (%d units outstanding), %s, %s.", plural(len(ts), "open task", "open tasks"), units,
+		plural(issues, "open issue", "open issues"), plural(fu, "follow-up due", "follow-ups due")), nil
 }
 
 // removeTarget ends the target of a's metric and scope; without a period
