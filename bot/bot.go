@@ -29,10 +29,13 @@ type Config struct {
 	DigestChannel string
 	TriageChannel string // "" = DigestChannel
 	DigestCron    string
-	BackupCron    string // "" disables the scheduled hot backup
-	BackupDir     string
-	BackupKeep    int
-	Admins        []string
+	// DigestMentionsMax: a digest listing at most this many people
+	// mentions them; otherwise (and at 0) it shows names.
+	DigestMentionsMax int
+	BackupCron        string // "" disables the scheduled hot backup
+	BackupDir         string
+	BackupKeep        int
+	Admins            []string
 
 	PitchCooldown time.Duration
 	FollowupDays  int
@@ -86,6 +89,8 @@ type Bot struct {
 	issueLocks         issueLocks // per-issue triage refreshes
 	// prov holds the metric, digest, workload and Home providers (metrics.go).
 	prov providers
+	// names caches display names (names.go).
+	names nameCache
 }
 
 // New wires a bot. It does not connect; Run does.

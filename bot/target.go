@@ -216,7 +216,9 @@ func (b *Bot) targetShow(ctx context.Context, r *Request) error {
 	return b.reply(ctx, r, msg{text: "Your progress and the team's against targets, today and this week.", blocks: append(joinLines(lines), contextText(targetFootnote))})
 }
 
-// progressText is today's and this week's progress with bars.
+// progressText is today's and this week's progress with bars; a weekly
+// target shows as the week with its pace, and the team's work by people
+// without a target apart.
 func progressText(name string, bd progress.Board, metrics []progress.Metric) string {
 	lines := []string{name}
 	for _, m := range metrics {
@@ -225,13 +227,22 @@ func progressText(name string, bd progress.Board, metrics []progress.Metric) str
 			continue
 		}
 		t, w := bd.Today[m.Name], bd.Week[m.Name]
-		l := fmt.Sprintf("• %s today %s", m.Label, fraction(t))
-		if t.Target > 0 {
-			l += fmt.Sprintf(" `%s` %d%%", bar(t), t.Pct())
+		var l string
+		if bd.Weekly[m.Name] {
+			l = fmt.Sprintf("• %s this week %s `%s` %d%%", m.Label, fraction(w), bar(w), w.Pct())
+			if exp := bd.Expected[m.Name]; exp > 0 {
+				l += fmt.Sprintf(", pace %d%% (%d due by today)", w.Done*100/exp, exp)
+			}
+			l += fmt.Sprintf(" · today %d", t.Done)
+		} else {
+			l = fmt.Sprintf("• %s today %s", m.Label, fraction(t))
+			if t.Target > 0 {
+				l += fmt.Sprintf(" `%s` %d%%", bar(t), t.Pct())
+			}
+			l += " · this week " + strings.TrimPrefix(weekText("", w, bd.Expected[m.Name]), " ")
 		}
-		l += fmt.Sprintf(" · this week %s", fraction(w))
-		if exp := bd.Expected[m.Name]; exp > 0 {
-			l += fmt.Sprintf(", pace %d%%", w.Done*100/exp)
+		if o, ok := bd.Outside[m.Name]; ok && (o.Today > 0 || o.Week > 0) {
+			l += fmt.Sprintf(" · _by people without a target: %d today, %d this week_", o.Today, o.Week)
 		}
 		lines = append(lines, l)
 	}

@@ -213,6 +213,9 @@ var settings = []setting{
 			}
 			return nil
 		}},
+	intSetting("POCBOT_DIGEST_MENTIONS_MAX", 0, 0, 100, " of people",
+		"the digest @mentions people when it lists at most this many (a small team); larger, or 0, shows names (an SLA breach's owner is mentioned either way)",
+		func(c *Config) *int { return &c.DigestMentionsMax }),
 	{Name: "POCBOT_NUDGE_CRON", Default: botDefaults.NudgeCron, Range: "cron schedule",
 		Help:  "when people under half of a daily target get one friendly DM (never on days off)",
 		parse: schedule("POCBOT_NUDGE_CRON", "use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.NudgeCron })},

@@ -115,7 +115,7 @@ func TestE2E_DigestWithIssuesTasksVouchers(t *testing.T) {
 		"*Open issues by priority:*", "*P1 urgent*: 1 open, :red_circle: *1 past SLA*: `ISS-1` @late.sample → <@U2>",
 		"*P2 high*: 1 open, none past SLA", "*P3 normal*: 1 open (1 unassigned), none past SLA",
 		// Overdue tasks per person, oldest first.
-		"*Overdue tasks:*", "<@U2>: *2 overdue* — oldest `TSK-1` Follow up 10 creators (due Wed 25 Nov), `TSK-2` Check samples of @late.sample (due Thu 26 Nov)",
+		"*Overdue tasks:*", "Budi Santoso: *2 overdue* — oldest `TSK-1` Follow up 10 creators (due Wed 25 Nov), `TSK-2` Check samples of @late.sample (due Thu 26 Nov)",
 		// Voucher budgets, the most used first.
 		"*Voucher budget used per campaign:*", "*ramadan* — budget Rp1.000.000 · issued Rp900.000 (1) · remaining Rp100.000 · *90% used* :warning:",
 		"*11.11* — budget Rp5.000.000 · issued Rp150.000 (1) · remaining Rp4.850.000 · *3% used*")

@@ -129,11 +129,17 @@ func digestMessages(h *harness) []fakeslack.Message {
 func TestE2E_DigestGolden(t *testing.T) {
 	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
-	mustContain(t, m, "Team attainment Fri 27 Nov: 100%", "pitches 10/10", "<@U1>", "<@U2>",
-		"pitches 4/5 `████████░░` 80% ✗", "agreed 2/1", "streak 1 working day", "Open issues by priority:*", "`ISS-1` @late.sample → <@U2>",
-		"Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "<@U2>: 1 open pitch(es)",
+	// U1's weekly agreed target is judged as the week (2 of 5 by Friday),
+	// not as a rounded daily share (2/1).
+	mustContain(t, m, "Team attainment Fri 27 Nov: 70%", "pitches 10/10", "agreed 2/5 (week)", "*Ana* — streak", "*Budi Santoso* — no streak",
+		"pitches 4/5 `████████░░` 80% ✗", "agreed 2 (weekly target)", "agreed 0/5, pace 0%", "streak 1 working day", "Open issues by priority:*",
+		"`ISS-1` @late.sample → <@U2>", "Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "Budi Santoso: 1 open pitch(es)",
 		"vouchers issued 2, issues resolved 1, tasks done 1")
-	mustNotContain(t, m, "Posted late", "not tracked yet", "Not tracked yet")
+	mustNotContain(t, m, "Posted late", "not tracked yet", "Not tracked yet", "<@U1>", "agreed 2/1")
+	// The one mention is the SLA breach's owner, who must act.
+	if n := strings.Count(all(m), "<@"); n != 1 {
+		t.Errorf("%d mentions in the digest, want 1 (the breach owner)", n)
+	}
 	var pretty bytes.Buffer
 	if err := json.Indent(&pretty, m.Blocks, "", "  "); err != nil {
 		t.Fatal(err)
@@ -480,6 +486,10 @@ func seededMondayDigest(t *testing.T) (*harness, fakeslack.Message) {
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	seedWork(t, h)
+	// Names as users.info gives them: Budi has no display name, so his
+	// real name shows.
+	h.Slack.SetUserProfile("U1", fakeslack.Profile{DisplayName: "Ana", RealName: "Ana Wijaya"})
+	h.Slack.SetUserProfile("U2", fakeslack.Profile{RealName: "Budi Santoso"})
 	h.sinceSunday("digest")
 	h.Clock.Set(h.at("2026-11-30", "09:00").Add(30 * time.Second))
 	if err := h.Bot.RunJob(ctxT(t), "digest", h.at("2026-11-30", "09:00")); err != nil {
