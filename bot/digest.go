@@ -26,6 +26,7 @@ type digestInput struct {
 	// must act (actMention) are mentioned either way.
 	Names       map[string]string
 	MentionsMax int
+	Holidays    []store.Holiday // announced when within holidayAhead days
 }
 
 // actMention mentions a person who must act on a digest line (an SLA
@@ -108,6 +109,10 @@ func buildDigest(in *digestInput) digest {
 		add(":hourglass: _Posted late: pocbot was not running at the scheduled time._")
 	}
 	add(headline)
+	if h := upcomingHolidays(in.Holidays, in.Day, cal.Location()); h != "" {
+		head = append(head, contextText(h))
+		plain = append(plain, toPlain(h))
+	}
 	add(boardText("*Team*", team, nil, in.Metrics, prevName))
 	add(funnelText("Pitch funnel", in.Funnel, in.Week, prevName))
 	for _, sec := range in.Sections {
@@ -328,7 +333,7 @@ func toPlain(s string) string {
 	s = italicRE.ReplaceAllString(s, "$1$2$3")
 	s = strings.NewReplacer("*", "", "`", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
 		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
-		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
+		":red_circle:", "🔴", ":warning:", "⚠", ":palm_tree:", "🌴").Replace(s)
 	return s
 }
 

@@ -48,6 +48,9 @@ func (b *Bot) digestInput(ctx context.Context, day, now time.Time, late bool) (*
 		in.Sections = append(in.Sections, out)
 	}
 	in.MentionsMax = b.cfg.DigestMentionsMax
+	if in.Holidays, err = b.db.Holidays(ctx); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 

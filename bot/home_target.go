@@ -29,6 +29,13 @@ func (b *Bot) homeProgress(ctx context.Context, userID string) ([]slack.Block, e
 	if !in.Cal.Working(in.Day) {
 		text += "\n:palm_tree: Today is a day off."
 	}
+	hs, err := b.db.Holidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if h := upcomingHolidays(hs, b.Now(), b.cfg.Location); h != "" {
+		text += "\n" + h
+	}
 	optOut, err := b.db.NudgeOptOuts(ctx)
 	if err != nil {
 		return nil, err

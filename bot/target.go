@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -29,12 +28,13 @@ func (b *Bot) targetRoutes() {
 		Usage: []usage{
 			{"", "today's and this week's progress against targets, yours and the team's"},
 			{"METRIC N [@person|team] [daily|weekly]", "set a target from today (admins); metrics: pitches, agreed, vouchers, issues_resolved, tasks_done; 0 removes it"},
-			{"holiday add|remove YYYY-MM-DD", "mark a team holiday (admins): no targets, streaks or nudges that day"},
+			{"holiday add YYYY-MM-DD [name]", "mark a team holiday (admins), e.g. 2026-12-25 Natal: no targets, streaks or nudges that day"},
+			{"holiday remove YYYY-MM-DD", "make a holiday a normal day again (admins)"},
 			{"holiday list", "upcoming holidays"},
 			{"nudges off|on", "stop or restart the afternoon DM when you are behind"},
 			{"help", "this help"},
 		},
-		Examples: []string{"/target", "/target pitches 10 @ana", "/target agreed 8 team weekly", "/target holiday add 2026-12-25", "/target nudges off"},
+		Examples: []string{"/target", "/target pitches 10 @ana", "/target agreed 8 team weekly", "/target holiday add 2026-12-25 Natal", "/target nudges off"},
 		Run:      b.targetCommand,
 	})
 	b.rt.action(actionTargetSetAnyway, b.targetSetAnyway)
@@ -253,52 +253,6 @@ func progressText(name string, bd progress.Board, metrics []progress.Metric) str
 }
 
 const targetFootnote = "Targets are judged on working days only. Admins set them with `/target METRIC N [@person|team] [daily|weekly]`."
-
-func (b *Bot) targetHoliday(ctx context.Context, r *Request, rest string) error {
-	verb, date := splitWord(rest)
-	switch strings.ToLower(verb) {
-	case "", "list":
-		hs, err := b.db.Holidays(ctx)
-		if err != nil {
-			return err
-		}
-		today := b.Now().In(b.cfg.Location).Format("2006-01-02")
-		var lines []string
-		for _, h := range hs {
-			if h.Date >= today {
-				d, _ := time.Parse("2006-01-02", h.Date)
-				lines = append(lines, fmt.Sprintf("• %s (%s)", h.Date, d.Format("Monday")))
-			}
-		}
-		text := "*Upcoming holidays*\n" + strings.Join(lines, "\n")
-		if len(lines) == 0 {
-			text = "No upcoming holidays. Admins add one with `/target holiday add YYYY-MM-DD`."
-		}
-		return b.reply(ctx, r, msg{text: notifyText(text), blocks: joinLines([]string{text})})
-	case "add", "remove", "delete", "rm":
-	default:
-		return errorf("Write /target holiday add YYYY-MM-DD, /target holiday remove YYYY-MM-DD or /target holiday list.")
-	}
-	if !b.isAdmin(r.UserID) {
-		return b.notAdmin("change holidays")
-	}
-	if _, err := store.ParseDate(date); err != nil {
-		return err
-	}
-	var text string
-	if strings.ToLower(verb) == "add" {
-		if err := b.db.AddHoliday(ctx, date, r.UserID); err != nil {
-			return err
-		}
-		text = fmt.Sprintf(":palm_tree: %s is a holiday: no targets, streaks, nudges or digest that day.", date)
-	} else {
-		if err := b.db.RemoveHoliday(ctx, date, r.UserID); err != nil {
-			return err
-		}
-		text = fmt.Sprintf(":white_check_mark: %s is a normal day again.", date)
-	}
-	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
-}
 
 func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
 	var on bool

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -183,31 +185,64 @@ func (db *DB) Targets(ctx context.Context) ([]Target, error) {
 
 // Holiday is a day off for the whole team.
 type Holiday struct {
-	Date  string    `json:"date"` // YYYY-MM-DD
+	Date  string    `json:"date"`           // YYYY-MM-DD
+	Name  string    `json:"name,omitempty"` // "Natal"; "" when none was given
 	SetBy string    `json:"set_by"`
 	SetAt time.Time `json:"set_at"`
 }
 
+// MaxHolidayName bounds a holiday's name, in characters.
+const MaxHolidayName = 80
+
 // AddHoliday makes date (YYYY-MM-DD) a day off. Returns Invalid for a bad
 // date and Conflict if it is already a holiday.
 func (db *DB) AddHoliday(ctx context.Context, date, userID string) error {
+	return db.AddNamedHoliday(ctx, date, "", userID)
+}
+
+// AddNamedHoliday is AddHoliday with a name ("Natal"), cleaned of control
+// characters and cut at MaxHolidayName characters.
+func (db *DB) AddNamedHoliday(ctx context.Context, date, name, userID string) error {
 	if _, err := ParseDate(date); err != nil {
 		return err
 	}
 	if err := checkUser(userID); err != nil {
 		return err
 	}
+	name = holidayName(name)
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketHolidays)
 		if b.Get([]byte(date)) != nil {
 			return Errorf(Conflict, "%s is already a holiday.", date)
 		}
 		now := db.Now()
-		if err := putJSON(b, []byte(date), Holiday{Date: date, SetBy: userID, SetAt: now}); err != nil {
+		if err := putJSON(b, []byte(date), Holiday{Date: date, Name: name, SetBy: userID, SetAt: now}); err != nil {
 			return fmt.Errorf("put holiday %s: %w", date, err)
 		}
-		return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionHolidayAdd, Entity: "holiday:" + date, After: date})
+		after := date
+		if name != "" {
+			after += " " + name
+		}
+		return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionHolidayAdd, Entity: "holiday:" + date, After: after})
 	})
+}
+
+// holidayName trims name, drops control characters and cuts it at
+// MaxHolidayName characters.
+func holidayName(name string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimSpace(name) {
+		if unicode.IsControl(r) {
+			r = ' '
+		}
+		if n == MaxHolidayName {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // RemoveHoliday makes date a normal day again. Returns Invalid for a bad

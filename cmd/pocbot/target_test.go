@@ -310,7 +310,7 @@ func TestE2E_Nudges(t *testing.T) {
 	mustContain(t, dms[0], "3 of 10", "7 to go", "/target nudges off")
 
 	// Tuesday is a holiday: nobody is nudged.
-	mustContain(t, h.command("UADMIN", "/target", "holiday add 2026-12-01"), "2026-12-01 is a holiday")
+	mustContain(t, h.command("UADMIN", "/target", "holiday add 2026-12-01"), "Tue 1 Dec 2026 is a holiday")
 	mustContain(t, h.command("U1", "/target", "holiday list"), "2026-12-01 (Tuesday)")
 	h.Clock.Set(h.at("2026-12-01", "15:00"))
 	before = len(h.Slack.Messages())
