@@ -47,6 +47,13 @@ func (b *Bot) homeView(ctx context.Context, userID string) (slack.HomeTabViewReq
 		return slack.HomeTabViewRequest{}, err
 	}
 	blocks = append(blocks, mine...)
+	if b.isAdmin(userID) {
+		lead, err := b.homeLead(ctx, now)
+		if err != nil {
+			return slack.HomeTabViewRequest{}, err
+		}
+		blocks = append(blocks, lead...)
+	}
 	// Pitches this week.
 	ps, err := b.db.PitchesByUser(ctx, userID, progress.WeekStart(now, b.cfg.Location), now.Add(time.Second))
 	if err != nil {

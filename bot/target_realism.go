@@ -250,8 +250,8 @@ func realismNote(a targetArgs, c progress.Check, tracked bool, label string) str
 		s += fmt.Sprintf(". With %d active days the check compares a target with %s upper quartile on the days worked.", progress.MinActiveDays,
 			map[bool]string{true: "the team's", false: "their"}[a.UserID == ""])
 		if a.UserID != "" && c.Ref.People > 0 {
-			s += fmt.Sprintf(" For reference, the %s with history do a median of *%s* %s on the days they work on it (upper quartile %s).",
-				plural(c.Ref.People, "teammate", "teammates"), num(c.Ref.Median), label, num(c.Ref.UQ))
+			s += fmt.Sprintf(" For reference, teammates with history (%d) do a median of *%s* %s a day on the days they work on it (upper quartile %s).",
+				c.Ref.People, num(c.Ref.Median), label, num(c.Ref.UQ))
 		}
 	}
 	if c.Load != nil && c.Load.Capacity > 0 && c.Units {
