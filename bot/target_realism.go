@@ -236,7 +236,7 @@ func realismNote(a targetArgs, c progress.Check, tracked bool, label string) str
 	var s string
 	switch {
 	case c.Judged:
-		s = "Within reach: " + strings.TrimSuffix(historyFigures(a, c, label), ".") + fmt.Sprintf("; the check allows up to %d.", c.HistoryLimit)
+		s = "Within reach. " + strings.TrimSuffix(historyFigures(a, c, label), ".") + fmt.Sprintf("; the check allows up to %d.", c.HistoryLimit)
 	default:
 		who := "they"
 		if a.UserID == "" {
