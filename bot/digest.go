@@ -333,7 +333,7 @@ func toPlain(s string) string {
 	s = italicRE.ReplaceAllString(s, "$1$2$3")
 	s = strings.NewReplacer("*", "", "`", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
 		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
-		":red_circle:", "🔴", ":warning:", "⚠", ":palm_tree:", "🌴").Replace(s)
+		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
 	return s
 }
 

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -16,24 +15,23 @@ import (
 // features that record work. A feature registers what it can count or
 // show with one call from its routes function, for example
 //
-//	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", Count: b.voucherCounts})
+//	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", CountDays: b.db.VoucherCountsByDay})
 //	b.registerDigestSection(sectionIssues, b.digestOpenIssues)
 //	b.registerWorkload(workloadIssues, b.openIssuesByUser)
 //	b.registerHomeSection(homeIssues, b.homeMyIssues)
 //
 // Anything not registered shows as "not tracked yet". Registered today:
-// pitchProviders (below), issueProviders, voucherProviders and
-// taskProviders (issue_providers.go, voucher_providers.go,
-// task_providers.go), each called from its feature's routes function.
+// pitchProviders, issueProviders, voucherProviders, taskProviders
+// (pitch_providers.go, issue_providers.go, voucher_providers.go,
+// task_providers.go) and the targets' own progress section
+// (home_target.go), each called from its feature's routes function.
 
 // metricSource counts one target metric per user.
 type metricSource struct {
 	Name  string // one of store.Metrics()
 	Label string // as shown: "pitches", "vouchers issued"
-	// Count returns per-user counts of work done in [from, to).
-	Count func(ctx context.Context, from, to time.Time) (perUser map[string]int, err error)
-	// CountDays, optional, counts every interval [bounds[i], bounds[i+1])
-	// in one pass; without it Count is called once per interval.
+	// CountDays returns per-user counts of work done in every interval
+	// [bounds[i], bounds[i+1]), in one pass; one interval is two bounds.
 	CountDays func(ctx context.Context, bounds []time.Time) ([]map[string]int, error)
 	// CountUser, optional, counts one user's work in every interval. App
 	// Home uses it, so its cost follows that user's work; without it Home
@@ -85,21 +83,33 @@ var workloadOrder = []struct{ name, label string }{
 // workloadSource returns per-user counts of open work at now.
 type workloadSource func(ctx context.Context, now time.Time) (perUser map[string]int, err error)
 
-// App Home sections of the lead's features, after progress and follow-ups.
+// App Home sections, in the order Home shows them under its header.
 const (
-	homeIssues   = "issues"   // my open issues, breaching first, with buttons
-	homeTasks    = "tasks"    // my tasks
-	homeVouchers = "vouchers" // my recent vouchers
+	homeTargets   = "targets"   // my progress today against targets, nudge toggle
+	homeLeadView  = "lead"      // admins: the team's view (home_lead.go)
+	homePitches   = "pitches"   // my pitches this week
+	homeFollowups = "followups" // my follow-ups due, with outcome buttons
+	homeIssues    = "issues"    // my open issues, breaching first, with buttons
+	homeTasks     = "tasks"     // my tasks
+	homeVouchers  = "vouchers"  // my recent vouchers
 )
 
+// homeOrder lists the sections. One without a title draws its own heading
+// and empty state; one with a title gets a divider and that title, "none"
+// when it returns no blocks, and "not tracked yet" when unregistered.
 var homeOrder = []struct{ name, title string }{
+	{homeTargets, ""},
+	{homeLeadView, ""},
+	{homePitches, ""},
+	{homeFollowups, ""},
 	{homeIssues, "My open issues"},
 	{homeTasks, "My tasks"},
 	{homeVouchers, "My recent vouchers"},
 }
 
 // homeSection returns the blocks (at most ~20, buttons included) of one
-// App Home section for userID; none means "nothing open".
+// App Home section for userID; none means "nothing open". It reads only
+// that user's data: Home is refreshed after every action.
 type homeSection func(ctx context.Context, userID string) ([]slack.Block, error)
 
 // providers holds what features registered. Filled before Run, read-only after.
@@ -111,8 +121,8 @@ type providers struct {
 }
 
 func (b *Bot) registerMetric(m metricSource) {
-	if _, ok := metricLabels[m.Name]; !ok || m.Count == nil {
-		panic("registerMetric: unknown metric or no Count: " + m.Name)
+	if _, ok := metricLabels[m.Name]; !ok || m.CountDays == nil {
+		panic("registerMetric: unknown metric or no CountDays: " + m.Name)
 	}
 	if b.prov.metrics == nil {
 		b.prov.metrics = map[string]metricSource{}
@@ -162,31 +172,11 @@ func (b *Bot) metricInfos() []progress.Metric {
 func (b *Bot) countDays(ctx context.Context, bounds []time.Time) (map[string][]map[string]int, error) {
 	out := map[string][]map[string]int{}
 	for name, m := range b.prov.metrics {
-		c, err := countMetric(ctx, m, bounds)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = c
-	}
-	return out, nil
-}
-
-// countMetric counts one metric, per user, over consecutive day bounds.
-func countMetric(ctx context.Context, m metricSource, bounds []time.Time) ([]map[string]int, error) {
-	if m.CountDays != nil {
 		c, err := m.CountDays(ctx, bounds)
 		if err != nil {
-			return nil, fmt.Errorf("count %s: %w", m.Name, err)
+			return nil, fmt.Errorf("count %s: %w", name, err)
 		}
-		return c, nil
-	}
-	var out []map[string]int
-	for i := 0; i+1 < len(bounds); i++ {
-		c, err := m.Count(ctx, bounds[i], bounds[i+1])
-		if err != nil {
-			return nil, fmt.Errorf("count %s: %w", m.Name, err)
-		}
-		out = append(out, c)
+		out[name] = c
 	}
 	return out, nil
 }
@@ -198,9 +188,9 @@ func (b *Bot) countUserDays(ctx context.Context, userID string, bounds []time.Ti
 	out := map[string][]map[string]int{}
 	for name, m := range b.prov.metrics {
 		if m.CountUser == nil {
-			team, err := countMetric(ctx, m, bounds)
+			team, err := m.CountDays(ctx, bounds)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("count %s: %w", name, err)
 			}
 			for _, day := range team {
 				out[name] = append(out[name], map[string]int{userID: day[userID]})
@@ -216,63 +206,4 @@ func (b *Bot) countUserDays(ctx context.Context, userID string, bounds []time.Ti
 		}
 	}
 	return out, nil
-}
-
-// pitchProviders registers what the pitch feature can count and show.
-func (b *Bot) pitchProviders() {
-	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.PitchCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.PitchCountsByDay, CountUser: b.db.UserPitchCountsByDay})
-	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.AgreedCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.AgreedCountsByDay})
-	b.registerDigestSection(sectionFollowups, b.digestFollowups)
-	b.registerWorkload(workloadFollowups, func(ctx context.Context, now time.Time) (map[string]int, error) {
-		c, _, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(now))
-		return c, err
-	})
-}
-
-func firstDay(c []map[string]int, err error) (map[string]int, error) {
-	if err != nil || len(c) == 0 {
-		return map[string]int{}, err
-	}
-	return c[0], nil
-}
-
-// followupCutoffAt is followupCutoff for an arbitrary now.
-func (b *Bot) followupCutoffAt(now time.Time) time.Time {
-	return now.Add(-time.Duration(b.cfg.FollowupDays) * 24 * time.Hour)
-}
-
-// digestFollowups lists, per owner, the open pitches due a follow-up.
-func (b *Bot) digestFollowups(ctx context.Context, day time.Time) ([]string, error) {
-	asOf := day.AddDate(0, 0, 1)
-	if now := b.Now(); now.Before(asOf) {
-		asOf = now
-	}
-	counts, oldest, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(asOf))
-	if err != nil {
-		return nil, err
-	}
-	users := make([]string, 0, len(counts))
-	for u := range counts {
-		users = append(users, u)
-	}
-	sort.Slice(users, func(i, j int) bool {
-		if counts[users[i]] != counts[users[j]] {
-			return counts[users[i]] > counts[users[j]]
-		}
-		return users[i] < users[j]
-	})
-	var lines []string
-	for _, u := range users {
-		days := int(asOf.Sub(oldest[u]).Hours() / 24)
-		lines = append(lines, fmt.Sprintf("<@%s>: %d open pitch(es) to follow up, oldest %d days", u, counts[u], days))
-	}
-	return lines, nil
 }

@@ -4,15 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
-	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
 func (b *Bot) pitchRoutes() {
+	b.pitchProviders()
 	b.rt.command(&command{
 		Name:    "/pitch",
 		Summary: "log pitches to creators and track their outcome",
@@ -60,7 +59,7 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		if s == store.Pitched {
+		if s == store.PitchPitched {
 			return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch @%s agreed`.", h)
 		}
 		return b.pitchStatusByText(ctx, r, h, s)
@@ -69,13 +68,13 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	np := store.NewPitch{UserID: r.UserID, Handles: args.Handles, Product: args.Product, Note: args.Note,
+	np := store.PitchInput{UserID: r.UserID, Handles: args.Handles, Product: args.Product, Note: args.Note,
 		Cooldown: b.cfg.PitchCooldown}
 	res, err := b.db.CreatePitches(ctx, np)
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if len(res.Created) > 0 {
 		b.refreshPitchingDMs(ctx, r.UserID)
 	}
@@ -91,7 +90,7 @@ const maxOutcomeRows = 15
 // valid, then duplicates with Log anyway / Skip — and the logged pitches
 // last, with outcome buttons while they fit in Slack's 50 blocks, so a
 // long list can never push the skipped ones out of the message.
-func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid []string) msg {
+func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invalid []string) msg {
 	var blocks []slack.Block
 	if len(invalid) > 0 {
 		var q []string
@@ -155,30 +154,4 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid 
 		text = fmt.Sprintf("Logged pitch PIT-%d: @%s.", res.Created[0].ID, res.Created[0].Handle)
 	}
 	return msg{text: text, blocks: blocks}
-}
-
-// whenAbs formats t in the team's time zone with its date, for messages
-// that stay in a channel or DM and would otherwise say "today" tomorrow.
-func (b *Bot) whenAbs(t time.Time) string {
-	t = t.In(b.cfg.Location)
-	if t.Year() != b.Now().In(b.cfg.Location).Year() {
-		return t.Format("Mon 2 Jan 2006 15:04")
-	}
-	return t.Format("Mon 2 Jan 15:04")
-}
-
-// when formats t in the team's time zone, relative where that reads better
-// (for replies read right away; persistent messages use whenAbs).
-func (b *Bot) when(t time.Time) string {
-	now := b.Now().In(b.cfg.Location)
-	t = t.In(b.cfg.Location)
-	switch d := progress.DayStart(now, b.cfg.Location).Sub(progress.DayStart(t, b.cfg.Location)); {
-	case d == 0:
-		return "today " + t.Format("15:04")
-	case d == 24*time.Hour:
-		return "yesterday " + t.Format("15:04")
-	case t.Year() == now.Year():
-		return t.Format("Mon 2 Jan 15:04")
-	}
-	return t.Format("2 Jan 2006")
 }

@@ -181,21 +181,3 @@ func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats) msg {
 	blocks = append(blocks, contextText("Interested counts pitches that reached interested or agreed; rates are of pitches logged in the period."))
 	return msg{text: fmt.Sprintf("Pitch funnel %s: %d pitched, %d interested, %d agreed.", p.Name, st.Team.Pitched, st.Team.Interested, st.Team.Agreed), blocks: blocks}
 }
-
-// userIDFromMention reads <@U123> or <@U123|name>.
-func userIDFromMention(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "<@") || !strings.HasSuffix(s, ">") {
-		return ""
-	}
-	id, _, _ := strings.Cut(s[2:len(s)-1], "|")
-	if len(id) < 2 || (id[0] != 'U' && id[0] != 'W') {
-		return ""
-	}
-	for _, r := range id[1:] {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return ""
-		}
-	}
-	return id
-}

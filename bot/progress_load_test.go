@@ -32,15 +32,15 @@ func TestUserBoard_MatchesTeamLoad(t *testing.T) {
 		if !cal.Working(d) {
 			continue
 		}
-		add("U1", d, 10, store.Pitched) // meets 10 a day every day: a capped streak
+		add("U1", d, 10, store.PitchPitched) // meets 10 a day every day: a capped streak
 		n := 10
 		if back == 10 {
 			n = 3 // missed Friday 20 Nov
 		}
-		add("U2", d, n, store.Pitched)
-		add("U3", d, 2, store.Agreed)
+		add("U2", d, n, store.PitchPitched)
+		add("U3", d, 2, store.PitchAgreed)
 	}
-	add("U1", progress.DayStart(now, jkt), 4, store.Pitched)
+	add("U1", progress.DayStart(now, jkt), 4, store.PitchPitched)
 	if err := db.ImportPitches(ctx, ps); err != nil {
 		t.Fatal(err)
 	}

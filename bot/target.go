@@ -42,7 +42,6 @@ func (b *Bot) targetRoutes() {
 	b.rt.action(actionTargetSetSuggested, b.targetSetSuggested)
 	b.targetScopeRoutes()
 	b.rt.view(targetAdjustModalID, b.submitTargetAdjust)
-	b.pitchProviders()
 }
 
 func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
@@ -66,14 +65,6 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 		return b.reply(ctx, r, scopeQuestion(a, b.metricLabel(a.Metric)))
 	}
 	return b.proposeTarget(ctx, r, a, false)
-}
-
-// scopeName is "<@U1>" or "the team".
-func scopeName(userID string) string {
-	if userID == "" {
-		return "the team"
-	}
-	return "<@" + userID + ">"
 }
 
 func periodWord(p string) string {
@@ -114,9 +105,9 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 			text += "\n" + note
 		}
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if a.UserID != "" && a.UserID != r.UserID {
-		b.afterChange(ctx, a.UserID)
+		b.refreshHome(ctx, a.UserID)
 	}
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}, replace: replace})
 }
@@ -270,6 +261,6 @@ func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
 	if on {
 		text = ":bell: Nudges on: if you're under half of a daily target by the afternoon, I'll DM you what's left."
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
 }

@@ -77,7 +77,7 @@ func (b *Bot) countWindow(ctx context.Context, m metricSource, cal progress.Cale
 		bounds = append(bounds, d)
 	}
 	bounds = append(bounds, days[len(days)-1].AddDate(0, 0, 1))
-	all, err := countMetric(ctx, m, bounds)
+	all, err := m.CountDays(ctx, bounds)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,11 @@ func realismWarning(a targetArgs, c progress.Check, label string) string {
 				"(%s, %d units outstanding), against a capacity of *%d* (`POCBOT_DAILY_CAPACITY` or `/task capacity`): any new target only fits if tasks slip. "+
 				"Move tasks first (`/task load`).", who, l.TaskPerDay, plural(l.OpenTasks, "open task", "open tasks"), l.TaskUnits, l.Capacity)
 		} else {
-			s = fmt.Sprintf(":warning: *%d %s %s for %s only fits if nothing else is done.* ", a.Value, label, perWhat(a.Period), who)
+			head := "only fits if nothing else is done"
+			if l.TaskPerDay == 0 {
+				head = "is above their capacity"
+			}
+			s = fmt.Sprintf(":warning: *%d %s %s for %s %s.* ", a.Value, label, perWhat(a.Period), who, head)
 			s += capacityArithmetic(a, c, label) + "."
 		}
 		parts = append(parts, s)
@@ -190,6 +194,10 @@ func capacityArithmetic(a targetArgs, c progress.Check, label string) string {
 		perText = fmt.Sprintf("%d %s a working day (%d over %d days)", per, label, a.Value, c.WeekDays)
 	}
 	other := l.TaskPerDay - l.PitchingPerDay
+	if l.TaskPerDay == 0 {
+		return fmt.Sprintf("At one unit each it needs more than %s capacity of *%d units a working day* (`POCBOT_DAILY_CAPACITY` or `/task capacity`), before any task",
+			scopePossessive(a.UserID), l.Capacity)
+	}
 	var sum string
 	switch {
 	case a.Metric == store.MetricPitches && l.PitchingPerDay > 0:

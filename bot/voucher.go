@@ -9,7 +9,6 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -117,13 +116,13 @@ func (b *Bot) voucherQuick(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, b.voucherIssuedMsg(ctx, v, existed))
 }
 
 // newVoucher fills the configured rules into a store request.
-func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.NewVoucher {
-	return store.NewVoucher{
+func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.VoucherInput {
+	return store.VoucherInput{
 		IssuerID: userID, Handle: handle, Product: product, Value: value, Currency: b.cfg.Currency,
 		Campaign: campaign, ExpiresAt: expires, Note: note, DailyCap: b.cfg.VoucherDailyCap,
 		Location: b.cfg.Location, IdemKey: idem,
@@ -134,12 +133,6 @@ func (b *Bot) newVoucher(userID, handle, product string, value store.Money, camp
 // time zone.
 func (b *Bot) defaultExpiry() time.Time {
 	return endOfDay(b.Now().In(b.cfg.Location).AddDate(0, 0, b.cfg.VoucherDays), b.cfg.Location)
-}
-
-// endOfDay returns the first instant after d's day in loc: a voucher
-// "valid until 14 Dec" is valid through 23:59:59 that day.
-func endOfDay(d time.Time, loc *time.Location) time.Time {
-	return progress.DayStart(d, loc).AddDate(0, 0, 1)
 }
 
 // money formats an amount in the configured currency.
@@ -259,7 +252,7 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	if err != nil {
 		return err
 	}
-	b.voucherHomesChanged(ctx, r.UserID, v)
+	b.refreshVoucherHomes(ctx, r.UserID, v)
 	text := fmt.Sprintf(":white_check_mark: *%s* redeemed — @%s, %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value))
 	if r.Action != nil {
 		// Pressed on a message: replace it, so its Mark redeemed button
@@ -289,7 +282,7 @@ func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
-	b.voucherHomesChanged(ctx, r.UserID, v)
+	b.refreshVoucherHomes(ctx, r.UserID, v)
 	text := fmt.Sprintf(":no_entry: *%s* revoked (@%s, %s): %s.", v.Code, v.Handle, b.money(v.Value), esc(truncate(reason, 300)))
 	if v.Campaign != "" {
 		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {
@@ -314,18 +307,6 @@ func splitCodeRest(s string) (code, rest string) {
 	return first, rest
 }
 
-// notAdmin tells a non-admin who can do what they tried.
-func (b *Bot) notAdmin(what string) error {
-	if len(b.cfg.Admins) == 0 {
-		return errorf("Only admins can %s, and none is configured: ask whoever runs pocbot to set POCBOT_ADMINS.", what)
-	}
-	var ms []string
-	for _, a := range b.cfg.Admins {
-		ms = append(ms, "<@"+a+">")
-	}
-	return mdErrorf("Only admins can %s. Ask one of: %s.", what, strings.Join(ms, ", "))
-}
-
 // voucherBudget: "/voucher budget" lists, "/voucher budget NAME AMOUNT" sets.
 func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error {
 	if strings.TrimSpace(rest) == "" {
@@ -346,7 +327,7 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
 }

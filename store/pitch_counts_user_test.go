@@ -20,7 +20,7 @@ func TestDB_UserPitchCountsByDay(t *testing.T) {
 		if i%3 == 2 {
 			u = "U10" // shares U1's prefix as text: must not be counted for U1
 		}
-		ps = append(ps, Pitch{Handle: "c" + string(rune('a'+i)) + "x", UserID: u, CreatedAt: day0.Add(time.Duration(h) * time.Hour), Status: Pitched})
+		ps = append(ps, Pitch{Handle: "c" + string(rune('a'+i)) + "x", UserID: u, CreatedAt: day0.Add(time.Duration(h) * time.Hour), Status: PitchPitched})
 	}
 	if err := db.ImportPitches(ctx, ps); err != nil {
 		t.Fatal(err)

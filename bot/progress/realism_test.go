@@ -305,3 +305,33 @@ func oldRuleUnrealistic(c calCase) bool {
 	}
 	return per > float64(best) || per > 1.5*med
 }
+
+// TestJudge_READMEExample is the worked example in README.
+func TestJudge_READMEExample(t *testing.T) {
+	cal := NewCalendar(jkt, Workdays{}, nil)
+	days := RealismWindow(cal, monday)
+	// Ana works Mon, Wed and Fri: she pitched on 12 of the last 20
+	// working days, nothing on the other 8.
+	counts := make([]int, len(days))
+	work := []int{4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 12}
+	k := 0
+	for i := len(days) - 1; i >= 0 && k < len(work); i-- {
+		if wd := days[i].Weekday(); wd == time.Monday || wd == time.Wednesday || wd == time.Friday {
+			counts[i] = work[k]
+			k++
+		}
+	}
+	h := NewHistory(cal, days, counts)
+	load := &Load{Capacity: 60, OpenTasks: 1, TaskUnits: 100, TaskPerDay: 25}
+	c := Judge(Proposal{store.MetricPitches, 12, store.Daily, 5}, false, h, TeamRef{}, load)
+	if c.Active != 12 || c.Median != 6.5 || c.UQ != 8 || c.HistoryLimit != 9 || !c.OverHistory || c.OverCapacity || c.Suggest != 9 || c.Need != 37 {
+		t.Errorf("daily = %+v", c)
+	}
+	w := Judge(Proposal{store.MetricPitches, 30, store.Weekly, 5}, false, h, TeamRef{}, load)
+	if w.PerWeek != 3 || w.HistoryLimit != 27 || !w.OverHistory || w.Suggest != 27 {
+		t.Errorf("weekly = %+v", w)
+	}
+	if o := Judge(Proposal{store.MetricPitches, 9, store.Daily, 5}, false, h, TeamRef{}, &Load{Capacity: 60, OpenTasks: 2, TaskUnits: 220, TaskPerDay: 55}); !o.OverCapacity || o.Need != 64 || o.Suggest != 5 {
+		t.Errorf("heavy = %+v", o)
+	}
+}

@@ -10,6 +10,7 @@ import (
 )
 
 func TestE2E_BadInput(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tests := []struct {
 		name string
@@ -46,6 +47,7 @@ func TestE2E_BadInput(t *testing.T) {
 }
 
 func TestE2E_MentionsEchoedEscaped(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	m := h.command("U1", "/pitch", "@safe.echo <!channel> <!here|here> <@U123> @here & more -- ping <!everyone>")
 	mustContain(t, m, "Logged pitch", "&lt;!channel&gt;", "&lt;@U123&gt;")
@@ -56,6 +58,7 @@ func TestE2E_MentionsEchoedEscaped(t *testing.T) {
 }
 
 func TestE2E_UnknownCommandAndPayloads(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 

@@ -13,6 +13,7 @@ import (
 )
 
 func TestE2E_PitchBulkWithDuplicatesAndInvalid(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U2", "/pitch", "@old.one Serum"), "Logged")
 	m := h.command("U1", "/pitch", "@new.one, @old.one\n@x @bad!name @new.two 11.11 campaign -- bulk")
@@ -31,6 +32,7 @@ func TestE2E_PitchBulkWithDuplicatesAndInvalid(t *testing.T) {
 }
 
 func TestE2E_PitchCooldownBoundary(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U1", "/pitch", "@cool.down Serum"), "Logged")
 	h.Clock.Advance(14*24*time.Hour - time.Second)
@@ -40,6 +42,7 @@ func TestE2E_PitchCooldownBoundary(t *testing.T) {
 }
 
 func TestE2E_PitchLogAnywayAndSkip(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@dupe.me Serum")
 	m := h.command("U2", "/pitch", "@dupe.me Lipstick -- second try")
@@ -80,11 +83,12 @@ func latest(h *harness, m fakeslack.Message) fakeslack.Message {
 }
 
 func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	m := h.command("U1", "/pitch", "@out.come Serum")
 	p, _ := h.Main.DB.LatestPitch(ctx, "out.come")
-	for _, s := range []store.PitchStatus{store.Interested, store.Agreed, store.Declined, store.NoResponse} {
+	for _, s := range []store.PitchStatus{store.PitchInterested, store.PitchAgreed, store.PitchDeclined, store.PitchNoResponse} {
 		r := h.click("U1", m, "pitch_status_"+string(s), fmt.Sprint(p.ID))
 		mustContain(t, r, "PIT-", s.Label())
 		got, _ := h.Main.DB.Pitch(ctx, p.ID)
@@ -93,7 +97,7 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 		}
 	}
 	got, _ := h.Main.DB.Pitch(ctx, p.ID)
-	if n := len(got.History); n != 4 || got.History[0].UserID != "U1" || got.History[3].To != store.NoResponse {
+	if n := len(got.History); n != 4 || got.History[0].UserID != "U1" || got.History[3].To != store.PitchNoResponse {
 		t.Errorf("history = %+v", got.History)
 	}
 	mustContain(t, h.command("U1", "/pitch", "@out.come agreed"), "No response → *Agreed*")
@@ -106,6 +110,7 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 }
 
 func TestE2E_PitchModal(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	u := h.Slack.User("U1")
@@ -148,6 +153,7 @@ func TestE2E_PitchModal(t *testing.T) {
 }
 
 func TestE2E_PitchListStatsFollowups(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@f.one Serum")
 	h.command("U1", "/pitch", "@f.two Serum")
@@ -170,6 +176,7 @@ func TestE2E_PitchListStatsFollowups(t *testing.T) {
 }
 
 func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@d.one Serum")
 	h.command("U1", "/pitch", "@d.two Serum")
@@ -216,6 +223,7 @@ func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
 }
 
 func TestE2E_Creator(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U1", "/creator", "@nobody.yet"), "nothing on *@nobody.yet*")
 	h.command("U1", "/pitch", "@Sari.Beauty Glow Serum")
@@ -243,10 +251,11 @@ func TestE2E_Creator(t *testing.T) {
 }
 
 func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	for i := 0; i < 250; i++ {
-		if _, err := h.Main.DB.CreatePitches(ctx, store.NewPitch{UserID: "U1", Handles: []string{"busy.creator"},
+		if _, err := h.Main.DB.CreatePitches(ctx, store.PitchInput{UserID: "U1", Handles: []string{"busy.creator"},
 			Product: strings.Repeat("Long product name ", 10), Force: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -262,10 +271,7 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 		if _, err := h.Slack.User("U1").Click(ctxT(t), fakeslack.Target{Message: &mm}, "creator_page_older", ""); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for latest(h, m).Updates <= before && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
+		h.wait(func() bool { return latest(h, m).Updates > before })
 		if latest(h, m).Updates <= before {
 			t.Fatalf("page %d: message not updated\ncalls: %+v\nlogs:\n%s", page, h.Slack.Calls("response_url"), h.Logs.String())
 		}
@@ -278,6 +284,7 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 // escape-heavy product still leave the duplicates and invalid handles in
 // the one reply (they come first), within Slack's limits.
 func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U2", "/pitch", "@dup.one @dup.two Serum")
 	var b strings.Builder
@@ -291,10 +298,12 @@ func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
 }
 
 func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@twice.click Serum")
 	m := h.command("U2", "/pitch", "@twice.click Lipstick")
 	ctx := ctxT(t)
+	replies := len(h.Slack.Calls("response_url"))
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ {
 		wg.Add(1)
@@ -307,7 +316,11 @@ func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	time.Sleep(300 * time.Millisecond)
+	// Each click's handler ends with its reply on the response_url (the
+	// forced pitch, or "already logged from this button"): wait for both.
+	if !h.wait(func() bool { return len(h.Slack.Calls("response_url")) >= replies+2 }) {
+		t.Fatalf("response_url calls = %d, want %d", len(h.Slack.Calls("response_url")), replies+2)
+	}
 	if ps, _, _ := h.Main.DB.PitchesByCreator(context.Background(), "twice.click", 0, 10); len(ps) != 2 {
 		t.Errorf("pitches = %d after a double click on Log anyway, want 2 (the first and one forced)", len(ps))
 	}

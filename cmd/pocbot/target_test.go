@@ -69,8 +69,8 @@ func seedTeam(t *testing.T, h *harness) {
 	pitch := func(user string, at time.Time, status store.PitchStatus, agreedAt time.Time) store.Pitch {
 		n++
 		p := store.Pitch{Handle: "seed" + string(rune('a'+n/26)) + string(rune('a'+n%26)), UserID: user, CreatedAt: at, Status: status, Product: "Glow Serum"}
-		if status == store.Agreed {
-			p.History = []store.StatusChange{{At: agreedAt, UserID: user, From: store.Pitched, To: store.Agreed}}
+		if status == store.PitchAgreed {
+			p.History = []store.StatusChange{{At: agreedAt, UserID: user, From: store.PitchPitched, To: store.PitchAgreed}}
 		}
 		return p
 	}
@@ -80,20 +80,20 @@ func seedTeam(t *testing.T, h *harness) {
 		u1, u2 int
 	}{{"2026-11-25", 6, 4}, {"2026-11-26", 7, 4}, {"2026-11-27", 5, 3}} {
 		for i := 0; i < d.u1; i++ {
-			ps = append(ps, pitch("U1", h.at(d.date, "10:00").Add(time.Duration(i)*time.Minute), store.Declined, time.Time{}))
+			ps = append(ps, pitch("U1", h.at(d.date, "10:00").Add(time.Duration(i)*time.Minute), store.PitchDeclined, time.Time{}))
 		}
 		for i := 0; i < d.u2; i++ {
-			ps = append(ps, pitch("U2", h.at(d.date, "11:00").Add(time.Duration(i)*time.Minute), store.NoResponse, time.Time{}))
+			ps = append(ps, pitch("U2", h.at(d.date, "11:00").Add(time.Duration(i)*time.Minute), store.PitchNoResponse, time.Time{}))
 		}
 	}
 	// Friday: two of U1's pitches agreed that afternoon, one interested.
-	ps = append(ps, pitch("U1", h.at("2026-11-27", "13:00"), store.Agreed, h.at("2026-11-27", "16:00")))
-	ps = append(ps, pitch("U1", h.at("2026-11-20", "13:00"), store.Agreed, h.at("2026-11-27", "17:00")))
-	ps = append(ps, pitch("U2", h.at("2026-11-27", "14:00"), store.Interested, time.Time{}))
+	ps = append(ps, pitch("U1", h.at("2026-11-27", "13:00"), store.PitchAgreed, h.at("2026-11-27", "16:00")))
+	ps = append(ps, pitch("U1", h.at("2026-11-20", "13:00"), store.PitchAgreed, h.at("2026-11-27", "17:00")))
+	ps = append(ps, pitch("U2", h.at("2026-11-27", "14:00"), store.PitchInterested, time.Time{}))
 	// An old open pitch of U2's, due a follow-up.
-	ps = append(ps, pitch("U2", h.at("2026-11-23", "09:00"), store.Pitched, time.Time{}))
+	ps = append(ps, pitch("U2", h.at("2026-11-23", "09:00"), store.PitchPitched, time.Time{}))
 	// Today, before the digest.
-	ps = append(ps, pitch("U1", h.at("2026-11-30", "08:30"), store.Pitched, time.Time{}))
+	ps = append(ps, pitch("U1", h.at("2026-11-30", "08:30"), store.PitchPitched, time.Time{}))
 	if err := db.ImportPitches(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +127,7 @@ func digestMessages(h *harness) []fakeslack.Message {
 }
 
 func TestE2E_DigestGolden(t *testing.T) {
+	t.Parallel()
 	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
 	// U1's weekly agreed target is judged as the week (2 of 5 by Friday),
@@ -197,6 +198,7 @@ func TestE2E_DigestGolden(t *testing.T) {
 }
 
 func TestE2E_DigestExactlyOnceAcrossRestart(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	ctx := ctxT(t)
@@ -226,6 +228,7 @@ func TestE2E_DigestExactlyOnceAcrossRestart(t *testing.T) {
 }
 
 func TestE2E_DigestCatchUpLate(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	ctx := ctxT(t)
@@ -258,6 +261,7 @@ func TestE2E_DigestCatchUpLate(t *testing.T) {
 }
 
 func TestE2E_DigestFailedPostIsRetried(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	h.sinceSunday("digest")
@@ -275,6 +279,7 @@ func TestE2E_DigestFailedPostIsRetried(t *testing.T) {
 }
 
 func TestE2E_Nudges(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	db := h.Main.DB
@@ -328,6 +333,7 @@ func TestE2E_Nudges(t *testing.T) {
 }
 
 func TestE2E_TargetRealismWarning(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// U1's last 14 working days (2–27 Nov): 5 or 6 pitches, 9 on the best day.
@@ -341,7 +347,7 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 			}
 			for j := 0; j < n; j++ {
 				ps = append(ps, store.Pitch{Handle: "r" + d.Format("0102") + string(rune('a'+j)), UserID: "U1",
-					CreatedAt: d.Add(time.Duration(j) * time.Minute), Status: store.Pitched})
+					CreatedAt: d.Add(time.Duration(j) * time.Minute), Status: store.PitchPitched})
 			}
 			i++
 		}
@@ -404,6 +410,7 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 }
 
 func TestE2E_TargetShowAndHome(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Main.DB.SetTarget(ctx, store.Target{Metric: store.MetricPitches, UserID: "U1", Period: store.Daily,
@@ -449,6 +456,7 @@ func TestE2E_TargetShowAndHome(t *testing.T) {
 }
 
 func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
+	t.Parallel()
 	fs := fakeslack.New(fakeslack.Options{})
 	defer fs.Close()
 	env := testEnv(fs, "x.db")
@@ -466,6 +474,7 @@ func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
 }
 
 func TestE2E_DigestPrintOnDayOff(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	loc := h.Main.Config.Location
 	txt, err := h.Bot.DigestText(context.Background(), time.Date(2026, 12, 5, 0, 0, 0, 0, loc)) // a Saturday

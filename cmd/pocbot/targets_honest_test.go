@@ -24,7 +24,7 @@ func pitchDays(t *testing.T, h *harness, user string, n map[string]int) {
 	for date, k := range n {
 		for j := 0; j < k; j++ {
 			ps = append(ps, store.Pitch{Handle: fmt.Sprintf("%s%sn%d", strings.ToLower(user), strings.ReplaceAll(date, "-", ""), j),
-				UserID: user, CreatedAt: h.at(date, "10:00").Add(time.Duration(j) * time.Minute), Status: store.Declined, Product: "Serum"})
+				UserID: user, CreatedAt: h.at(date, "10:00").Add(time.Duration(j) * time.Minute), Status: store.PitchDeclined, Product: "Serum"})
 		}
 	}
 	if err := h.Main.DB.ImportPitches(context.Background(), ps); err != nil {
@@ -271,7 +271,7 @@ func TestE2E_HolidaysWithNames(t *testing.T) {
 	// Within two weeks: announced in the digest and on App Home.
 	h.Clock.Set(h.at("2026-12-14", "10:00"))
 	txt, err := h.Bot.DigestText(ctx, h.at("2026-12-14", "00:00"))
-	if err != nil || !strings.Contains(txt, "🌴 Holidays: Fri 25 Dec — Natal") {
+	if err != nil || !strings.Contains(txt, ":palm_tree: Holidays: Fri 25 Dec — Natal") {
 		t.Errorf("digest lacks the holiday:\n%s (%v)", txt, err)
 	}
 	if _, err := h.Slack.User("U1").OpenHome(ctx); err != nil {

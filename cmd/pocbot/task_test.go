@@ -56,6 +56,7 @@ func waitLatest(t *testing.T, h *harness, m fakeslack.Message, sub string) fakes
 }
 
 func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	r := h.command("ULEAD", "/task", "<@U1|ana> Pitch 40 beauty creators by friday")
@@ -119,6 +120,7 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 }
 
 func TestE2E_TaskCantDoAndReassign(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	mustContain(t, h.command("ULEAD", "/task", "<@U2|budi> Review 30 videos of @sari.beauty by tomorrow 16:00"), "Assigned `TSK-1`", "due tomorrow 16:00")
@@ -191,6 +193,7 @@ func TestE2E_TaskCantDoAndReassign(t *testing.T) {
 }
 
 func TestE2E_TaskModal(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// U1 has 30 units open, U2 has 5: the form suggests U2.
@@ -246,6 +249,7 @@ func TestE2E_TaskModal(t *testing.T) {
 }
 
 func TestE2E_TaskOverloadWarning(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// Monday: 50 units due today fits the default 60.
@@ -301,13 +305,14 @@ func TestE2E_TaskOverloadWarning(t *testing.T) {
 }
 
 func TestE2E_TaskReminders(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	loc := h.Main.Config.Location
 	mon := time.Date(2026, 11, 30, 0, 0, 0, 0, loc)
 	mk := func(user, title string, due time.Time, hasTime bool) {
 		t.Helper()
-		if _, err := h.Main.DB.CreateTask(ctx, store.NewTask{Assignee: user, Assigner: "ULEAD", Title: title,
+		if _, err := h.Main.DB.CreateTask(ctx, store.TaskInput{Assignee: user, Assigner: "ULEAD", Title: title,
 			Kind: store.KindOther, Due: due, DueHasTime: hasTime}); err != nil {
 			t.Fatal(err)
 		}
@@ -336,8 +341,7 @@ func TestE2E_TaskReminders(t *testing.T) {
 		t.Errorf("U3 got %d DMs, want none (due tomorrow)", n)
 	}
 	// A re-run the same day (catch-up, retry) sends nothing again.
-	run(mon.Add(15*time.Hour + time.Minute))
-	time.Sleep(50 * time.Millisecond)
+	run(mon.Add(15*time.Hour + time.Minute)) // RunJob returns after the job's posts
 	if n1, n2 := len(dms(h, "U1")), len(dms(h, "U2")); n1 != 1 || n2 != 1 {
 		t.Errorf("after a re-run: U1 %d, U2 %d DMs; want 1 each", n1, n2)
 	}
@@ -350,7 +354,6 @@ func TestE2E_TaskReminders(t *testing.T) {
 	// Saturday: no reminders on non-working days.
 	before := len(h.Slack.Messages())
 	run(mon.AddDate(0, 0, 5).Add(15 * time.Hour))
-	time.Sleep(50 * time.Millisecond)
 	if n := len(h.Slack.Messages()); n != before {
 		t.Errorf("Saturday sent %d message(s), want none", n-before)
 	}
@@ -365,6 +368,7 @@ func TestE2E_TaskReminders(t *testing.T) {
 }
 
 func TestE2E_TaskBadInput(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tests := []struct{ text, want string }{
 		{"<@U1> Pitch 5 by someday", "today, tomorrow, a weekday"},
@@ -385,6 +389,7 @@ func TestE2E_TaskBadInput(t *testing.T) {
 }
 
 func TestE2E_TaskHugeInput(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Slack.User("ULEAD").Command(ctx, "CGENERAL", "/task", ""); err != nil {
@@ -423,6 +428,7 @@ func TestE2E_TaskHugeInput(t *testing.T) {
 }
 
 func TestLoadConfig_TaskSettings(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{"SLACK_BOT_TOKEN": "xoxb-12345678901", "SLACK_APP_TOKEN": "xapp-12345678901"}
 	for _, tc := range []struct {
 		k, v string
@@ -444,6 +450,7 @@ func TestLoadConfig_TaskSettings(t *testing.T) {
 }
 
 func TestE2E_TaskFormRedeliveredOnce(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Slack.User("U1").Command(ctx, "CGENERAL", "/task", ""); err != nil {
@@ -480,7 +487,8 @@ func TestE2E_TaskFormRedeliveredOnce(t *testing.T) {
 	if _, err := h.Slack.Deliver(ctx, fakeslack.Envelope{ID: "task-env-3", Type: "interactive", Payload: payload, AcceptsResponsePayload: true}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// A form is validated and committed before its ack (Deliver returns the
+	// ack), so the store already holds whatever this delivery wrote.
 	tasks, err := h.Main.DB.TasksByAssignee(context.Background(), "U2", true, 0)
 	if err != nil {
 		t.Fatal(err)
