@@ -66,6 +66,8 @@ type Scorer struct {
 	people []string
 	team   map[string][]int // metric → per day → team total
 	index  map[string]int   // YYYY-MM-DD → index in in.Days
+	// targetedMemo caches targeted by metric and date.
+	targetedMemo map[string][]string
 }
 
 // NewScorer indexes in; in must not change while the Scorer is used.
@@ -211,15 +213,23 @@ func (s *Scorer) teamTarget(metric string, d time.Time) bool {
 }
 
 // targeted lists the people with a target for metric (daily or weekly) in
-// force on d.
+// force on d (memoised: the team's board asks once per day and metric).
 func (s *Scorer) targeted(metric string, d time.Time) []string {
 	date := s.in.Cal.DateKey(d)
+	k := metric + "/" + date
+	if out, ok := s.targetedMemo[k]; ok {
+		return out
+	}
 	var out []string
 	for _, u := range s.people {
 		if s.book.At(metric, u, store.Daily, date) > 0 || s.book.At(metric, u, store.Weekly, date) > 0 {
 			out = append(out, u)
 		}
 	}
+	if s.targetedMemo == nil {
+		s.targetedMemo = map[string][]string{}
+	}
+	s.targetedMemo[k] = out
 	return out
 }
 
