@@ -238,6 +238,15 @@ func TestE2E_DigestNamesAndMentionsSetting(t *testing.T) {
 		t.Fatalf("%d digests, want Monday's and Tuesday's", len(ms))
 	}
 	mustContain(t, ms[1], "*Ana W.* — ")
+	// Slack does not answer on Wednesday: the cached names stay.
+	h.Slack.FailNext("users.info", "ratelimited")
+	h.Slack.FailNext("users.info", "ratelimited")
+	h.Clock.Set(h.at("2026-12-02", "09:00").Add(30 * time.Second))
+	if err := h.Bot.RunJob(ctx, "digest", h.at("2026-12-02", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	ms = digestMessages(h)
+	mustContain(t, ms[len(ms)-1], "*Ana W.* — ", "*Budi Santoso* — ")
 
 	// POCBOT_DIGEST_MENTIONS_MAX=5: a team of two is mentioned.
 	h2 := MustRunMain(t, nil, "", func(c *bot.Config) { c.DigestMentionsMax = 5 })
