@@ -67,18 +67,13 @@ var sectionOrder = []struct{ name, title string }{
 // the digest of day (local midnight); no lines means "nothing to report".
 type digestSection func(ctx context.Context, day time.Time) ([]string, error)
 
-// Open workload, shown by the realism check next to throughput.
+// Open workload, stated by the realism check (target_realism.go) next to
+// the units its tasks need, which it reads from the tasks themselves.
 const (
 	workloadFollowups = "followups" // open follow-ups now
 	workloadTasks     = "tasks"     // tasks outstanding
 	workloadIssues    = "issues"    // open issues
 )
-
-var workloadOrder = []struct{ name, label string }{
-	{workloadFollowups, "open follow-ups"},
-	{workloadTasks, "tasks outstanding"},
-	{workloadIssues, "open issues"},
-}
 
 // workloadSource returns per-user counts of open work at now.
 type workloadSource func(ctx context.Context, now time.Time) (perUser map[string]int, err error)

@@ -19,11 +19,10 @@ const (
 )
 
 func scopeQuestion(a targetArgs, label string) msg {
-	what := fmt.Sprintf("%d %s %s", a.Value, label, periodWord(a.Period))
+	text := fmt.Sprintf(":question: Who is *%d %s %s* for? Pick one (next time add `team` or @person to the command).", a.Value, label, periodWord(a.Period))
 	if a.Value == 0 {
-		what = "removing the " + a.Period + " " + label + " target"
+		text = fmt.Sprintf(":question: Whose *%s* target should go? Pick one (next time add `team` or @person to the command).", label)
 	}
-	text := fmt.Sprintf(":question: Who is *%s* for? Pick one (next time add `team` or @person to the command).", what)
 	team := button(actionTargetScopeTeam, a.encode(), "The team")
 	me := button(actionTargetScopeMe, a.encode(), "Me")
 	person := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("A person…", maxPlaceholder), actionTargetScopePerson)
