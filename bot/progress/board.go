@@ -274,7 +274,7 @@ type Board struct {
 	Today        map[string]Score
 	Week         map[string]Score // done this week to date; Target = the whole week
 	Expected     map[string]int   // week target due by the end of today
-	PrevWeek     map[string]Score // the previous working day's week through that day; Target = that whole week
+	PrevWeek     map[string]Score // the previous working day's week through that day; Target = that whole week (needs Window's days)
 	PrevExpected map[string]int   // its target due by the end of the previous working day
 	// Weekly marks metrics whose target is weekly: Prev and Today then
 	// carry no target, and the week with pace is the figure.
@@ -366,7 +366,11 @@ func (s *Scorer) Streak(user string) (n int, capped bool) {
 			if !m.Tracked {
 				continue
 			}
-			sc := Score{s.Count(m.Name, user, d), s.DailyTarget(m.Name, user, d)}
+			done := s.Count(m.Name, user, d)
+			if user == "" {
+				done, _ = s.teamCount(m.Name, d, d) // the targeted people's work, as the team's figures
+			}
+			sc := Score{done, s.DailyTarget(m.Name, user, d)}
 			if sc.Target == 0 {
 				continue
 			}

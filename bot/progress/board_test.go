@@ -121,6 +121,9 @@ func TestScorer_TeamFigures(t *testing.T) {
 	if got, want := HeadlineScores(team, in.Metrics)[pitches.Name], (Score{11, 12}); got != want {
 		t.Errorf("headline = %v, want %v (Friday)", got, want)
 	}
+	if team.Streak != 0 {
+		t.Errorf("team streak = %d, want 0: U1 and U2 missed 12 on Friday, whatever U3 did", team.Streak)
+	}
 	// A team target counts everyone's work.
 	in = input(monday, append(tgs, target("", store.Daily, 150, "2026-01-01")), map[string][]int{"U1": {4}, "U2": {1}, "U3": {100}})
 	team = NewScorer(in).Board("")
