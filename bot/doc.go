@@ -47,6 +47,10 @@
 //   - task*.go: /task (assign, DMs, reminders, workload).
 //   - target*.go, digest*.go, nudge.go, home*.go: /target and holidays, the
 //     morning digest, the afternoon nudges, and App Home.
+//     target_realism.go loads and words the realism check (the rule is
+//     progress.Judge), target_scope.go asks whom a target is for,
+//     home_lead.go is an admin's team view, names.go the display names the
+//     digest shows instead of mentions.
 //   - followup.go: the daily follow-up DM.
 //
 // # Ack policy
