@@ -61,6 +61,9 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
+	if a.UserID == scopeMe {
+		a.UserID = r.UserID
+	}
 	if !a.ScopeSet {
 		return b.reply(ctx, r, scopeQuestion(a, b.metricLabel(a.Metric)))
 	}

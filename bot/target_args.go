@@ -20,6 +20,10 @@ type targetArgs struct {
 	ScopeSet, PeriodSet bool
 }
 
+// scopeMe is parseTargetArgs' UserID for "me", until the command puts in
+// the caller's ID.
+const scopeMe = "me"
+
 var userMentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]{1,20})(\|[^>]*)?>$`)
 
 // parseTargetArgs reads the arguments of a target change. The period
@@ -42,12 +46,16 @@ func parseTargetArgs(text string) (targetArgs, error) {
 	for _, w := range f[2:] {
 		lw := strings.ToLower(w)
 		switch {
-		case lw == "team" || userMentionRE.MatchString(w):
+		case lw == "team" || lw == "me" || userMentionRE.MatchString(w):
 			if scope {
 				return targetArgs{}, errorf("Give one person or team, not both or several.")
 			}
 			scope, a.ScopeSet = true, true
-			if lw != "team" {
+			switch lw {
+			case "team":
+			case "me":
+				a.UserID = scopeMe // the caller puts in their own ID
+			default:
 				a.UserID = userMentionRE.FindStringSubmatch(w)[1]
 			}
 		case lw == "daily" || lw == "day" || lw == "weekly" || lw == "week":

@@ -206,13 +206,15 @@ func TestE2E_TargetScopeAskedAndNothingToRemove(t *testing.T) {
 	waitFor(t, func() bool { return strings.Contains(all(latest(h, m)), "Target set") })
 	mustContain(t, latest(h, m), "2 vouchers issued a day", "<@UADMIN>")
 
+	mustContain(t, h.command("UADMIN", "/target", "issues_resolved 2 me"), "Target set", "2 issues resolved a day", "<@UADMIN>")
+
 	// Seen: "No daily pitches target for @U9 from today (was 0)."
 	mustContain(t, h.command("UADMIN", "/target", "pitches 0 <@U9>"), "There is no pitches target for <@U9> to remove")
 	mustContain(t, h.command("UADMIN", "/target", "pitches 0 <@U9> weekly"), "There is no weekly pitches target for <@U9> to remove")
 	// 0 without a period ends whichever is in force: the team's weekly one.
 	mustContain(t, h.command("UADMIN", "/target", "agreed 0 team"), "No weekly agreed target for the team from today (was 3)")
-	if ts, _ := h.Main.DB.Targets(ctx); len(ts) != 4 {
-		t.Errorf("%d target entries, want 4", len(ts))
+	if ts, _ := h.Main.DB.Targets(ctx); len(ts) != 5 {
+		t.Errorf("%d target entries, want 5", len(ts))
 	}
 }
 
