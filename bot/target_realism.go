@@ -177,7 +177,7 @@ func historyFigures(a targetArgs, c progress.Check, label string) string {
 	if a.UserID == "" {
 		subject, poss = "The team", "its"
 	}
-	s := fmt.Sprintf("%s worked on %s on *%d* of the last %d working days; on those days %s recent best sustained level was *%s a day* (upper quartile; median %s, best %d)",
+	s := fmt.Sprintf("%s recorded %s on *%d* of the last %d working days; on those days %s recent best sustained level was *%s a day* (upper quartile; median %s, best %d)",
 		subject, label, c.Active, c.Days, poss, num(c.UQ), num(c.Median), c.Best)
 	if a.Period == store.Weekly {
 		s += fmt.Sprintf(", and in a busy week %s work %s of this week's %d working days: *%s a week*", strings.ToLower(subject), num(c.PerWeek), c.WeekDays, num(c.UQ*c.PerWeek))
@@ -250,7 +250,7 @@ func realismNote(a targetArgs, c progress.Check, tracked bool, label string) str
 		if a.UserID == "" {
 			who = "the team"
 		}
-		s = fmt.Sprintf(":information_source: Not judged against history yet: %s worked on %s on %d of the last %d working days (today not counted)",
+		s = fmt.Sprintf(":information_source: Not judged against history yet: %s recorded %s on %d of the last %d working days (today not counted)",
 			who, label, c.Active, c.Days)
 		if c.Active > 0 {
 			s += fmt.Sprintf(", best day %d", c.Best)
