@@ -114,12 +114,14 @@ func (b *Bot) personLoad(ctx context.Context, userID string, now time.Time) (*pr
 			Pitching: t.Kind == store.KindPitching})
 	}
 	l.TaskPerDay, l.PitchingPerDay = progress.PerDay(paces)
-	if f, ok := b.prov.workload[workloadIssues]; ok {
-		c, err := f(ctx, now)
+	if _, ok := b.prov.workload[workloadIssues]; ok {
+		// The person's own issues from the assignee index, not the team's
+		// decoded (the registered source counts everyone's).
+		is, err := b.db.ActiveIssuesFor(ctx, userID)
 		if err != nil {
 			return nil, err
 		}
-		l.Issues = c[userID]
+		l.Issues = len(is)
 	}
 	if f, ok := b.prov.workload[workloadFollowups]; ok {
 		c, err := f(ctx, now)
