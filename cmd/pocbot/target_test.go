@@ -127,7 +127,6 @@ func digestMessages(h *harness) []fakeslack.Message {
 }
 
 func TestE2E_DigestGolden(t *testing.T) {
-	t.Parallel()
 	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
 	// U1's weekly agreed target is judged as the week (2 of 5 by Friday),
@@ -198,7 +197,6 @@ func TestE2E_DigestGolden(t *testing.T) {
 }
 
 func TestE2E_DigestExactlyOnceAcrossRestart(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	ctx := ctxT(t)
@@ -228,7 +226,6 @@ func TestE2E_DigestExactlyOnceAcrossRestart(t *testing.T) {
 }
 
 func TestE2E_DigestCatchUpLate(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	ctx := ctxT(t)
@@ -261,7 +258,6 @@ func TestE2E_DigestCatchUpLate(t *testing.T) {
 }
 
 func TestE2E_DigestFailedPostIsRetried(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	h.sinceSunday("digest")
@@ -279,7 +275,6 @@ func TestE2E_DigestFailedPostIsRetried(t *testing.T) {
 }
 
 func TestE2E_Nudges(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	db := h.Main.DB
@@ -333,7 +328,6 @@ func TestE2E_Nudges(t *testing.T) {
 }
 
 func TestE2E_TargetRealismWarning(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// U1's last 14 working days (2–27 Nov): 5 or 6 pitches, 9 on the best day.
@@ -410,7 +404,6 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 }
 
 func TestE2E_TargetShowAndHome(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Main.DB.SetTarget(ctx, store.Target{Metric: store.MetricPitches, UserID: "U1", Period: store.Daily,
@@ -474,7 +467,6 @@ func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
 }
 
 func TestE2E_DigestPrintOnDayOff(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	loc := h.Main.Config.Location
 	txt, err := h.Bot.DigestText(context.Background(), time.Date(2026, 12, 5, 0, 0, 0, 0, loc)) // a Saturday
