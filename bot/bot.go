@@ -48,6 +48,12 @@ type Config struct {
 	TaskReminder      string          // HH:MM local time of the daily task reminder; default "15:00"
 	IssueSLA          store.SLAPolicy // time allowed per issue priority; default store.DefaultSLAPolicy
 
+	ContentDays       int    // days from delivery (or redemption) to post content; default 14
+	ContentRemindDays int    // days after delivery before the one reminder; default 5
+	ContentCron       string // the daily content clock; default "0 10 * * *"
+	CreatorLang       string // creator-facing text: "id" (default) or "en"
+	SampleStrikes     int    // overdue samples that flag a creator on issuing; default 3, <0 = off
+
 	HandlerTimeout  time.Duration // per handler; default 30s
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
 	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
@@ -93,6 +99,7 @@ func (c *Config) setDefaults() {
 		c.VoucherExpiryCron = "5 0 * * *"
 	}
 	c.setTaskDefaults()
+	c.setSampleDefaults()
 	if c.IssueSLA == (store.SLAPolicy{}) {
 		c.IssueSLA = store.DefaultSLAPolicy()
 	}
@@ -144,6 +151,7 @@ type Bot struct {
 	botUserID          string
 	handlers           sync.WaitGroup
 	issueLocks         issueLocks // per-issue triage refreshes
+	strikeWarned       sync.Map   // voucher form view ID + handle → warned once (sample.go)
 	// prov holds the metric, digest, workload and Home providers (metrics.go).
 	prov providers
 }
@@ -202,6 +210,9 @@ func (b *Bot) jobs() error {
 		return err
 	}
 	if err := b.sched.add("issue_sla", issueSLASpec, b.issueSLAJob); err != nil {
+		return err
+	}
+	if err := b.sched.add("content_clock", b.cfg.ContentCron, b.contentClockJob); err != nil {
 		return err
 	}
 	if err := b.targetJobs(); err != nil {

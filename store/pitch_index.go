@@ -165,6 +165,9 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err := checkWorkIndexes(tx); err != nil {
 		return err
 	}
+	if err := checkSampleIndexes(tx); err != nil {
+		return err
+	}
 	return checkAuditIndex(tx)
 }
 

@@ -80,6 +80,12 @@ type Voucher struct {
 	UpdatedAt time.Time      `json:"updated_at"`
 	History   []VoucherEvent `json:"history"`
 	IdemKey   string         `json:"idem_key,omitempty"`
+	// Sample is the sample's life after redemption (sample.go); nil until
+	// its first step.
+	Sample *Sample `json:"sample,omitempty"`
+	// StrikeOverride is how many overdue samples the creator had when the
+	// issuer chose to issue anyway; 0 when there was no warning.
+	StrikeOverride int `json:"strike_override,omitempty"`
 }
 
 // Last returns the newest history event.
@@ -195,6 +201,9 @@ type NewVoucher struct {
 	IdemKey string
 	// Rand is the source of code randomness; nil means crypto/rand.
 	Rand io.Reader
+	// StrikeOverride, when > 0, records that the issuer was warned of
+	// that many overdue samples and issued anyway.
+	StrikeOverride int
 }
 
 // validate checks nv and returns the normalised handle, campaign, product
@@ -346,6 +355,7 @@ func (db *DB) IssueVoucher(ctx context.Context, nv NewVoucher) (v *Voucher, exis
 			Code: code, Handle: h, Product: product, Value: nv.Value, Currency: cur.Code, Campaign: campaign,
 			ExpiresAt: nv.ExpiresAt.UTC(), Note: note, IssuerID: nv.IssuerID, IssuedAt: now, Status: VoucherIssued,
 			UpdatedAt: now, History: []VoucherEvent{{At: now, UserID: nv.IssuerID, Status: VoucherIssued}},
+			StrikeOverride: max(nv.StrikeOverride, 0),
 		}
 		if nv.IdemKey != "" {
 			v.IdemKey = nv.IdemKey + "#" + fp
@@ -568,6 +578,9 @@ func setVoucherStatus(tx *bolt.Tx, v *Voucher, to VoucherStatus, userID, reason,
 		return err
 	}
 	if err := indexVoucherCredited(tx, v); err != nil {
+		return err
+	}
+	if err := indexSample(tx, v); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketVouchersByExpiry).Delete(voucherExpiryKey(v)); err != nil {
