@@ -23,24 +23,6 @@ import (
 // blocks each, within Slack's 50); the rest are listed as lines.
 const maxClockRows = 12
 
-func (c *Config) setSampleDefaults() {
-	if c.ContentDays <= 0 {
-		c.ContentDays = 14
-	}
-	if c.ContentRemindDays <= 0 {
-		c.ContentRemindDays = 5
-	}
-	if c.ContentCron == "" {
-		c.ContentCron = "0 10 * * *"
-	}
-	if c.CreatorLang == "" {
-		c.CreatorLang = "id"
-	}
-	if c.SampleStrikes == 0 {
-		c.SampleStrikes = 3
-	}
-}
-
 func remindKey(code string) string { return "sample-remind/" + code }
 func deadlineKey(code string, due time.Time) string {
 	return "sample-deadline/" + code + "/" + due.Format("2006-01-02")

@@ -26,15 +26,6 @@ const (
 	actionTaskReassign = "task_reassign"      // Can't do: reopen the form for someone else
 )
 
-func (c *Config) setTaskDefaults() {
-	if c.DailyCapacity <= 0 {
-		c.DailyCapacity = 60
-	}
-	if c.TaskReminder == "" {
-		c.TaskReminder = "15:00"
-	}
-}
-
 func (b *Bot) taskRoutes() {
 	b.rt.command(&command{
 		Name:    "/task",
