@@ -20,7 +20,6 @@ import (
 // confirmation and detail messages; steps needing input open a small form.
 
 const (
-	actionSampleStep     = "sample_step"     // value: step|code; opens the form or applies at once
 	actionSampleReminded = "sample_reminded" // value: code
 	actionStrikeIssue    = "voucher_strike_issue"
 	sampleModalID        = "sample_step_modal"
@@ -32,7 +31,9 @@ const (
 )
 
 func (b *Bot) sampleRoutes() {
-	b.rt.action(actionSampleStep, b.sampleStepButton)
+	for _, st := range []string{store.StepShipped, store.StepDelivered, store.StepPosted, store.StepExtended, store.StepNoContent} {
+		b.rt.action(sampleAction(st), func(ctx context.Context, r *Request) error { return b.sampleStepButton(ctx, r, st) })
+	}
 	b.rt.action(actionSampleReminded, func(ctx context.Context, r *Request) error {
 		return b.sampleStep(ctx, r, store.SampleStep{Code: r.Action.Value, UserID: r.UserID, Step: store.StepReminded})
 	})
@@ -40,6 +41,10 @@ func (b *Bot) sampleRoutes() {
 	b.rt.view(sampleModalID, b.submitSampleModal)
 	b.historySources = append(b.historySources, b.sampleHistory)
 }
+
+// sampleAction is the action_id of a step's button; its value is the code.
+// One ID per step: action IDs must be unique within an actions block.
+func sampleAction(step string) string { return "sample_" + step }
 
 // samplePolicy is the content clock as configured.
 func (b *Bot) samplePolicy() store.SamplePolicy {
@@ -270,7 +275,7 @@ func sampleButtons(v *store.Voucher) []slack.BlockElement {
 		return nil
 	}
 	s := v.SampleState()
-	step := func(st, label string) slack.BlockElement { return button(actionSampleStep, st+"|"+v.Code, label) }
+	step := func(st, label string) slack.BlockElement { return button(sampleAction(st), v.Code, label) }
 	var out []slack.BlockElement
 	switch s.Stage {
 	case store.SampleOrdered:
@@ -292,11 +297,8 @@ func sampleButtons(v *store.Voucher) []slack.BlockElement {
 }
 
 // sampleStepButton applies a step pressed on a message, or opens its form.
-func (b *Bot) sampleStepButton(ctx context.Context, r *Request) error {
-	step, code, ok := strings.Cut(r.Action.Value, "|")
-	if !ok {
-		return errorf("That button is damaged; run /voucher CODE again.")
-	}
+func (b *Bot) sampleStepButton(ctx context.Context, r *Request, step string) error {
+	code := r.Action.Value
 	st := store.SampleStep{Code: code, UserID: r.UserID, Step: step}
 	var blocks []slack.Block
 	title := ""

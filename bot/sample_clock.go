@@ -179,7 +179,7 @@ func (b *Bot) clockDM(ctx context.Context, remind, late []*store.Voucher, now ti
 			rows++
 			blocks = append(blocks, section(line+"\n```"+b.reminderMessage(ctx, v, now)+"```"),
 				slack.NewActionBlock("remind_"+v.Code, button(actionSampleReminded, v.Code, "Reminded"),
-					button(actionSampleStep, store.StepPosted+"|"+v.Code, "Content posted")))
+					button(sampleAction(store.StepPosted), v.Code, "Content posted")))
 		}
 	}
 	if len(late) > 0 {

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"pocbot/bot/fakeslack"
+	"pocbot/store"
+)
+
+const tiktokURL = "https://www.tiktok.com/@sari.beauty/video/7301234567890123456?is_from_webapp=1"
+
+// dmsSince returns the DMs (channel D…) posted after the first before
+// messages.
+func (h *harness) dmsSince(before int) []fakeslack.Message {
+	var out []fakeslack.Message
+	for _, m := range h.Slack.Messages()[before:] {
+		if strings.HasPrefix(m.Channel, "D") && m.Kind != "response" && m.Kind != "ephemeral" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// latest returns m as it stands now (edited in place or not).
+func (h *harness) latest(m fakeslack.Message) fakeslack.Message {
+	for _, x := range h.Slack.Messages() {
+		if x.Channel == m.Channel && x.TS == m.TS {
+			m = x
+		}
+	}
+	return m
+}
+
+// auditCount is how many audit entries a voucher has.
+func auditCount(t *testing.T, h *harness, code string) int {
+	t.Helper()
+	a, err := h.Main.DB.AuditLog(context.Background(), store.VoucherEntity(code), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(a)
+}
+
+// TestE2E_SampleLifecycleByText walks one sample through every step by text
+// command, with the bad input and out-of-order steps refused and nothing
+// changed.
+func TestE2E_SampleLifecycleByText(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	h.command("UADMIN", "/voucher", "budget 11.11 1jt")
+	m := h.command("U1", "/voucher", "@sari.beauty Glow Serum 150k 11.11")
+	code := issuedCode(t, m)
+	// The creator message is Indonesian by default, with Rupiah and an
+	// Indonesian date.
+	mustContain(t, m, "Halo @sari.beauty!", "Glow Serum senilai Rp150.000", "Kode: "+code,
+		"Berlaku sampai Senin, 14 Desember 2026 pukul 23.59 WIB", "dalam 14 hari", "Mark redeemed")
+
+	// Steps before redemption: refused, nothing changed.
+	for _, step := range []string{"posted " + tiktokURL, "shipped JX1", "delivered", "extend", "nocontent gone"} {
+		r := h.command("U1", "/voucher", code+" "+step)
+		mustContain(t, r, "has not been redeemed yet", "/voucher redeem "+code)
+	}
+	if v, _ := h.Main.DB.Voucher(ctx, code); v.Sample != nil || v.Status != store.VoucherIssued {
+		t.Fatalf("a refused step changed the voucher: %+v", v)
+	}
+	if n := auditCount(t, h, code); n != 1 {
+		t.Fatalf("audit entries = %d after refused steps, want 1 (the issue)", n)
+	}
+	// Unknown and mistyped codes, an unknown step.
+	mustContain(t, h.command("U1", "/voucher", "SMP-2222-2222-2222 shipped"), "SMP-2222-2222-2222")
+	typo := []byte(code)
+	typo[len(typo)-1], typo[len(typo)-2] = typo[len(typo)-2], typo[len(typo)-1]
+	if typo[len(typo)-1] == typo[len(typo)-2] {
+		typo[4], typo[5] = typo[5], typo[4]
+	}
+	mustContain(t, h.command("U1", "/voucher", string(typo)+" delivered"), "mistyped")
+	mustContain(t, h.command("U1", "/voucher", code+" frobbed"), "not a sample step", "posted URL")
+
+	mustContain(t, h.command("U1", "/voucher", "redeem "+code), "redeemed", "Content due by", "Mon 14 Dec")
+	// Shipped with tracking and courier.
+	mustContain(t, h.command("U1", "/voucher", code+" shipped JX1234567890 J&T Express"), "marked shipped", "JX1234567890", "J&amp;T Express")
+	// Delivered: a future date and a bad date are refused; the clock
+	// restarts from delivery.
+	mustContain(t, h.command("U1", "/voucher", code+" delivered 2026-12-05"), "in the future")
+	mustContain(t, h.command("U1", "/voucher", code+" delivered 1/12"), "YYYY-MM-DD")
+	h.Clock.Set(h.at("2026-12-02", "09:00"))
+	m = h.command("U1", "/voucher", code+" delivered 2026-12-01")
+	mustContain(t, m, "delivered Tue 1 Dec", "Content due by *Tue 15 Dec", "reminder from Sun 6 Dec")
+	mustContain(t, h.command("U1", "/voucher", code+" shipped JX9"), "already delivered")
+	// A non-URL, a non-http link.
+	mustContain(t, h.command("U1", "/voucher", code+" posted my video"), "is not a link")
+	mustContain(t, h.command("U1", "/voucher", code+" posted ftp://x.y/v"), "is not a link")
+	mustContain(t, h.command("U1", "/voucher", code+" posted"), "Give the link")
+	// The extension moves the deadline once.
+	mustContain(t, h.command("U1", "/voucher", code+" extend 99"), "1 to 30 days")
+	mustContain(t, h.command("U1", "/voucher", code+" extend"), "extended by 7 days", "Tue 22 Dec")
+	mustContain(t, h.command("U1", "/voucher", code+" extend"), "already extended once")
+	// Posted: a TikTok link shown by handle and video id.
+	m = h.command("U1", "/voucher", code+" posted "+tiktokURL)
+	mustContain(t, m, "Content recorded", "TikTok @sari.beauty · video 7301234567890123456", "1 video so far")
+	mustContain(t, h.command("U1", "/voucher", code+" posted "+tiktokURL), "already recorded")
+	mustContain(t, h.command("U1", "/voucher", code+" posted https://instagram.com/reel/abc"), "2 videos so far")
+	mustContain(t, h.command("U1", "/voucher", code+" nocontent gone quiet"), "already has content posted")
+	mustContain(t, h.command("U1", "/voucher", code+" extend"), "already") // posted or extended: refused either way
+
+	v, _ := h.Main.DB.Voucher(ctx, code)
+	s := v.SampleState()
+	if s.Stage != store.SamplePosted || len(s.Posts) != 2 || s.Tracking != "JX1234567890" || s.Courier != "J&T Express" ||
+		s.ExtendedDays != 7 || s.Posts[0].VideoID != "7301234567890123456" || s.Posts[0].OwnerID != "U1" {
+		t.Fatalf("sample = %+v", s)
+	}
+	audit, _ := h.Main.DB.AuditLog(ctx, store.VoucherEntity(code), 0)
+	actions := map[string]int{}
+	for _, a := range audit {
+		actions[a.Action]++
+	}
+	for _, want := range []string{"sample.shipped", "sample.delivered", "sample.extended", "sample.posted"} {
+		if actions[want] == 0 {
+			t.Errorf("no %s audit entry in %+v", want, actions)
+		}
+	}
+	// The detail shows the whole life; /creator shows every step and the
+	// fulfilment line.
+	mustContain(t, h.command("U2", "/voucher", code), "Content posted", "tracking `JX1234567890`", "Delivered:* Tue 1 Dec",
+		"Extended:* 7 days", "TikTok @sari.beauty", "shipped by <@U1>", "Add another video")
+	cm := h.command("U2", "/creator", "@sari.beauty")
+	mustContain(t, cm, "1 received · 1 with content (100% posting rate)", "shipped by <@U1>", "delivered by <@U1>",
+		"deadline extended by <@U1>", "content posted by <@U1>", "sample *Content posted*")
+
+	// A second sample closed without content needs a reason.
+	c2 := issuedCode(t, h.command("U1", "/voucher", "@sari.beauty Lip Tint 80k 11.11"))
+	h.command("U1", "/voucher", "redeem "+c2)
+	mustContain(t, h.command("U1", "/voucher", c2+" nocontent"), "Say why")
+	mustContain(t, h.command("U1", "/voucher", c2+" nocontent product arrived broken"), "closed without content", "product arrived broken")
+	mustContain(t, h.command("U1", "/voucher", c2+" posted "+tiktokURL), "closed without content")
+	mustContain(t, h.command("U1", "/creator", "@sari.beauty"), "2 received · 1 with content (50% posting rate)", "1 closed without content")
+	if err := h.Main.DB.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestE2E_SampleLifecycleByButton presses each step's button: on the
+// confirmation, then the forms for shipped and posted (with a bad URL).
+func TestE2E_SampleLifecycleByButton(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(h.Logs.String())
+		}
+	})
+	ctx := ctxT(t)
+	m := h.command("U1", "/voucher", "@btn.one Serum 100k")
+	code := issuedCode(t, m)
+	// Pressing a sample step before redemption is impossible: only Mark
+	// redeemed is offered.
+	mustNotContain(t, m, "sample_shipped", "sample_posted")
+	r := h.click("U1", m, "voucher_redeem", code)
+	mustContain(t, r, "redeemed", "sample_shipped", "Shipped", "Delivered", "Content posted", "Extend 7 days", "No content")
+
+	// Shipped opens a form; its tracking number is saved.
+	u := h.Slack.User("U1")
+	rr := r
+	if _, err := u.Click(ctx, fakeslack.Target{Message: &rr}, "sample_shipped", code); err != nil {
+		t.Fatal(err)
+	}
+	view, err := h.Slack.WaitView(ctx, "U1", func(v *fakeslack.View) bool { return v.CallbackID == "sample_step_modal" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Submit(ctx, view.ID, map[string]string{"sample_tracking": "SPXID0123", "sample_courier": "SPX"}); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := h.Slack.OpenView("U1"); open != nil {
+		t.Fatalf("shipped form still open: %+v", open.Errors)
+	}
+	waitFor(t, func() bool { return strings.Contains(all(h.latest(r)), "SPXID0123") })
+	// Delivered applies at once.
+	r = h.click("U1", h.latest(r), "sample_delivered", code)
+	mustContain(t, r, "delivered", "Content due by")
+	// Content posted: a bad URL stays on the form.
+	rr = r
+	if _, err := u.Click(ctx, fakeslack.Target{Message: &rr}, "sample_posted", code); err != nil {
+		t.Fatal(err)
+	}
+	view, err = h.Slack.WaitView(ctx, "U1", func(v *fakeslack.View) bool { return v.CallbackID == "sample_step_modal" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Submit(ctx, view.ID, map[string]string{"sample_url": "see my profile"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := h.Slack.OpenView("U1")
+	if got == nil || !strings.Contains(got.Errors["sample_url"], "not a link") {
+		t.Fatalf("bad URL errors = %+v", got)
+	}
+	if v, _ := h.Main.DB.Voucher(ctx, code); len(v.SampleState().Posts) != 0 {
+		t.Fatal("a bad URL was recorded")
+	}
+	if _, err := u.Submit(ctx, view.ID, map[string]string{"sample_url": "https://vt.tiktok.com/ZSabc123/"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { v, _ := h.Main.DB.Voucher(ctx, code); return v.SampleState().Stage == store.SamplePosted })
+	// Extend and No content on a posted sample are gone; the text form
+	// is refused.
+	mustContain(t, h.command("U1", "/voucher", code), "Add another video")
+	mustNotContain(t, h.command("U1", "/voucher", code), "Extend 7 days")
+}
