@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -201,7 +202,7 @@ func (b *Bot) sampleDueText(v *store.Voucher) string {
 	if due.IsZero() {
 		return "—"
 	}
-	days := int(due.Sub(dayStart(b.Now(), b.cfg.Location)).Hours()/24 + 0.5)
+	days := daysBetween(dayStart(b.Now(), b.cfg.Location), due)
 	switch {
 	case !v.SampleOpen():
 		return b.dayText(due)
@@ -521,4 +522,10 @@ func (b *Bot) mergedHistory(v *store.Voucher) []string {
 		out[i] = l.s
 	}
 	return out
+}
+
+// daysBetween counts calendar days from one local midnight to another
+// (negative when to is earlier); DST days of 23 or 25 hours round right.
+func daysBetween(from, to time.Time) int {
+	return int(math.Round(to.Sub(from).Hours() / 24))
 }

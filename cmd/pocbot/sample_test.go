@@ -207,3 +207,108 @@ func TestE2E_SampleLifecycleByButton(t *testing.T) {
 	mustContain(t, h.command("U1", "/voucher", code), "Add another video")
 	mustNotContain(t, h.command("U1", "/voucher", code), "Extend 7 days")
 }
+
+// runClock runs the content clock at date HH:MM with the fake clock there.
+func (h *harness) runClock(date, clock string) []fakeslack.Message {
+	h.t.Helper()
+	at := h.at(date, clock)
+	h.Clock.Set(at)
+	before := len(h.Slack.Messages())
+	if err := h.Bot.RunJob(ctxT(h.t), "content_clock", at); err != nil {
+		h.t.Fatalf("content clock %s %s: %v", date, clock, err)
+	}
+	return h.dmsSince(before)
+}
+
+func byChannel(ms []fakeslack.Message) map[string][]fakeslack.Message {
+	out := map[string][]fakeslack.Message{}
+	for _, m := range ms {
+		out[m.Channel] = append(out[m.Channel], m)
+	}
+	return out
+}
+
+// TestE2E_ContentClock: the day-5 reminder once per sample, grouped per
+// owner, none on a holiday, none twice across a restart; the deadline
+// notice once to the owner and the admins; an extension moves it.
+func TestE2E_ContentClock(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	mustContain(t, h.command("U1", "/pitch", "@clk.one Serum"), "Logged") // U1 owns clk.one
+	a := issuedCode(t, h.command("U1", "/voucher", "@clk.one Glow Serum 150k"))
+	b := issuedCode(t, h.command("U1", "/voucher", "@clk.three Lip Tint 90k"))
+	c := issuedCode(t, h.command("U2", "/voucher", "@clk.two Sunscreen 120k"))
+	issued := issuedCode(t, h.command("U2", "/voucher", "@clk.four Toner 50k")) // never redeemed: never on the clock
+	for _, code := range []string{a, b, c} {
+		mustContain(t, h.command("U1", "/voucher", "redeem "+code), "redeemed")
+	}
+	h.Clock.Set(h.at("2026-12-01", "09:00"))
+	mustContain(t, h.command("U1", "/voucher", a+" delivered"), "delivered Tue 1 Dec")
+
+	// Friday 4 Dec: nothing is due a reminder yet (b and c from 5 Dec, a
+	// from 6 Dec).
+	if dms := h.runClock("2026-12-04", "10:00"); len(dms) != 0 {
+		t.Fatalf("reminders before day 5: %+v", dms)
+	}
+	// Monday 7 Dec is a holiday: nothing.
+	mustContain(t, h.command("UADMIN", "/target", "holiday add 2026-12-07"), "holiday")
+	if dms := h.runClock("2026-12-07", "10:00"); len(dms) != 0 {
+		t.Fatalf("reminders on a holiday: %+v", dms)
+	}
+	// Tuesday 8 Dec: one DM per owner, each listing all of theirs.
+	got := byChannel(h.runClock("2026-12-08", "10:00"))
+	if len(got["DU1"]) != 1 || len(got["DU2"]) != 1 || len(got) != 2 {
+		t.Fatalf("reminder DMs = %+v, want one to U1 and one to U2", got)
+	}
+	u1 := got["DU1"][0]
+	mustContain(t, u1, "2 samples are due a content reminder", a, b, "@clk.one", "@clk.three",
+		"Halo @clk.one! Sampel Glow Serum sudah kamu terima sejak Selasa, 1 Desember 2026",
+		"paling lambat Selasa, 15 Desember 2026", "(7 hari lagi)", "sample_reminded", "Reminded")
+	mustNotContain(t, u1, c, issued)
+	mustContain(t, got["DU2"][0], "1 sample is due a content reminder", c, "Senin, 14 Desember 2026")
+	// Again the same day, and after a restart: nothing twice.
+	if dms := h.runClock("2026-12-08", "10:01"); len(dms) != 0 {
+		t.Fatalf("second run sent %+v", dms)
+	}
+	if err := h.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	h = MustRunMain(t, h.Slack, h.DBPath)
+	if dms := h.runClock("2026-12-08", "10:02"); len(dms) != 0 {
+		t.Fatalf("run after restart sent %+v", dms)
+	}
+	if dms := h.runClock("2026-12-09", "10:00"); len(dms) != 0 {
+		t.Fatalf("the next day listed the samples again: %+v", dms)
+	}
+	// Reminded is recorded once.
+	r := h.click("U1", u1, "sample_reminded", a)
+	mustContain(t, r, "Reminder for *"+a+"*", "recorded", "one reminder")
+	mustContain(t, h.click("U1", u1, "sample_reminded", a), "already reminded on 2026-12-09")
+	if v, _ := h.Main.DB.Voucher(ctx, a); v.SampleState().RemindedBy != "U1" {
+		t.Errorf("reminded = %+v", v.SampleState())
+	}
+	// The extension moves a's deadline from 15 to 22 Dec.
+	mustContain(t, h.command("U1", "/voucher", a+" extend"), "Tue 22 Dec")
+
+	// Tuesday 15 Dec: b and c passed their 14 Dec deadline. Owners and the
+	// admin are told once.
+	got = byChannel(h.runClock("2026-12-15", "10:00"))
+	if len(got["DU1"]) != 1 || len(got["DU2"]) != 1 || len(got["DUADMIN"]) != 1 {
+		t.Fatalf("deadline DMs = %+v", got)
+	}
+	mustContain(t, got["DU1"][0], "1 sample has passed the content deadline", b, "overdue by 1 day", "sample_nocontent")
+	mustNotContain(t, got["DU1"][0], a)
+	mustContain(t, got["DUADMIN"][0], b, c, "owner <@U1>", "owner <@U2>")
+	mustNotContain(t, got["DUADMIN"][0], a)
+	if dms := h.runClock("2026-12-16", "10:00"); len(dms) != 0 {
+		t.Fatalf("deadline told twice: %+v", dms)
+	}
+	// Wednesday 23 Dec: a's extended deadline (22 Dec) has passed.
+	got = byChannel(h.runClock("2026-12-23", "10:00"))
+	if len(got["DU1"]) != 1 || len(got["DUADMIN"]) != 1 || len(got) != 2 {
+		t.Fatalf("extended deadline DMs = %+v", got)
+	}
+	mustContain(t, got["DU1"][0], a, "Tue 22 Dec")
+	// /creator and the duplicate guard show it.
+	mustContain(t, h.command("U2", "/creator", "@clk.three"), "1 overdue since Mon 14 Dec")
+}
