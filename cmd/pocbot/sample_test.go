@@ -311,4 +311,84 @@ func TestE2E_ContentClock(t *testing.T) {
 	mustContain(t, got["DU1"][0], a, "Tue 22 Dec")
 	// /creator and the duplicate guard show it.
 	mustContain(t, h.command("U2", "/creator", "@clk.three"), "1 overdue since Mon 14 Dec")
+	// clk.one was pitched by U1 on 30 Nov, outside the 14-day cooldown:
+	// pitching it again logs it and says its sample has no content.
+	mustContain(t, h.command("U1", "/pitch", "@clk.one Serum"), "Logged", "1 sample without content since Tue 22 Dec")
+}
+
+// TestE2E_DuplicateWarningFulfilment: a creator pitched again within the
+// cooldown, with overdue samples, gets the fulfilment line in the
+// duplicate warning.
+func TestE2E_DuplicateWarningFulfilment(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	for _, p := range []string{"Serum", "Toner"} {
+		code := issuedCode(t, h.command("U1", "/voucher", "@dup.one "+p+" 50k"))
+		h.command("U1", "/voucher", "redeem "+code)
+	}
+	h.Clock.Set(h.at("2026-12-16", "10:00")) // both due 14 Dec
+	mustContain(t, h.command("U1", "/pitch", "@dup.one Serum"), "Logged")
+	m := h.command("U2", "/pitch", "@dup.one Lip Tint")
+	mustContain(t, m, "was pitched by <@U1>", "Not logged", "2 samples without content since Mon 14 Dec", "Log anyway")
+}
+
+// TestE2E_StrikeWarningOnIssue: a creator with POCBOT_SAMPLE_STRIKES
+// overdue samples is flagged when someone issues another voucher; the
+// issuer may go ahead, and that is recorded.
+func TestE2E_StrikeWarningOnIssue(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	for _, p := range []string{"Serum", "Toner", "Mask"} {
+		code := issuedCode(t, h.command("U1", "/voucher", "@strike.one "+p+" 50k"))
+		h.command("U1", "/voucher", "redeem "+code)
+	}
+	// Two overdue: not flagged yet.
+	h.Clock.Set(h.at("2026-12-15", "10:00"))
+	c, _ := h.Main.DB.Vouchers(ctx, store.VoucherFilter{Handle: "strike.one"})
+	mustContain(t, h.command("U1", "/voucher", c[0].Code+" nocontent creator unreachable"), "closed")
+	mustContain(t, h.command("U2", "/voucher", "@strike.one Lip Tint 40k"), "Voucher issued")
+	// Three overdue (a closed sample is not a strike; the new one is on time).
+	h.Clock.Set(h.at("2026-11-30", "10:00"))
+	for _, p := range []string{"A", "B", "C"} {
+		cd := issuedCode(t, h.command("U1", "/voucher", "@strike.two Product"+p+" 50k"))
+		h.command("U1", "/voucher", "redeem "+cd)
+	}
+	h.Clock.Set(h.at("2026-12-15", "10:00"))
+	before, _ := h.Main.DB.Vouchers(ctx, store.VoucherFilter{Handle: "strike.two"})
+	m := h.command("U2", "/voucher", "@strike.two Lip Tint 40k")
+	mustContain(t, m, "@strike.two* has 3 samples without content past their deadline", "since Mon 14 Dec", "POCBOT_SAMPLE_STRIKES",
+		"No voucher issued yet", "Issue anyway")
+	if after, _ := h.Main.DB.Vouchers(ctx, store.VoucherFilter{Handle: "strike.two"}); len(after) != len(before) {
+		t.Fatal("the warning issued a voucher")
+	}
+	r := h.click("U2", m, "voucher_strike_issue", "")
+	issued := issuedCode(t, r)
+	mustContain(t, r, "Voucher issued", "Issued despite 3 samples past deadline")
+	v, _ := h.Main.DB.Voucher(ctx, issued)
+	if v.StrikeOverride != 3 || v.IssuerID != "U2" || v.Product != "Lip Tint" {
+		t.Fatalf("voucher = %+v", v)
+	}
+	audit, _ := h.Main.DB.AuditLog(ctx, store.VoucherEntity(issued), 0)
+	if len(audit) != 1 || !strings.Contains(audit[0].After, `"strike_override":3`) {
+		t.Errorf("audit = %+v", audit)
+	}
+	mustContain(t, h.command("U1", "/voucher", issued), "issued despite 3 samples past deadline")
+	mustContain(t, h.command("U1", "/creator", "@strike.two"), "issued despite 3 samples past deadline")
+
+	// The form warns on the creator field once; submitting again issues.
+	view := openVoucherForm(t, h, "U2")
+	vals := map[string]string{"voucher_creator": "@strike.two", "voucher_product": "Toner", "voucher_value": "40k"}
+	if _, err := h.Slack.User("U2").Submit(ctxT(t), view.ID, vals); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := h.Slack.OpenView("U2")
+	if got == nil || !strings.Contains(got.Errors["voucher_creator"], "3 samples without content") || !strings.Contains(got.Errors["voucher_creator"], "issue anyway") {
+		t.Fatalf("form warning = %+v", got)
+	}
+	if _, err := h.Slack.User("U2").Submit(ctxT(t), view.ID, vals); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		vs, _ := h.Main.DB.Vouchers(ctx, store.VoucherFilter{Handle: "strike.two"})
+		return len(vs) == len(before)+2 && vs[0].StrikeOverride == 3
+	})
 }
