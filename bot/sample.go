@@ -41,6 +41,66 @@ func (b *Bot) sampleRoutes() {
 	b.rt.action(actionStrikeIssue, b.strikeIssue)
 	b.rt.view(sampleModalID, b.submitSampleModal)
 	b.historySources = append(b.historySources, b.sampleHistory)
+	b.registerMetric(metricSource{Name: store.MetricContentPosted, Label: "content posted",
+		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
+			return firstDay(b.db.ContentPostedByDay(ctx, []time.Time{from, to}))
+		},
+		CountDays: b.db.ContentPostedByDay})
+	b.registerDigestSection(sectionSamples, b.digestSampleFunnels)
+}
+
+// campaignFunnels returns each campaign's sample funnel at asOf, in
+// campaign name order, leaving out campaigns without vouchers.
+func (b *Bot) campaignFunnels(ctx context.Context, asOf time.Time) ([]*store.SampleFunnel, error) {
+	m, err := b.db.SampleFunnels(ctx, b.samplePolicy(), asOf)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*store.SampleFunnel, 0, len(m))
+	for _, f := range m {
+		if f.Issued > 0 {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Campaign < out[j].Campaign })
+	return out, nil
+}
+
+// funnelText is one campaign's samples: issued → delivered → posted,
+// overdue, posting rate and cost per posted video.
+func (b *Bot) funnelText(f *store.SampleFunnel) string {
+	l := fmt.Sprintf("%d issued → %d delivered → %d posted", f.Issued, f.Delivered, f.Posted)
+	if f.Videos != f.Posted {
+		l += fmt.Sprintf(" (%s)", plural(f.Videos, "video", "videos"))
+	}
+	l += fmt.Sprintf(" · %d overdue", f.Overdue)
+	if r := f.Rate(); r >= 0 {
+		l += fmt.Sprintf(" · posting rate %d%%", r)
+	}
+	if c, ok := f.CostPerVideo(); ok {
+		l += fmt.Sprintf(" · *%s per posted video* (%s spent)", b.money(c), b.money(f.Spend))
+	} else if f.Spend > 0 {
+		l += fmt.Sprintf(" · no video yet for %s spent", b.money(f.Spend))
+	}
+	return l
+}
+
+// digestSampleFunnels is the digest's samples section, as of the end of
+// day (or now, for today).
+func (b *Bot) digestSampleFunnels(ctx context.Context, day time.Time) ([]string, error) {
+	asOf := day.AddDate(0, 0, 1)
+	if now := b.Now(); now.Before(asOf) {
+		asOf = now
+	}
+	fs, err := b.campaignFunnels(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, 0, len(fs))
+	for _, f := range fs {
+		lines = append(lines, "*"+f.Campaign+"* — "+b.funnelText(f))
+	}
+	return lines, nil
 }
 
 // sampleAction is the action_id of a step's button; its value is the code.

@@ -378,9 +378,17 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 	}
 	lines := []string{"*Campaign budgets* (" + b.cfg.Currency.Code + ")"}
+	funnels, err := b.db.SampleFunnels(ctx, b.samplePolicy(), b.Now())
+	if err != nil {
+		return err
+	}
 	for _, c := range cs {
-		lines = append(lines, fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*",
-			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining())))
+		l := fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*",
+			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining()))
+		if f := funnels[c.Name]; f != nil && f.Issued > 0 {
+			l += "\n      ↳ samples: " + b.funnelText(f)
+		}
+		lines = append(lines, l)
 	}
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d campaign(s).", len(cs)), blocks: joinLines(lines)})
 }

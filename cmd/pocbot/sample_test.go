@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"pocbot/bot/fakeslack"
 	"pocbot/store"
@@ -391,4 +392,73 @@ func TestE2E_StrikeWarningOnIssue(t *testing.T) {
 		vs, _ := h.Main.DB.Vouchers(ctx, store.VoucherFilter{Handle: "strike.two"})
 		return len(vs) == len(before)+2 && vs[0].StrikeOverride == 3
 	})
+}
+
+// TestE2E_DigestCostPerPostedVideo: the digest and /voucher budget show
+// each campaign's samples issued → delivered → posted, overdue, posting
+// rate and cost per posted video; content_posted is credited to the
+// creator's owner, not the issuer.
+func TestE2E_DigestCostPerPostedVideo(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	h.command("UADMIN", "/voucher", "budget glow 2jt")
+	h.command("UADMIN", "/voucher", "budget quiet 1jt")
+	mustContain(t, h.command("U1", "/pitch", "@gold.one, @gold.two, @gold.three Glow Serum"), "Logged 3")
+	var codes []string
+	for _, c := range []string{"@gold.one", "@gold.two", "@gold.three", "@gold.four"} {
+		codes = append(codes, issuedCode(t, h.command("U2", "/voucher", c+" Glow Serum 150k glow")))
+	}
+	issuedCode(t, h.command("U2", "/voucher", "@gold.five Toner 100k quiet"))
+	for _, c := range codes[:3] {
+		h.command("U2", "/voucher", "redeem "+c)
+	}
+	h.Clock.Set(h.at("2026-12-02", "11:00"))
+	h.command("U2", "/voucher", codes[0]+" delivered 2026-12-01")
+	h.command("U2", "/voucher", codes[1]+" delivered")
+	h.Clock.Set(h.at("2026-12-04", "15:00"))
+	h.command("U2", "/voucher", codes[0]+" posted https://www.tiktok.com/@gold.one/video/7300000000000000001")
+	h.command("U2", "/voucher", codes[0]+" posted https://www.tiktok.com/@gold.one/video/7300000000000000002")
+	h.command("U2", "/voucher", codes[1]+" posted https://www.tiktok.com/@gold.two/video/7300000000000000003")
+	// gold.three: redeemed 30 Nov, never delivered: due 14 Dec, overdue by 16 Dec.
+
+	counts, err := h.Main.DB.ContentPostedByDay(ctx, []time.Time{h.at("2026-12-04", "00:00"), h.at("2026-12-05", "00:00")})
+	if err != nil || counts[0]["U1"] != 2 || counts[0]["U2"] != 0 {
+		t.Fatalf("content_posted 4 Dec = %+v, %v; want 2 credited to U1 (the owner)", counts, err)
+	}
+
+	h.Clock.Set(h.at("2026-12-16", "09:00"))
+	mustContain(t, h.command("U1", "/voucher", "budget"), "*glow*", "samples: 4 issued → 2 delivered → 2 posted (3 videos) · 1 overdue · posting rate 67% · *Rp150.000 per posted video* (Rp450.000 spent)",
+		"samples: 1 issued → 0 delivered → 0 posted · 0 overdue")
+	before := len(h.Slack.Messages())
+	if err := h.Bot.RunJob(ctx, "digest", h.at("2026-12-16", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	m := h.newMessage(before, func(m fakeslack.Message) bool { return m.Channel == "CDIGEST" })
+	mustContain(t, m, "Samples to content per campaign", "Rp150.000 per posted video")
+	txt, err := h.Bot.DigestText(ctx, h.at("2026-12-04", "12:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt16, err := h.Bot.DigestText(ctx, h.at("2026-12-16", "12:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "digest_samples.golden.txt", []byte(txt+"\n"+txt16))
+}
+
+// TestE2E_PitchStatsToPosted: /pitch stats runs the funnel on to sample
+// and posted.
+func TestE2E_PitchStatsToPosted(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	mustContain(t, h.command("U1", "/pitch", "@ps.one, @ps.two, @ps.three Serum"), "Logged 3")
+	mustContain(t, h.command("U2", "/pitch", "@ps.four Serum"), "Logged")
+	h.command("U1", "/pitch", "@ps.one agreed")
+	h.command("U1", "/pitch", "@ps.two agreed")
+	a := issuedCode(t, h.command("U1", "/voucher", "@ps.one Serum 50k"))
+	issuedCode(t, h.command("U1", "/voucher", "@ps.two Serum 50k"))
+	h.command("U1", "/voucher", "redeem "+a)
+	h.command("U1", "/voucher", a+" posted https://www.tiktok.com/@ps.one/video/7300000000000000009")
+	m := h.command("U1", "/pitch", "stats week")
+	mustContain(t, m, "*Team:* 4 pitched", "2 agreed (50%) → 2 sample (50%) → 1 posted (25%)", "<@U1>: 3 pitched", "2 sample (67%) → 1 posted (33%)",
+		"<@U2>: 1 pitched", "0 sample (0%) → 0 posted (0%)")
 }
