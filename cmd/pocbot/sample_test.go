@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pocbot/bot"
 	"pocbot/bot/fakeslack"
 	"pocbot/store"
 )
@@ -461,4 +462,71 @@ func TestE2E_PitchStatsToPosted(t *testing.T) {
 	m := h.command("U1", "/pitch", "stats week")
 	mustContain(t, m, "*Team:* 4 pitched", "2 agreed (50%) → 2 sample (50%) → 1 posted (25%)", "<@U1>: 3 pitched", "2 sample (67%) → 1 posted (33%)",
 		"<@U2>: 1 pitched", "0 sample (0%) → 0 posted (0%)")
+}
+
+// TestE2E_CreatorTemplates: the built-in Indonesian templates, an admin's
+// edit validated on save with a preview, a bad placeholder refused, reset,
+// and English by configuration.
+func TestE2E_CreatorTemplates(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	m := h.command("U1", "/voucher", "template")
+	mustContain(t, m, "Template voucher", "Template reminder", "built-in, Bahasa Indonesia", "Preview", "Halo @sari.beauty!",
+		"Rp150.000", "{due_date}", "Desember 2026")
+	mustContain(t, h.command("U1", "/voucher", "template reminder Hai {handle}"), "Only admins", "<@UADMIN>")
+	for _, tc := range []struct{ text, want string }{
+		{"reminder Hai @{handle}, unggah sebelum {tanggal}", "{tanggal} is not a placeholder of the reminder template"},
+		{"reminder Hai @{handle}, unggah sebelum {due_date", "never closed"},
+		{"reminder Hai @{handle} } {due_date}", "without its {"},
+		{"reminder Hai @{handle}", "must contain {due_date}"},
+		{"voucher Hai {handle}, ini untukmu", "must contain {code}"},
+		{"nope Hai", "no template"},
+	} {
+		mustContain(t, h.command("UADMIN", "/voucher", "template "+tc.text), tc.want)
+	}
+	if ts, _ := h.Main.DB.Templates(ctx); len(ts) != 0 {
+		t.Fatalf("a refused template was saved: %+v", ts)
+	}
+	m = h.command("UADMIN", "/voucher", "template reminder Kak @{handle}, videonya ditunggu sebelum {due_date} ya! Kode {code}, produk {product} ({value}). <!channel>")
+	mustContain(t, m, "Saved the *reminder* template", "replaced by an admin", "Kak @sari.beauty, videonya ditunggu sebelum", "Glow Serum 30ml (Rp150.000)", "&lt;!channel&gt;")
+	mustNotContain(t, m, "<!channel>")
+	// The new text is what the content reminder uses.
+	code := issuedCode(t, h.command("U1", "/voucher", "@tpl.one Sunscreen 75k"))
+	h.command("U1", "/voucher", "redeem "+code)
+	h.Clock.Set(h.at("2026-12-07", "10:00"))
+	mustContain(t, h.command("U1", "/voucher", code), "Kak @tpl.one, videonya ditunggu sebelum Senin, 14 Desember 2026 ya! Kode "+code+", produk Sunscreen (Rp75.000)", "Reminded")
+	audit, _ := h.Main.DB.AuditLog(ctx, "template:reminder", 0)
+	if len(audit) != 1 || audit[0].UserID != "UADMIN" {
+		t.Errorf("template audit = %+v", audit)
+	}
+	mustContain(t, h.command("UADMIN", "/voucher", "template reminder reset"), "back to the built-in text", "Halo @sari.beauty!")
+
+	// English creators.
+	if err := h.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := MustRunMain(t, h.Slack, h.DBPath, func(c *bot.Config) { c.CreatorLang = "en" })
+	m = h2.command("U1", "/voucher", "@tpl.two Toner 50k")
+	mustContain(t, m, "Hi @tpl.two! Here is your sample voucher for Toner, worth Rp50.000.", "Valid until Mon 14 Dec 2026, 23:59 WIB")
+}
+
+func TestSampleSettings(t *testing.T) {
+	env := goodEnv()
+	c, err := LoadConfig(getenvFrom(env))
+	if err != nil || c.ContentDays != 14 || c.ContentRemindDays != 5 || c.ContentCron != "0 10 * * *" || c.CreatorLang != "id" || c.SampleStrikes != 3 {
+		t.Fatalf("defaults = %+v, %v", c, err)
+	}
+	env["POCBOT_SAMPLE_STRIKES"] = "0"
+	env["POCBOT_CREATOR_LANG"] = "EN"
+	if c, err = LoadConfig(getenvFrom(env)); err != nil || c.SampleStrikes >= 0 || c.CreatorLang != "en" {
+		t.Fatalf("strikes off, English = %+v, %v", c, err)
+	}
+	for k, v := range map[string]string{"POCBOT_CREATOR_LANG": "jv", "POCBOT_CONTENT_DAYS": "0", "POCBOT_CONTENT_REMIND_DAYS": "x",
+		"POCBOT_CONTENT_CRON": "every day", "POCBOT_SAMPLE_STRIKES": "-1"} {
+		env := goodEnv()
+		env[k] = v
+		if _, err := LoadConfig(getenvFrom(env)); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%q: err = %v", k, v, err)
+		}
+	}
 }
