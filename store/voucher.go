@@ -655,6 +655,9 @@ func createVoucher(tx *bolt.Tx, v *Voucher) error {
 	if err := indexVoucherCredited(tx, v); err != nil {
 		return err
 	}
+	if err := indexSample(tx, v); err != nil { // an imported voucher may already be redeemed
+		return err
+	}
 	after, err := jsonText(v)
 	if err != nil {
 		return err
