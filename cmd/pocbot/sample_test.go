@@ -530,3 +530,68 @@ func TestSampleSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestE2E_IssueDeskVoucherLookup: a "Voucher not working" issue states
+// the status of the code the reporter gave, or of the creator's latest.
+func TestE2E_IssueDeskVoucherLookup(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	revoked := issuedCode(t, h.command("U1", "/voucher", "@desk.one Serum 50k"))
+	h.command("UADMIN", "/voucher", "revoke "+revoked+" wrong shade")
+	redeemed := issuedCode(t, h.command("U1", "/voucher", "@desk.one Toner 40k"))
+	h.command("U1", "/voucher", "redeem "+redeemed)
+	valid := issuedCode(t, h.command("U1", "/voucher", "@desk.two Mask 30k"))
+
+	issue := func(handle, desc string) fakeslack.Message {
+		v := validIssue(handle)
+		v["issue_description"] = desc
+		return reportIssue(t, h, "U2", v)
+	}
+	mustContain(t, issue("@desk.one", "Code "+strings.ToLower(revoked)+" says invalid"), "*revoked* by <@UADMIN>", "wrong shade")
+	mustContain(t, issue("@desk.one", "code "+strings.ReplaceAll(redeemed, "-", "")+" does not work"), "*already redeemed* on Mon 30 Nov",
+		"Open samples of @desk.one", redeemed)
+	mustContain(t, issue("@desk.two", "the code does not work at checkout"), "Latest voucher of @desk.two", valid, "*valid* until Mon 14 Dec 2026")
+	mustContain(t, issue("@desk.two", "SMP-2222-2222-2222 fails"), "no such voucher")
+	h.Clock.Set(h.at("2026-12-16", "10:00"))
+	mustContain(t, issue("@desk.two", "voucher "+valid+" rejected"), "*expired* on Mon 14 Dec 2026, 23:59 WIB")
+}
+
+// TestE2E_IssueDeskSampleNotReceived: a "Sample not received" issue states
+// the days since redemption and shipping and the tracking number; its
+// resolve form can mark the sample delivered in the same step.
+func TestE2E_IssueDeskSampleNotReceived(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	code := issuedCode(t, h.command("U1", "/voucher", "@late.one Serum 50k"))
+	h.command("U1", "/voucher", "redeem "+code)
+	h.Clock.Set(h.at("2026-12-01", "10:00"))
+	mustContain(t, h.command("U1", "/voucher", code+" shipped JX998877 JNE"), "marked shipped")
+	h.Clock.Set(h.at("2026-12-04", "10:00"))
+	v := validIssue("@late.one")
+	v["issue_category"] = "sample_missing"
+	v["issue_description"] = "Creator says the serum never arrived"
+	tm := reportIssue(t, h, "U2", v)
+	mustContain(t, tm, "Sample `"+code+"` (Serum): ordered 4 days ago (Mon 30 Nov); shipped 3 days ago (Tue 1 Dec) via JNE, tracking `JX998877`",
+		"Open samples of @late.one")
+
+	clickOn(t, h, "U2", tm, "issue_resolve", "")
+	view, err := h.Slack.WaitView(ctxT(t), "U2", func(v *fakeslack.View) bool { return v.CallbackID == "issue_resolve_modal" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(view.JSON), "Mark "+code+" delivered today") {
+		t.Fatalf("resolve form has no sample option:\n%s", view.JSON)
+	}
+	if _, err := h.Slack.User("U2").Submit(ctxT(t), view.ID, map[string]string{"issue_resolution": "Courier found it; delivered",
+		"issue_reason": "fixed", "issue_sample": "delivered|" + code}); err != nil {
+		t.Fatal(err)
+	}
+	is := waitIssue(t, h, 1, func(is *store.Issue) bool { return is.Status == store.IssueResolved })
+	if is.ResolvedBy != "U2" {
+		t.Errorf("resolved by %s", is.ResolvedBy)
+	}
+	got, _ := h.Main.DB.Voucher(ctx, code)
+	if s := got.SampleState(); s.Stage != store.SampleDelivered || s.Events[len(s.Events)-1].UserID != "U2" {
+		t.Fatalf("sample after resolve = %+v", s)
+	}
+	waitContains(t, h, tm, "marked *delivered* Fri 4 Dec")
+}
