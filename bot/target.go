@@ -30,7 +30,7 @@ func (b *Bot) targetRoutes() {
 		Summary: "targets: your and the team's progress, set targets (admins), holidays, nudges",
 		Usage: []usage{
 			{"", "today's and this week's progress against targets, yours and the team's"},
-			{"METRIC N [@person|team] [daily|weekly]", "set a target from today (admins); metrics: pitches, agreed, vouchers, issues_resolved, tasks_done; 0 removes it"},
+			{"METRIC N [@person|team] [daily|weekly]", "set a target from today (admins); metrics: pitches, agreed, vouchers, issues_resolved, tasks_done, content_posted; 0 removes it"},
 			{"holiday add|remove YYYY-MM-DD", "mark a team holiday (admins): no targets, streaks or nudges that day"},
 			{"holiday list", "upcoming holidays"},
 			{"nudges off|on", "stop or restart the afternoon DM when you are behind"},
