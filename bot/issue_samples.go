@@ -96,7 +96,7 @@ func (b *Bot) sampleWaitLine(v *store.Voucher) string {
 			l += " via " + esc(s.Courier)
 		}
 		if s.Tracking != "" {
-			l += ", tracking `" + esc(s.Tracking) + "`"
+			l += ", tracking " + codeSpan(s.Tracking)
 		} else {
 			l += ", no tracking number recorded"
 		}

@@ -222,7 +222,7 @@ func (b *Bot) stepDoneLine(v *store.Voucher, step string) string {
 	case store.StepShipped:
 		l := fmt.Sprintf(":truck: *%s* marked shipped", v.Code)
 		if s.Tracking != "" {
-			l += " — tracking `" + esc(s.Tracking) + "`"
+			l += " — tracking " + codeSpan(s.Tracking)
 		}
 		if s.Courier != "" {
 			l += " via " + esc(s.Courier)
@@ -300,7 +300,7 @@ func (b *Bot) sampleFacts(v *store.Voucher) string {
 	if !s.ShippedAt.IsZero() {
 		t := "*Shipped:* " + b.dayText(s.ShippedAt)
 		if s.Tracking != "" {
-			t += " · tracking `" + esc(s.Tracking) + "`"
+			t += " · tracking " + codeSpan(s.Tracking)
 		}
 		if s.Courier != "" {
 			t += " (" + esc(s.Courier) + ")"
@@ -537,6 +537,9 @@ func (b *Bot) strikeIssue(ctx context.Context, r *Request) error {
 	if err := json.Unmarshal([]byte(r.Action.Value), &a); err != nil || a.H == "" {
 		return errorf("That button is damaged; issue the voucher again with /voucher.")
 	}
+	if err := b.checkVoucherMax(a.V); err != nil {
+		return err
+	}
 	f, _, err := b.strikeFor(ctx, a.H)
 	if err != nil {
 		return err
@@ -588,4 +591,9 @@ func (b *Bot) mergedHistory(v *store.Voucher) []string {
 // (negative when to is earlier); DST days of 23 or 25 hours round right.
 func daysBetween(from, to time.Time) int {
 	return int(math.Round(to.Sub(from).Hours() / 24))
+}
+
+// codeSpan shows user text in a code span that its backticks cannot end.
+func codeSpan(s string) string {
+	return "`" + strings.ReplaceAll(esc(s), "`", "'") + "`"
 }

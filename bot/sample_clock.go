@@ -23,6 +23,15 @@ import (
 // blocks each, within Slack's 50); the rest are listed as lines.
 const maxClockRows = 12
 
+// clockStartText says what started a sample's clock: "delivered Tue 1 Dec"
+// or "ordered Mon 30 Nov (no delivery recorded)".
+func (b *Bot) clockStartText(v *store.Voucher) string {
+	if d := v.SampleState().DeliveredAt; !d.IsZero() {
+		return "delivered " + b.dayText(d)
+	}
+	return "ordered " + b.dayText(v.RedeemedAt()) + " (no delivery recorded)"
+}
+
 func remindKey(code string) string { return "sample-remind/" + code }
 func deadlineKey(code string, due time.Time) string {
 	return "sample-deadline/" + code + "/" + due.Format("2006-01-02")
@@ -170,8 +179,8 @@ func (b *Bot) clockDM(ctx context.Context, remind, late []*store.Voucher, now ti
 		blocks = append(blocks, section(fmt.Sprintf(":bell: *%s due a content reminder.* A sample gets one reminder: send the message, then press *Reminded*.",
 			plural(len(remind), "sample is", "samples are"))))
 		for _, v := range remind {
-			line := fmt.Sprintf("*@%s* — %s · `%s` · received %s · content due *%s*", v.Handle, esc(truncate(v.Product, 80)), v.Code,
-				b.dayText(v.ClockStart()), b.sampleDueText(v))
+			line := fmt.Sprintf("*@%s* — %s · `%s` · %s · content due *%s*", v.Handle, esc(truncate(v.Product, 80)), v.Code,
+				b.clockStartText(v), b.sampleDueText(v))
 			if rows >= maxClockRows {
 				rest = append(rest, "• "+line+fmt.Sprintf(" — `/voucher %s reminded`", v.Code))
 				continue

@@ -373,7 +373,14 @@ func applyStep(tx *bolt.Tx, v *Voucher, st SampleStep, post ContentPost, now tim
 		if st.Courier != "" {
 			s.Courier = st.Courier
 		}
-		detail = strings.TrimSpace(strings.Join([]string{s.Courier, s.Tracking}, " "))
+		switch {
+		case s.Tracking != "" && s.Courier != "":
+			detail = "tracking " + s.Tracking + " via " + s.Courier
+		case s.Tracking != "":
+			detail = "tracking " + s.Tracking
+		case s.Courier != "":
+			detail = "via " + s.Courier
+		}
 	case StepDelivered:
 		if err := closed(); err != nil {
 			return err
