@@ -23,6 +23,10 @@ import (
 // blocks each, within Slack's 50); the rest are listed as lines.
 const maxClockRows = 12
 
+// maxClockRest caps the lines listed after the rows, so the DM stays
+// within Slack's block limit however many samples fall due.
+const maxClockRest = 60
+
 // clockStartText says what started a sample's clock: "delivered Tue 1 Dec"
 // or "ordered Mon 30 Nov (no delivery recorded)".
 func (b *Bot) clockStartText(v *store.Voucher) string {
@@ -201,11 +205,17 @@ func (b *Bot) clockDM(ctx context.Context, remind, late []*store.Voucher, now ti
 				continue
 			}
 			rows++
-			blocks = append(blocks, section(line))
-			if els := sampleButtons(v); len(els) > 0 {
-				blocks = append(blocks, slack.NewActionBlock("late_"+v.Code, els...))
+			els := []slack.BlockElement{button(sampleAction(store.StepPosted), v.Code, "Content posted")}
+			if v.SampleState().ExtendedDays == 0 {
+				els = append(els, button(sampleAction(store.StepExtended), v.Code, fmt.Sprintf("Extend %d days", store.DefaultExtend)))
 			}
+			els = append(els, button(sampleAction(store.StepNoContent), v.Code, "No content"))
+			blocks = append(blocks, section(line), slack.NewActionBlock("late_"+v.Code, els...))
 		}
+	}
+	if len(rest) > maxClockRest {
+		more := len(rest) - maxClockRest
+		rest = append(rest[:maxClockRest], fmt.Sprintf("…and %d more: `/voucher list mine` and `/creator @handle` show them.", more))
 	}
 	if len(rest) > 0 {
 		blocks = append(blocks, joinLines(rest)...)

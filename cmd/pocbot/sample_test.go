@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -594,4 +595,29 @@ func TestE2E_IssueDeskSampleNotReceived(t *testing.T) {
 		t.Fatalf("sample after resolve = %+v", s)
 	}
 	waitContains(t, h, tm, "marked *delivered* Fri 4 Dec")
+}
+
+// TestE2E_ContentClockManySamples: 80 samples due for one owner fit one DM
+// within Block Kit's limits; the first 12 have buttons, the rest are lines.
+func TestE2E_ContentClockManySamples(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := context.Background()
+	for i := range 80 {
+		v, _, err := h.Main.DB.IssueVoucher(ctx, store.NewVoucher{IssuerID: "U3", Handle: fmt.Sprintf("@bulk.%02d", i), Product: strings.Repeat("Serum ", 30),
+			Value: 10_000, Currency: h.Main.Config.Currency, ExpiresAt: h.at("2026-12-14", "00:00")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Main.DB.RedeemVoucher(ctx, v.Code, "U3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dms := h.runClock("2026-12-08", "10:00")
+	if len(dms) != 1 || dms[0].Channel != "DU3" {
+		t.Fatalf("DMs = %d, want one to U3", len(dms))
+	}
+	mustContain(t, dms[0], "80 samples are due a content reminder", "reminded`", "…and 8 more")
+	if n := strings.Count(string(dms[0].Blocks), `"sample_reminded"`); n != 12 {
+		t.Errorf("%d Reminded buttons, want 12", n)
+	}
 }
