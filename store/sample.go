@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,7 +23,8 @@ import (
 // Two indexes serve the content clock and the content_posted metric, both
 // written in the same transaction as the voucher:
 //
-//	samples_open     code                      → ·        (redeemed, no content yet, not closed)
+//	samples_open     code                      → itob(clock start ns) itob(extended days) campaign
+//	                                             (redeemed, no content yet, not closed)
 //	samples_posted   itob(first post ns) code  → owner userID credited
 var (
 	bucketSamplesOpen   = []byte("samples_open")
@@ -498,11 +500,50 @@ func creditedOwner(tx *bolt.Tx, v *Voucher) (string, error) {
 	return v.IssuerID, nil
 }
 
-// saveSample writes v after a sample step: the record, the two sample
-// indexes and the audit entry (stages before and after, with the detail).
+// sampleCounts is what v adds to its campaign's sample counters.
+func sampleCounts(v *Voucher) (delivered, posted, videos int) {
+	if v == nil || v.Status != VoucherRedeemed {
+		return 0, 0, 0
+	}
+	s := v.SampleState()
+	if !s.DeliveredAt.IsZero() || len(s.Posts) > 0 {
+		delivered = 1
+	}
+	if len(s.Posts) > 0 {
+		posted = 1
+	}
+	return delivered, posted, len(s.Posts)
+}
+
+// countSample moves c's delivered, posted and videos counters from old
+// (nil for none) to v. Received moves with the redemption itself.
+func (c *Campaign) countSample(old, v *Voucher) {
+	d0, p0, n0 := sampleCounts(old)
+	d1, p1, n1 := sampleCounts(v)
+	c.Delivered += d1 - d0
+	c.Posted += p1 - p0
+	c.Videos += n1 - n0
+	if old == nil && v.Status == VoucherRedeemed {
+		c.Received++
+	}
+}
+
+// saveSample writes v after a sample step: the record, its campaign's
+// counters, the two sample indexes and the audit entry (stages before and
+// after, with the detail).
 func saveSample(tx *bolt.Tx, old, v *Voucher, userID, action string, now time.Time) error {
 	if err := putVoucher(tx, v); err != nil {
 		return err
+	}
+	if v.Campaign != "" {
+		c, err := getCampaign(tx, v.Campaign)
+		if err != nil {
+			return err
+		}
+		c.countSample(old, v)
+		if err := putCampaign(tx, c); err != nil {
+			return err
+		}
 	}
 	if err := indexSample(tx, v); err != nil {
 		return err
@@ -529,12 +570,27 @@ func samplePostedKey(v *Voucher) ([]byte, []byte, bool) {
 	return key(timeKey(p.At), []byte(v.Code)), []byte(p.OwnerID), true
 }
 
-// indexSample sets v's membership of samples_open and samples_posted. A
-// first post never changes, so a posted entry is only ever added.
+// openValue is v's samples_open value: what the overdue count of a
+// campaign needs, so it is computed from index values alone.
+func openValue(v *Voucher) []byte {
+	return key(itob(timeNanos(v.ClockStart())), itob(uint64(v.SampleState().ExtendedDays)), []byte(v.Campaign))
+}
+
+// parseOpenValue reads an openValue.
+func parseOpenValue(b []byte) (start time.Time, extended int, campaign string, ok bool) {
+	if len(b) < 16 {
+		return time.Time{}, 0, "", false
+	}
+	return time.Unix(0, int64(btoi(b[:8]))).UTC(), int(btoi(b[8:16])), string(b[16:]), true
+}
+
+// indexSample sets v's membership of samples_open (with its value) and
+// samples_posted. A first post never changes, so a posted entry is only
+// ever added.
 func indexSample(tx *bolt.Tx, v *Voucher) error {
 	open := tx.Bucket(bucketSamplesOpen)
 	if sampleOpen(v) {
-		if err := open.Put([]byte(v.Code), []byte{}); err != nil {
+		if err := open.Put([]byte(v.Code), openValue(v)); err != nil {
 			return fmt.Errorf("index open sample %s: %w", v.Code, err)
 		}
 	} else if err := open.Delete([]byte(v.Code)); err != nil {
@@ -549,15 +605,37 @@ func indexSample(tx *bolt.Tx, v *Voucher) error {
 }
 
 // backfillSamples is the migration that puts every redeemed voucher on the
-// content clock.
+// content clock and counts each campaign's samples.
 func backfillSamples(tx *bolt.Tx) error {
-	return tx.Bucket(bucketVouchers).ForEach(func(k, raw []byte) error {
+	camps := map[string]*Campaign{}
+	err := tx.Bucket(bucketVouchers).ForEach(func(k, raw []byte) error {
 		var v Voucher
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return fmt.Errorf("voucher %s: %w", k, err)
 		}
+		if v.Campaign != "" {
+			c := camps[v.Campaign]
+			if c == nil {
+				var err error
+				if c, err = getCampaign(tx, v.Campaign); err != nil {
+					return err
+				}
+				c.Received, c.Delivered, c.Posted, c.Videos = 0, 0, 0, 0
+				camps[v.Campaign] = c
+			}
+			c.countSample(nil, &v)
+		}
 		return indexSample(tx, &v)
 	})
+	if err != nil {
+		return err
+	}
+	for _, c := range camps {
+		if err := putCampaign(tx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkSampleIndexes verifies samples_open and samples_posted against the
@@ -572,8 +650,8 @@ func checkSampleIndexes(tx *bolt.Tx) error {
 		}
 		if sampleOpen(&v) {
 			nOpen++
-			if open.Get(k) == nil {
-				return fmt.Errorf("voucher %s: open sample not in %s", k, bucketSamplesOpen)
+			if !bytes.Equal(open.Get(k), openValue(&v)) {
+				return fmt.Errorf("voucher %s: open sample missing or stale in %s", k, bucketSamplesOpen)
 			}
 		}
 		if pk, owner, ok := samplePostedKey(&v); ok {
@@ -625,12 +703,10 @@ func (db *DB) OpenSamples(ctx context.Context) ([]Voucher, error) {
 	return out, nil
 }
 
+// sortByClock orders vouchers by clock start; equal starts stay in code
+// order (the bucket's).
 func sortByClock(vs []Voucher) {
-	for i := 1; i < len(vs); i++ { // insertion sort keeps equal clocks in code order
-		for j := i; j > 0 && vs[j].ClockStart().Before(vs[j-1].ClockStart()); j-- {
-			vs[j], vs[j-1] = vs[j-1], vs[j]
-		}
-	}
+	slices.SortStableFunc(vs, func(a, b Voucher) int { return a.ClockStart().Compare(b.ClockStart()) })
 }
 
 // Fulfilment is how a creator has honoured samples received.
@@ -708,33 +784,65 @@ func (f SampleFunnel) CostPerVideo() (Money, bool) {
 }
 
 // SampleFunnels returns the funnel of every campaign (vouchers outside a
-// campaign are left out), by campaign name. It reads every voucher once.
+// campaign are left out), by campaign name. It reads the campaign records
+// (their counters) and the samples_open index values, never a voucher.
 func (db *DB) SampleFunnels(ctx context.Context, p SamplePolicy, now time.Time) (map[string]*SampleFunnel, error) {
+	p = p.norm()
 	out := map[string]*SampleFunnel{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketVouchers).ForEach(func(k, raw []byte) error {
-			var v Voucher
-			if err := json.Unmarshal(raw, &v); err != nil {
-				return fmt.Errorf("voucher %s: %w", k, err)
+		err := tx.Bucket(bucketCampaigns).ForEach(func(k, raw []byte) error {
+			var c Campaign
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return fmt.Errorf("campaign %s: %w", k, err)
 			}
-			if v.Campaign == "" || v.Status == VoucherRevoked {
-				return nil
-			}
-			f := out[v.Campaign]
-			if f == nil {
-				f = &SampleFunnel{Campaign: v.Campaign}
-				out[v.Campaign] = f
-			}
-			f.Issued++
-			if v.Status == VoucherRedeemed {
-				f.Spend += v.Value
-				if s := v.SampleState(); !s.DeliveredAt.IsZero() || s.Stage == SamplePosted {
-					f.Delivered++
-				}
-			}
-			f.Add(&v, p, now)
+			f := &SampleFunnel{Campaign: c.Name, Issued: c.Count, Delivered: c.Delivered, Spend: c.Redeemed}
+			f.Received, f.Posted, f.Videos = c.Received, c.Posted, c.Videos
+			out[c.Name] = f
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		// A sample is overdue at now iff its clock started before today
+		// minus its allowance (content days + extension), in local days;
+		// the cutoffs are computed once per allowance, not per entry.
+		today := localDay(now, p.Location)
+		cutoffs := map[uint64]uint64{}
+		type first struct {
+			at  uint64 // clock start + extension, ordering the due dates
+			val []byte
+		}
+		oldest := map[string]first{}
+		err = tx.Bucket(bucketSamplesOpen).ForEach(func(k, val []byte) error {
+			if len(val) < 16 {
+				return fmt.Errorf("%s %s: value of %d bytes", bucketSamplesOpen, k, len(val))
+			}
+			f := out[string(val[16:])]
+			if f == nil || len(val) == 16 {
+				return nil
+			}
+			ext := btoi(val[8:16])
+			cut, ok := cutoffs[ext]
+			if !ok {
+				cut = timeNanos(today.AddDate(0, 0, -(p.ContentDays + int(ext))))
+				cutoffs[ext] = cut
+			}
+			if btoi(val[:8]) < cut {
+				f.Overdue++
+				at := btoi(val[:8]) + ext*uint64(24*time.Hour)
+				if o, ok := oldest[f.Campaign]; !ok || at < o.at {
+					oldest[f.Campaign] = first{at, bytes.Clone(val)}
+				}
+			} else {
+				f.Open++
+			}
+			return nil
+		})
+		for c, o := range oldest {
+			start, ext, _, _ := parseOpenValue(o.val)
+			out[c].OverdueSince = localDay(start, p.Location).AddDate(0, 0, p.ContentDays+ext)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -742,24 +850,31 @@ func (db *DB) SampleFunnels(ctx context.Context, p SamplePolicy, now time.Time) 
 	return out, nil
 }
 
-// PitchSampleFunnel extends a pitch funnel past agreement: of the creators
-// pitched in [from, to), how many then got a sample voucher (issued at or
-// after their pitch, not revoked) and how many of those posted content.
+// PitchSampleFunnel extends a pitch funnel past agreement: of the agreed
+// pitches logged in [from, to), for how many creators a sample voucher was
+// then issued (at or after the pitch, not revoked), and how many of those
+// posted content.
 type PitchSampleFunnel struct {
 	Sampled, Posted int
 }
 
 // PitchSampleFunnels counts, for the team ("") and per pitcher, the
-// creators pitched in [from, to) who were sent a sample and who posted.
-// A creator counts once per pitcher, from that pitcher's first pitch in
-// the range.
+// creators with an agreed pitch logged in [from, to) who were sent a
+// sample and who posted. A creator counts once per pitcher, from that
+// pitcher's first agreed pitch in the range. Only agreed pitches are
+// decoded (their status is in pitches_by_time's value); vouchers are read
+// from index keys alone.
 func (db *DB) PitchSampleFunnels(ctx context.Context, from, to time.Time) (map[string]PitchSampleFunnel, error) {
 	out := map[string]PitchSampleFunnel{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		type pk struct{ user, handle string }
 		first := map[pk]time.Time{}
 		var order []pk
-		err := scan(tx.Bucket(bucketPitchesByTime), timeKey(from), timeKey(to), func(k, _ []byte) (bool, error) {
+		agreed := Agreed.code()
+		err := scan(tx.Bucket(bucketPitchesByTime), timeKey(from), timeKey(to), func(k, val []byte) (bool, error) {
+			if len(val) == 0 || val[0] != agreed {
+				return true, nil
+			}
 			var p Pitch
 			if err := getJSON(tx.Bucket(bucketPitches), k[8:16], &p); err != nil {
 				return false, fmt.Errorf("pitch %x: %w", k[8:16], err)
@@ -775,21 +890,32 @@ func (db *DB) PitchSampleFunnels(ctx context.Context, from, to time.Time) (map[s
 			return err
 		}
 		teamSeen := map[string]int{} // handle → 1 sampled, 2 posted
-		records := tx.Bucket(bucketVouchers)
+		// Index keys only: vouchers_credited holds the vouchers not
+		// revoked (by issue time and code, as vouchers_by_creator's tail),
+		// samples_posted the codes with content.
+		credited := tx.Bucket(bucketVouchersCredited)
+		var posted map[string]bool
+		isPosted := func(code []byte) bool {
+			if posted == nil {
+				posted = map[string]bool{}
+				_ = tx.Bucket(bucketSamplesPosted).ForEach(func(k, _ []byte) error {
+					posted[string(k[8:])] = true
+					return nil
+				})
+			}
+			return posted[string(code)]
+		}
 		for _, pkey := range order {
 			since := first[pkey]
 			prefix := strPrefix(pkey.handle)
 			state := 0
 			err := scan(tx.Bucket(bucketVouchersByCreator), key(prefix, timeKey(since)), prefixEnd(prefix), func(k, _ []byte) (bool, error) {
-				v, err := loadVoucher(records, k[len(prefix)+8:])
-				if err != nil {
-					return false, err
-				}
-				if v.Status == VoucherRevoked {
+				tail := k[len(prefix):]
+				if credited.Get(tail) == nil {
 					return true, nil
 				}
 				state = max(state, 1)
-				if v.SampleState().Stage == SamplePosted {
+				if isPosted(tail[8:]) {
 					state = 2
 					return false, nil
 				}

@@ -107,6 +107,12 @@ type Campaign struct {
 	Issued    Money     `json:"issued"`
 	Redeemed  Money     `json:"redeemed"`
 	Count     int       `json:"count"` // Vouchers not revoked.
+	// Sample counters (sample.go): redeemed vouchers, of which delivery
+	// recorded (or content posted), with content, and videos recorded.
+	Received  int       `json:"received,omitempty"`
+	Delivered int       `json:"delivered,omitempty"`
+	Posted    int       `json:"posted,omitempty"`
+	Videos    int       `json:"videos,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
@@ -566,6 +572,7 @@ func setVoucherStatus(tx *bolt.Tx, v *Voucher, to VoucherStatus, userID, reason,
 		switch to {
 		case VoucherRedeemed:
 			c.Redeemed += v.Value
+			c.Received++
 		case VoucherRevoked:
 			c.Issued -= v.Value
 			c.Count--
