@@ -102,11 +102,11 @@ func (v *Voucher) Last() VoucherEvent {
 // in the same transaction as the vouchers, so a budget check reads one
 // record.
 type Campaign struct {
-	Name      string    `json:"name"`
-	Budget    Money     `json:"budget"`
-	Issued    Money     `json:"issued"`
-	Redeemed  Money     `json:"redeemed"`
-	Count     int       `json:"count"` // Vouchers not revoked.
+	Name     string `json:"name"`
+	Budget   Money  `json:"budget"`
+	Issued   Money  `json:"issued"`
+	Redeemed Money  `json:"redeemed"`
+	Count    int    `json:"count"` // Vouchers not revoked.
 	// Sample counters (sample.go): redeemed vouchers, of which delivery
 	// recorded (or content posted), with content, and videos recorded.
 	Received  int       `json:"received,omitempty"`
