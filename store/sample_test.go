@@ -120,7 +120,8 @@ func TestOpen_BackfillSamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, _, err := db.IssueVoucher(ctx, newVoucher(db, "U1", "m.one", "Serum", 10_000, ""))
+	mustCampaign(t, db, "mig", 100_000)
+	v, _, err := db.IssueVoucher(ctx, newVoucher(db, "U1", "m.one", "Serum", 10_000, "mig"))
 	if err == nil {
 		_, err = db.RedeemVoucher(ctx, v.Code, "U1")
 	}
@@ -132,6 +133,15 @@ func TestOpen_BackfillSamples(t *testing.T) {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}
+		}
+		// Schema 4 had no sample counters.
+		c, err := getCampaign(tx, "mig")
+		if err != nil {
+			return err
+		}
+		c.Received = 0
+		if err := putCampaign(tx, c); err != nil {
+			return err
 		}
 		return tx.Bucket(bucketMeta).Put(keyVersion, itob(4))
 	})
@@ -147,6 +157,9 @@ func TestOpen_BackfillSamples(t *testing.T) {
 	mustCheck(t, db)
 	if open, _ := db.OpenSamples(ctx); len(open) != 1 || open[0].Code != v.Code {
 		t.Fatalf("open samples after migration = %+v", open)
+	}
+	if c, _ := db.Campaign(ctx, "mig"); c.Received != 1 {
+		t.Errorf("campaign counters after migration = %+v", c)
 	}
 }
 
