@@ -194,7 +194,7 @@ func (b *Bot) resolveSampleStep(ctx context.Context, r *Request, choice string) 
 	v, err := b.db.ApplySampleStep(ctx, store.SampleStep{Code: code, UserID: r.UserID, Step: step})
 	switch store.ErrorCode(err) {
 	case "":
-		b.voucherHomesChanged(ctx, r.UserID, v)
+		b.refreshVoucherHomes(ctx, r.UserID, v)
 		return "", nil
 	case store.Invalid, store.Conflict, store.NotFound:
 		return store.ErrorMessage(err), nil

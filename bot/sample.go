@@ -41,11 +41,7 @@ func (b *Bot) sampleRoutes() {
 	b.rt.action(actionStrikeIssue, b.strikeIssue)
 	b.rt.view(sampleModalID, b.submitSampleModal)
 	b.historySources = append(b.historySources, b.sampleHistory)
-	b.registerMetric(metricSource{Name: store.MetricContentPosted, Label: "content posted",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.ContentPostedByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.ContentPostedByDay})
+	b.registerMetric(metricSource{Name: store.MetricContentPosted, Label: "content posted", CountDays: b.db.ContentPostedByDay})
 	b.registerDigestSection(sectionSamples, b.digestSampleFunnels)
 }
 
@@ -201,7 +197,7 @@ func (b *Bot) sampleStep(ctx context.Context, r *Request, st store.SampleStep) e
 	if err != nil {
 		return err
 	}
-	b.voucherHomesChanged(ctx, r.UserID, v)
+	b.refreshVoucherHomes(ctx, r.UserID, v)
 	lead := b.stepDoneLine(v, st.Step)
 	if st.Step == store.StepReminded && r.Action != nil {
 		// Pressed in a reminder DM that lists several samples: answer
@@ -412,7 +408,7 @@ func (b *Bot) submitSampleModal(ctx context.Context, r *Request) (*slack.ViewSub
 		r.ResponseURL = respURL
 	}
 	return nil, func(ctx context.Context) error {
-		b.voucherHomesChanged(ctx, r.UserID, v)
+		b.refreshVoucherHomes(ctx, r.UserID, v)
 		m := b.voucherDetailMsg(ctx, v, b.stepDoneLine(v, step))
 		m.replace = r.ResponseURL != ""
 		return b.reply(ctx, r, m)
@@ -512,6 +508,12 @@ func (b *Bot) strikeText(handle string, f store.Fulfilment) string {
 		"The team flags creators at %d (POCBOT_SAMPLE_STRIKES).", handle, f.Overdue, b.dayText(f.OverdueSince), max(f.Rate(), 0), b.cfg.SampleStrikes)
 }
 
+// strikePlain is the strike warning as a form field error (plain text).
+func (b *Bot) strikePlain(handle string, f store.Fulfilment) string {
+	return fmt.Sprintf("@%s has %d samples without content past their deadline (since %s; %d%% posting rate), the most before the team flags a creator (POCBOT_SAMPLE_STRIKES=%d). "+
+		"Press Issue again to issue anyway; it is recorded.", handle, f.Overdue, b.dayText(f.OverdueSince), max(f.Rate(), 0), b.cfg.SampleStrikes)
+}
+
 // strikeArgs is what the Issue anyway button carries.
 type strikeArgs struct {
 	H string      `json:"h"`
@@ -554,7 +556,7 @@ func (b *Bot) strikeIssue(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	m := b.voucherIssuedMsg(ctx, v, existed)
 	m.replace = true
 	return b.reply(ctx, r, m)

@@ -870,7 +870,7 @@ func (db *DB) PitchSampleFunnels(ctx context.Context, from, to time.Time) (map[s
 		type pk struct{ user, handle string }
 		first := map[pk]time.Time{}
 		var order []pk
-		agreed := Agreed.code()
+		agreed := PitchAgreed.code()
 		err := scan(tx.Bucket(bucketPitchesByTime), timeKey(from), timeKey(to), func(k, val []byte) (bool, error) {
 			if len(val) == 0 || val[0] != agreed {
 				return true, nil

@@ -156,10 +156,12 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "usage: pocbot backup FILE   (FILE \"-\" writes to stdout)")
 		return 2
 	}
-	path := getenv("POCBOT_DB")
-	if path == "" {
-		path = "./pocbot.db"
+	cfg, err := loadSettings(getenv, "POCBOT_DB")
+	if err != nil {
+		fmt.Fprintf(stderr, "pocbot backup:\n%v\n", err)
+		return 2
 	}
+	path := cfg.DB
 	if err := mustExist(path); err != nil {
 		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
 		return 1

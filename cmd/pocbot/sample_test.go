@@ -603,7 +603,7 @@ func TestE2E_ContentClockManySamples(t *testing.T) {
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	for i := range 80 {
-		v, _, err := h.Main.DB.IssueVoucher(ctx, store.NewVoucher{IssuerID: "U3", Handle: fmt.Sprintf("@bulk.%02d", i), Product: strings.Repeat("Serum ", 30),
+		v, _, err := h.Main.DB.IssueVoucher(ctx, store.VoucherInput{IssuerID: "U3", Handle: fmt.Sprintf("@bulk.%02d", i), Product: strings.Repeat("Serum ", 30),
 			Value: 10_000, Currency: h.Main.Config.Currency, ExpiresAt: h.at("2026-12-14", "00:00")})
 		if err != nil {
 			t.Fatal(err)
