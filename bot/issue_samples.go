@@ -71,8 +71,8 @@ func (b *Bot) voucherStatusLine(v *store.Voucher) string {
 	case v.Status == store.VoucherRevoked:
 		return fmt.Sprintf("%s was *revoked* by <@%s> on %s for: %s", head, last.UserID, b.dayText(last.At), esc(truncate(last.Reason, 200)))
 	case v.Status == store.VoucherRedeemed:
-		return fmt.Sprintf("%s was *already redeemed* on %s (marked by <@%s>); sample %s", head, b.dayText(v.RedeemedAt()),
-			last.UserID, strings.ToLower(v.SampleState().Stage.Label()))
+		return fmt.Sprintf("%s was *already redeemed* on %s; sample %s", head, b.dayText(v.RedeemedAt()),
+			strings.ToLower(v.SampleState().Stage.Label()))
 	case v.Status == store.VoucherExpired || !now.Before(v.ExpiresAt):
 		return fmt.Sprintf("%s *expired* on %s", head, b.validUntil(v))
 	}
