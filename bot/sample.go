@@ -199,14 +199,21 @@ func (b *Bot) sampleStep(ctx context.Context, r *Request, st store.SampleStep) e
 	}
 	b.refreshVoucherHomes(ctx, r.UserID, v)
 	lead := b.stepDoneLine(v, st.Step)
-	if st.Step == store.StepReminded && r.Action != nil {
-		// Pressed in a reminder DM that lists several samples: answer
+	if r.Action != nil && !onVoucherMessage(r) {
+		// Pressed in a content DM that lists several samples: answer
 		// separately rather than replace the whole list.
 		return b.reply(ctx, r, msg{text: lead, blocks: []slack.Block{section(lead)}})
 	}
 	m := b.voucherDetailMsg(ctx, v, lead)
 	m.replace = r.Action != nil
 	return b.reply(ctx, r, m)
+}
+
+// onVoucherMessage reports whether the button was pressed on one voucher's
+// own message (its confirmation or detail), which a step's answer may
+// replace; a content DM lists several samples and must stay.
+func onVoucherMessage(r *Request) bool {
+	return r.Action != nil && strings.HasPrefix(r.Action.BlockID, "voucher_actions_")
 }
 
 // stepDoneLine confirms a committed step.
@@ -377,7 +384,11 @@ func (b *Bot) sampleStepButton(ctx context.Context, r *Request, step string) err
 	default:
 		return errorf("That button is damaged; run /voucher CODE again.")
 	}
-	meta := viewMeta{Channel: r.ChannelID, Ref: code, Extra: step + "|" + r.ResponseURL}
+	respURL := ""
+	if onVoucherMessage(r) {
+		respURL = r.ResponseURL // the answer replaces the voucher's message
+	}
+	meta := viewMeta{Channel: r.ChannelID, Ref: code, Extra: step + "|" + respURL}
 	blocks = append([]slack.Block{section("*" + code + "*")}, blocks...)
 	return b.openModal(ctx, r, modal(sampleModalID, title, "Save", meta, blocks...))
 }

@@ -302,18 +302,25 @@ func TestE2E_ContentClock(t *testing.T) {
 	mustContain(t, got["DU1"][0], "1 sample has passed the content deadline", b, "overdue by 1 day", "sample_nocontent")
 	mustNotContain(t, got["DU1"][0], a)
 	mustContain(t, got["DUADMIN"][0], b, c, "owner <@U1>", "owner <@U2>")
+	// A button in the DM answers separately: the DM keeps its list.
+	late := got["DU1"][0]
+	mustContain(t, h.click("U1", late, "sample_extended", b), "extended by 7 days", "Mon 21 Dec")
+	if l := h.latest(late); l.Updates != late.Updates || !strings.Contains(all(l), b) {
+		t.Errorf("the content DM was replaced: %s", all(l))
+	}
 	mustNotContain(t, got["DUADMIN"][0], a)
 	if dms := h.runClock("2026-12-16", "10:00"); len(dms) != 0 {
 		t.Fatalf("deadline told twice: %+v", dms)
 	}
-	// Wednesday 23 Dec: a's extended deadline (22 Dec) has passed.
+	// Wednesday 23 Dec: a's and b's extended deadlines (22 and 21 Dec)
+	// have passed.
 	got = byChannel(h.runClock("2026-12-23", "10:00"))
 	if len(got["DU1"]) != 1 || len(got["DUADMIN"]) != 1 || len(got) != 2 {
 		t.Fatalf("extended deadline DMs = %+v", got)
 	}
-	mustContain(t, got["DU1"][0], a, "Tue 22 Dec")
+	mustContain(t, got["DU1"][0], a, "Tue 22 Dec", b, "Mon 21 Dec", "2 samples have passed")
 	// /creator and the duplicate guard show it.
-	mustContain(t, h.command("U2", "/creator", "@clk.three"), "1 overdue since Mon 14 Dec")
+	mustContain(t, h.command("U2", "/creator", "@clk.three"), "1 overdue since Mon 21 Dec")
 	// clk.one was pitched by U1 on 30 Nov, outside the 14-day cooldown:
 	// pitching it again logs it and says its sample has no content.
 	mustContain(t, h.command("U1", "/pitch", "@clk.one Serum"), "Logged", "1 sample without content since Tue 22 Dec")
