@@ -602,6 +602,7 @@ func TestE2E_IssueDeskSampleNotReceived(t *testing.T) {
 		t.Fatalf("sample after resolve = %+v", s)
 	}
 	waitContains(t, h, tm, "marked *delivered* Fri 4 Dec")
+	mustContain(t, h.command("U3", "/issue", "ISS-1"), "marked *delivered* Fri 4 Dec", "tracking `JX998877`")
 }
 
 // TestE2E_ContentClockManySamples: 80 samples due for one owner fit one DM
