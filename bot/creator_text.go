@@ -243,7 +243,7 @@ func (b *Bot) voucherTemplate(ctx context.Context, r *Request, rest string) erro
 	if rest == "" {
 		return b.templateList(ctx, r)
 	}
-	name, text := splitWord(rest)
+	name, text := splitWord(clean(rest))
 	spec, ok := templateSpecFor(name)
 	if !ok {
 		return errorf("There is no template %s. The templates are: voucher, reminder. Type /voucher template to see them.", quote(name))

@@ -114,7 +114,7 @@ func (b *Bot) voucherCodeCommand(ctx context.Context, r *Request) error {
 	if strings.TrimSpace(rest) == "" {
 		return b.voucherShow(ctx, r, code)
 	}
-	word, arg := splitWord(rest)
+	word, arg := splitWord(clean(rest)) // no control characters in stored reasons and tracking numbers
 	st := store.SampleStep{Code: code, UserID: r.UserID}
 	switch strings.ToLower(word) {
 	case "redeem", "redeemed":
@@ -400,8 +400,8 @@ func (b *Bot) submitSampleModal(ctx context.Context, r *Request) (*slack.ViewSub
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
 	step, respURL, _ := strings.Cut(meta.Extra, "|")
 	s := store.SampleStep{Code: meta.Ref, UserID: r.UserID, Step: step,
-		Tracking: st.text(sampleBlockTracking), Courier: st.text(sampleBlockCourier),
-		URL: st.text(sampleBlockURL), Reason: st.text(sampleBlockReason)}
+		Tracking: clean(st.text(sampleBlockTracking)), Courier: clean(st.text(sampleBlockCourier)),
+		URL: clean(st.text(sampleBlockURL)), Reason: clean(st.text(sampleBlockReason))}
 	block := map[string]string{store.StepShipped: sampleBlockTracking, store.StepPosted: sampleBlockURL, store.StepNoContent: sampleBlockReason}[step]
 	if block == "" {
 		return nil, nil, errorf("That form is damaged; press the button on the voucher again.")

@@ -136,6 +136,8 @@ func TestE2E_SampleLifecycleByText(t *testing.T) {
 	c2 := issuedCode(t, h.command("U1", "/voucher", "@sari.beauty Lip Tint 80k 11.11"))
 	h.command("U1", "/voucher", "redeem "+c2)
 	mustContain(t, h.command("U1", "/voucher", c2+" nocontent"), "Say why")
+	mustContain(t, h.command("U1", "/voucher", c2+" nocontent \x00\x01\u202e"), "Say why")
+	mustContain(t, h.command("U1", "/voucher", c2+" shipped "+strings.Repeat("X", 500)), "at most 80 characters")
 	mustContain(t, h.command("U1", "/voucher", c2+" nocontent product arrived broken"), "closed without content", "product arrived broken")
 	mustContain(t, h.command("U1", "/voucher", c2+" posted "+tiktokURL), "closed without content")
 	mustContain(t, h.command("U1", "/creator", "@sari.beauty"), "2 received · 1 with content (50% posting rate)", "1 closed without content")
