@@ -208,7 +208,7 @@ func (b *Bot) voucherValues(v *store.Voucher) map[string]string {
 func (b *Bot) reminderValues(v *store.Voucher, now time.Time) map[string]string {
 	m := b.voucherValues(v)
 	due := v.DueDate(b.samplePolicy())
-	left := daysBetween(dayStart(now, b.cfg.Location), due)
+	left := daysBetween(sampleDay(now, b.cfg.Location), due)
 	m["received_date"] = b.creatorDate(v.ClockStart())
 	m["due_date"] = b.creatorDate(due)
 	m["days_left"] = strconv.Itoa(max(left, 0))

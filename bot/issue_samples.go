@@ -84,9 +84,9 @@ func (b *Bot) sampleWaitLine(v *store.Voucher) string {
 	if v.Status != store.VoucherRedeemed {
 		return fmt.Sprintf("`%s` is %s: no sample was ordered with it yet.", v.Code, strings.ToLower(v.Status.Label()))
 	}
-	today := dayStart(b.Now(), b.cfg.Location)
+	today := sampleDay(b.Now(), b.cfg.Location)
 	ago := func(t time.Time) string {
-		return plural(daysBetween(dayStart(t, b.cfg.Location), today), "day", "days") + " ago"
+		return plural(daysBetween(sampleDay(t, b.cfg.Location), today), "day", "days") + " ago"
 	}
 	s := v.SampleState()
 	l := fmt.Sprintf("Sample `%s` (%s): ordered %s (%s)", v.Code, esc(truncate(v.Product, 60)), ago(v.RedeemedAt()), b.dayText(v.RedeemedAt()))

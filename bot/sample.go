@@ -156,7 +156,7 @@ func (b *Bot) voucherCodeCommand(ctx context.Context, r *Request) error {
 // result is noon that day, so it stays the same date everywhere.
 func (b *Bot) parseDay(s string) (time.Time, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	today := dayStart(b.Now(), b.cfg.Location)
+	today := sampleDay(b.Now(), b.cfg.Location)
 	switch s {
 	case "today", "hari ini":
 		return b.Now(), nil
@@ -265,7 +265,7 @@ func (b *Bot) sampleDueText(v *store.Voucher) string {
 	if due.IsZero() {
 		return "—"
 	}
-	days := daysBetween(dayStart(b.Now(), b.cfg.Location), due)
+	days := daysBetween(sampleDay(b.Now(), b.cfg.Location), due)
 	switch {
 	case !v.SampleOpen():
 		return b.dayText(due)
@@ -609,4 +609,10 @@ func daysBetween(from, to time.Time) int {
 // codeSpan shows user text in a code span that its backticks cannot end.
 func codeSpan(s string) string {
 	return "`" + strings.ReplaceAll(esc(s), "`", "'") + "`"
+}
+
+// sampleDay is t's local midnight in loc, the day a sample date falls on.
+func sampleDay(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 }

@@ -59,9 +59,9 @@ func (b *Bot) sampleOwner(ctx context.Context, v *store.Voucher, cache map[strin
 func (b *Bot) contentClockJob(ctx context.Context, due time.Time) error {
 	loc := b.cfg.Location
 	now := b.Now()
-	day := dayStart(due, loc)
+	day := sampleDay(due, loc)
 	log := b.log.With("job", "content_clock", "day", day.Format("2006-01-02"))
-	if !dayStart(now, loc).Equal(day) {
+	if !sampleDay(now, loc).Equal(day) {
 		log.Info("content clock day is over; not sending it late")
 		return nil
 	}
