@@ -616,3 +616,17 @@ func sampleDay(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 }
+
+// voucherState is a voucher's status for one-line lists, which wrap it in
+// bold; a redeemed one says where its sample stands:
+// "Redeemed* · sample *Shipped* · due *Mon 14 Dec (6 days left)".
+func (b *Bot) voucherState(v *store.Voucher) string {
+	if v.Status != store.VoucherRedeemed {
+		return v.Status.Label()
+	}
+	st := v.SampleState().Stage
+	if v.SampleOpen() {
+		return fmt.Sprintf("Redeemed* · sample *%s* · due *%s", st.Label(), b.sampleDueText(v))
+	}
+	return "Redeemed* · sample *" + st.Label()
+}

@@ -82,6 +82,7 @@ func TestE2E_SampleLifecycleByText(t *testing.T) {
 	mustContain(t, h.command("U1", "/voucher", code+" frobbed"), "not a sample step", "posted URL")
 
 	mustContain(t, h.command("U1", "/voucher", "redeem "+code), "redeemed", "Content due by", "Mon 14 Dec")
+	mustContain(t, h.command("U1", "/voucher", "list mine"), "*Redeemed* · sample *Ordered* · due *Mon 14 Dec (14 days left)*")
 	// Shipped with tracking and courier.
 	mustContain(t, h.command("U1", "/voucher", code+" shipped JX1234567890 J&T Express"), "marked shipped", "JX1234567890", "J&amp;T Express")
 	// Delivered: a future date and a bad date are refused; the clock
