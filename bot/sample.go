@@ -73,6 +73,9 @@ func (b *Bot) funnelText(f *store.SampleFunnel) string {
 	if r := f.Rate(); r >= 0 {
 		l += fmt.Sprintf(" · posting rate %d%%", r)
 	}
+	if f.Closed > 0 {
+		l += fmt.Sprintf(" · %d closed without content", f.Closed)
+	}
 	if c, ok := f.CostPerVideo(); ok {
 		l += fmt.Sprintf(" · *%s per posted video* (%s spent)", b.money(c), b.money(f.Spend))
 	} else if f.Spend > 0 {
@@ -481,7 +484,7 @@ func (b *Bot) fulfilmentLine(f store.Fulfilment) string {
 	if f.Received == 0 {
 		return ""
 	}
-	l := fmt.Sprintf("*Samples:* %d received · %d with content (%d%% posting rate)", f.Received, f.Posted, f.Rate())
+	l := fmt.Sprintf("*Samples:* %d received · %d with content (%s)", f.Received, f.Posted, rateText(f))
 	if f.Open > 0 {
 		l += fmt.Sprintf(" · %d waiting", f.Open)
 	}
@@ -515,14 +518,14 @@ func (b *Bot) strikeFor(ctx context.Context, handle string) (store.Fulfilment, b
 }
 
 func (b *Bot) strikeText(handle string, f store.Fulfilment) string {
-	return fmt.Sprintf(":warning: *@%s* has %d samples without content past their deadline (since %s; %d%% posting rate). "+
-		"The team flags creators at %d (POCBOT_SAMPLE_STRIKES).", handle, f.Overdue, b.dayText(f.OverdueSince), max(f.Rate(), 0), b.cfg.SampleStrikes)
+	return fmt.Sprintf(":warning: *@%s* has %d samples without content past their deadline (since %s; %s). "+
+		"The team flags creators at %d (POCBOT_SAMPLE_STRIKES).", handle, f.Overdue, b.dayText(f.OverdueSince), rateText(f), b.cfg.SampleStrikes)
 }
 
 // strikePlain is the strike warning as a form field error (plain text).
 func (b *Bot) strikePlain(handle string, f store.Fulfilment) string {
-	return fmt.Sprintf("@%s has %d samples without content past their deadline (since %s; %d%% posting rate), the most before the team flags a creator (POCBOT_SAMPLE_STRIKES=%d). "+
-		"Press Issue again to issue anyway; it is recorded.", handle, f.Overdue, b.dayText(f.OverdueSince), max(f.Rate(), 0), b.cfg.SampleStrikes)
+	return fmt.Sprintf("@%s has %d samples without content past their deadline (since %s; %s), the most before the team flags a creator (POCBOT_SAMPLE_STRIKES=%d). "+
+		"Press Issue again to issue anyway; it is recorded.", handle, f.Overdue, b.dayText(f.OverdueSince), rateText(f), b.cfg.SampleStrikes)
 }
 
 // strikeArgs is what the Issue anyway button carries.
@@ -629,4 +632,13 @@ func (b *Bot) voucherState(v *store.Voucher) string {
 		return fmt.Sprintf("Redeemed* · sample *%s* · due *%s", st.Label(), b.sampleDueText(v))
 	}
 	return "Redeemed* · sample *" + st.Label()
+}
+
+// rateText is a posting rate as shown: "67% posting rate", or that no
+// sample's outcome is known yet.
+func rateText(f store.Fulfilment) string {
+	if r := f.Rate(); r >= 0 {
+		return fmt.Sprintf("%d%% posting rate", r)
+	}
+	return "none due yet"
 }

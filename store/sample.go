@@ -721,12 +721,16 @@ type Fulfilment struct {
 	OverdueSince time.Time
 }
 
-// Rate is posted ÷ received, in whole percent; -1 with nothing received.
+// Rate is the posting rate in whole percent: samples with content among
+// those whose outcome is known (posted, overdue, or closed without
+// content), so a sample still within its window counts for nothing yet;
+// -1 when no outcome is known.
 func (f Fulfilment) Rate() int {
-	if f.Received == 0 {
+	n := f.Posted + f.Overdue + f.Closed
+	if n == 0 {
 		return -1
 	}
-	return (f.Posted*100 + f.Received/2) / f.Received
+	return (f.Posted*100 + n/2) / n
 }
 
 // Add counts one voucher.
@@ -838,6 +842,9 @@ func (db *DB) SampleFunnels(ctx context.Context, p SamplePolicy, now time.Time) 
 			}
 			return nil
 		})
+		for _, f := range out {
+			f.Closed = max(f.Received-f.Posted-f.Open-f.Overdue, 0)
+		}
 		for c, o := range oldest {
 			start, ext, _, _ := parseOpenValue(o.val)
 			out[c].OverdueSince = localDay(start, p.Location).AddDate(0, 0, p.ContentDays+ext)
