@@ -69,7 +69,7 @@ func (b *Bot) contentClockJob(ctx context.Context, due time.Time) error {
 	if err != nil {
 		return err
 	}
-	if !cal.working(day) {
+	if !cal.Working(day) {
 		log.Info("day off; no content reminders")
 		return nil
 	}
