@@ -14,12 +14,14 @@ import (
 
 const tiktokURL = "https://www.tiktok.com/@sari.beauty/video/7301234567890123456?is_from_webapp=1"
 
-// dmsSince returns the DMs (channel D…) posted after the first before
-// messages.
+// dmsSince returns the content clock's DMs (channel D…) posted after the
+// first before messages; other jobs' DMs (a follow-up catch-up after a
+// restart) are left out.
 func (h *harness) dmsSince(before int) []fakeslack.Message {
 	var out []fakeslack.Message
 	for _, m := range h.Slack.Messages()[before:] {
-		if strings.HasPrefix(m.Channel, "D") && m.Kind != "response" && m.Kind != "ephemeral" {
+		clock := strings.HasPrefix(m.Text, "Samples: ") || strings.Contains(m.Text, "past the content deadline")
+		if strings.HasPrefix(m.Channel, "D") && m.Kind != "response" && m.Kind != "ephemeral" && clock {
 			out = append(out, m)
 		}
 	}
