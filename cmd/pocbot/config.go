@@ -197,8 +197,7 @@ var settings = []setting{
 		}},
 	intSetting("POCBOT_CONTENT_DAYS", botDefaults.ContentDays, 1, 90, " of days",
 		"days a creator has to post content after the sample is delivered (after redemption when no delivery is recorded)", func(c *Config) *int { return &c.ContentDays }),
-	intSetting("POCBOT_CONTENT_REMIND_DAYS", botDefaults.ContentRemindDays, 1, 90, " of days",
-		"days after delivery before the one content reminder per sample is offered to the owner", func(c *Config) *int { return &c.ContentRemindDays }),
+	remindDaysSetting(),
 	{Name: "POCBOT_CONTENT_CRON", Default: botDefaults.ContentCron, Range: "cron schedule",
 		Help:  "when owners get their daily content-reminder and deadline DM (never on days off)",
 		parse: schedule("POCBOT_CONTENT_CRON", "use cron fields like \"0 10 * * *\" (10:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.ContentCron })},
@@ -449,4 +448,23 @@ func next(day string) string {
 		}
 	}
 	return ""
+}
+
+// remindDaysSetting is POCBOT_CONTENT_REMIND_DAYS: a whole number of days,
+// before the content deadline (POCBOT_CONTENT_DAYS, the row above), or the
+// reminder would come after it.
+func remindDaysSetting() setting {
+	s := intSetting("POCBOT_CONTENT_REMIND_DAYS", botDefaults.ContentRemindDays, 1, 90, " of days",
+		"days after delivery before the one content reminder per sample is offered to the owner", func(c *Config) *int { return &c.ContentRemindDays })
+	parse := s.parse
+	s.parse = func(c *Config, v string) error {
+		if err := parse(c, v); err != nil {
+			return err
+		}
+		if c.ContentDays > 0 && c.ContentRemindDays >= c.ContentDays {
+			return cfgErr("POCBOT_CONTENT_REMIND_DAYS (%d) must be less than POCBOT_CONTENT_DAYS (%d): the reminder comes before the deadline.", c.ContentRemindDays, c.ContentDays)
+		}
+		return nil
+	}
+	return s
 }

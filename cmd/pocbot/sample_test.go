@@ -534,8 +534,9 @@ func TestSampleSettings(t *testing.T) {
 	if c, err = LoadConfig(getenvFrom(env)); err != nil || c.SampleStrikes >= 0 || c.CreatorLang != "en" {
 		t.Fatalf("strikes off, English = %+v, %v", c, err)
 	}
-	for k, v := range map[string]string{"POCBOT_CREATOR_LANG": "jv", "POCBOT_CONTENT_DAYS": "0", "POCBOT_CONTENT_REMIND_DAYS": "x",
-		"POCBOT_CONTENT_CRON": "every day", "POCBOT_SAMPLE_STRIKES": "-1"} {
+	for _, kv := range [][2]string{{"POCBOT_CREATOR_LANG", "jv"}, {"POCBOT_CONTENT_DAYS", "0"}, {"POCBOT_CONTENT_REMIND_DAYS", "x"},
+		{"POCBOT_CONTENT_CRON", "every day"}, {"POCBOT_SAMPLE_STRIKES", "-1"}, {"POCBOT_CONTENT_REMIND_DAYS", "14"}} {
+		k, v := kv[0], kv[1]
 		env := goodEnv()
 		env[k] = v
 		if _, err := LoadConfig(getenvFrom(env)); err == nil || !strings.Contains(err.Error(), k) {
