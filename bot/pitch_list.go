@@ -183,6 +183,6 @@ func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats, sf map[string]st
 		lines = append(lines, fmt.Sprintf("<@%s>: %s", u, funnelToPosted(st.PerUser[u], sf[u])))
 	}
 	blocks = append(blocks, joinLines(lines)...)
-	blocks = append(blocks, contextText("Interested counts pitches that reached interested or agreed; sample and posted count creators pitched in the period who were then sent a sample voucher, and who posted content for it; rates are of pitches logged in the period."))
+	blocks = append(blocks, contextText("Interested counts pitches that reached interested or agreed; sample and posted count creators with an agreed pitch in the period who were then sent a sample voucher, and who posted content for it; rates are of pitches logged in the period."))
 	return msg{text: fmt.Sprintf("Pitch funnel %s: %d pitched, %d interested, %d agreed.", p.Name, st.Team.Pitched, st.Team.Interested, st.Team.Agreed), blocks: blocks}
 }

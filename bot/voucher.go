@@ -413,8 +413,11 @@ func (b *Bot) voucherList(ctx context.Context, r *Request, rest string) error {
 	}
 	lines := []string{fmt.Sprintf("*%s* — newest first, up to %d", what, maxVoucherList)}
 	for _, v := range vs {
-		lines = append(lines, fmt.Sprintf("• `%s` @%s — %s · %s · *%s* · until %s", v.Code, v.Handle,
-			esc(truncate(v.Product, 60)), b.money(v.Value), b.voucherState(&v), b.validUntil(&v)))
+		l := fmt.Sprintf("• `%s` @%s — %s · %s · *%s*", v.Code, v.Handle, esc(truncate(v.Product, 60)), b.money(v.Value), b.voucherState(&v))
+		if v.Status != store.VoucherRedeemed { // a redeemed voucher's validity no longer matters
+			l += " · until " + b.validUntil(&v)
+		}
+		lines = append(lines, l)
 	}
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d voucher(s).", len(vs)), blocks: joinLines(lines)})
 }
