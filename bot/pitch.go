@@ -22,7 +22,7 @@ func (b *Bot) pitchRoutes() {
 			{"@handle interested|agreed|declined|no response", "record the outcome of the creator's latest pitch"},
 			{"followups", "your open pitches that need a follow-up"},
 			{"list [mine|@user|today|week]", "recent pitches with their status"},
-			{"stats [today|week|month]", "the funnel pitched → interested → agreed, per person and team"},
+			{"stats [today|week|month]", "the funnel pitched → interested → agreed → sample → posted, per person and team"},
 			{"help", "this help"},
 		},
 		Examples: []string{
