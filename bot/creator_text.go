@@ -18,6 +18,12 @@ import (
 // either with /voucher template NAME TEXT; placeholders in braces are
 // checked on save and a preview is shown.
 
+const (
+	actionTemplateEdit = "template_edit" // value: the template name
+	templateModalID    = "template_modal"
+	templateBlockText  = "template_text"
+)
+
 // Template names.
 const (
 	tmplVoucher  = "voucher"
@@ -302,10 +308,60 @@ func (b *Bot) templateMsg(ctx context.Context, spec templateSpec, lead string) m
 	}
 	names := append([]string(nil), spec.Allowed...)
 	sort.Strings(names)
+	head := section(fmt.Sprintf("*Template %s* — %s · %s\n```%s```", spec.Name, esc(spec.What), src, codeBlockSafe(text)))
+	head.Accessory = slack.NewAccessory(button(actionTemplateEdit, spec.Name, "Edit"))
 	blocks = append(blocks,
-		section(fmt.Sprintf("*Template %s* — %s · %s\n```%s```", spec.Name, esc(spec.What), src, codeBlockSafe(text))),
+		head,
 		section("*Preview*\n```"+codeBlockSafe(renderTemplate(text, values))+"```"),
 		contextText("Placeholders: {"+strings.Join(names, "}, {")+"} · required: {"+strings.Join(spec.Required, "}, {")+"}"),
 	)
 	return msg{text: "Template " + spec.Name + ".", blocks: blocks}
+}
+
+// openTemplateModal is Edit on a template: a form with the text in force,
+// for admins.
+func (b *Bot) openTemplateModal(ctx context.Context, r *Request) error {
+	spec, ok := templateSpecFor(r.Action.Value)
+	if !ok {
+		return errorf("That button is damaged; type /voucher template again.")
+	}
+	if !b.isAdmin(r.UserID) {
+		return b.notAdmin("change the creator message templates")
+	}
+	text, _ := b.templateText(ctx, spec.Name)
+	names := "{" + strings.Join(spec.Allowed, "}, {") + "}"
+	return b.openModal(ctx, r, modal(templateModalID, "Template "+spec.Name, "Save", viewMeta{Channel: r.ChannelID, Ref: spec.Name},
+		section(esc("The "+spec.What+".")),
+		textInput(templateBlockText, "Text", "", text, true, store.MaxTemplateLen, false),
+		contextText("Placeholders: "+names+" · required: {"+strings.Join(spec.Required, "}, {")+"}. Type reset to restore the built-in text."),
+	))
+}
+
+// submitTemplateModal validates and saves the edited template; a bad
+// placeholder stays on the form.
+func (b *Bot) submitTemplateModal(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
+	meta := decodeMeta(r.Callback.View.PrivateMetadata)
+	spec, ok := templateSpecFor(meta.Ref)
+	if !ok {
+		return nil, nil, errorf("That form is damaged; press Edit on the template again.")
+	}
+	if !b.isAdmin(r.UserID) {
+		return nil, nil, b.notAdmin("change the creator message templates")
+	}
+	text := clean(viewState(r).text(templateBlockText))
+	lead := fmt.Sprintf(":white_check_mark: Saved the *%s* template. This is how it reads now:", spec.Name)
+	if strings.EqualFold(text, "reset") || strings.EqualFold(text, "default") {
+		text = ""
+		lead = fmt.Sprintf(":leftwards_arrow_with_hook: The *%s* template is back to the built-in text.", spec.Name)
+	} else if err := validateTemplate(spec, text); err != nil {
+		return fieldErrors{templateBlockText: store.ErrorMessage(err)}.response(), nil, nil
+	}
+	if err := b.db.SetTemplate(ctx, spec.Name, text, r.UserID); err != nil {
+		if store.ErrorCode(err) == store.Invalid {
+			return fieldErrors{templateBlockText: store.ErrorMessage(err)}.response(), nil, nil
+		}
+		return nil, nil, err
+	}
+	r.ChannelID = meta.Channel
+	return nil, func(ctx context.Context) error { return b.reply(ctx, r, b.templateMsg(ctx, spec, lead)) }, nil
 }

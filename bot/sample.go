@@ -39,6 +39,8 @@ func (b *Bot) sampleRoutes() {
 		return b.sampleStep(ctx, r, store.SampleStep{Code: r.Action.Value, UserID: r.UserID, Step: store.StepReminded})
 	})
 	b.rt.action(actionStrikeIssue, b.strikeIssue)
+	b.rt.action(actionTemplateEdit, b.openTemplateModal)
+	b.rt.view(templateModalID, b.submitTemplateModal)
 	b.rt.view(sampleModalID, b.submitSampleModal)
 	b.historySources = append(b.historySources, b.sampleHistory)
 	b.registerMetric(metricSource{Name: store.MetricContentPosted, Label: "content posted", CountDays: b.db.ContentPostedByDay})

@@ -514,6 +514,32 @@ func TestE2E_CreatorTemplates(t *testing.T) {
 	}
 	mustContain(t, h.command("UADMIN", "/voucher", "template reminder reset"), "back to the built-in text", "Halo @sari.beauty!")
 
+	// The Edit button's form: for admins, validated on save.
+	list := h.command("UADMIN", "/voucher", "template")
+	mustContain(t, h.click("U1", h.command("U1", "/voucher", "template"), "template_edit", "voucher"), "Only admins")
+	ll := list
+	if _, err := h.Slack.User("UADMIN").Click(ctxT(t), fakeslack.Target{Message: &ll}, "template_edit", "voucher"); err != nil {
+		t.Fatal(err)
+	}
+	view, err := h.Slack.WaitView(ctxT(t), "UADMIN", func(v *fakeslack.View) bool { return v.CallbackID == "template_modal" })
+	if err != nil || !strings.Contains(string(view.JSON), "Halo @{handle}!") {
+		t.Fatalf("template form: %v\n%s", err, view.JSON)
+	}
+	if _, err := h.Slack.User("UADMIN").Submit(ctxT(t), view.ID, map[string]string{"template_text": "Hai {handle}, kode {kode}"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := h.Slack.OpenView("UADMIN"); got == nil || !strings.Contains(got.Errors["template_text"], "{kode} is not a placeholder of the voucher template") {
+		t.Fatalf("form errors = %+v", got)
+	}
+	before := len(h.Slack.Messages())
+	if _, err := h.Slack.User("UADMIN").Submit(ctxT(t), view.ID, map[string]string{"template_text": "Hai {handle}!\nKode: {code} ({value})"}); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, h.newMessage(before, func(m fakeslack.Message) bool { return strings.Contains(all(m), "Saved the *voucher* template") }),
+		"Hai sari.beauty!\\nKode: SMP-7KQ3-9XF2-M4T9 (Rp150.000)")
+	mustContain(t, h.command("U1", "/voucher", "@tpl.three Serum 20k"), "Hai tpl.three!\\nKode: SMP-")
+	h.command("UADMIN", "/voucher", "template voucher reset")
+
 	// English creators.
 	if err := h.Stop(); err != nil {
 		t.Fatal(err)
