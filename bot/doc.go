@@ -45,6 +45,12 @@
 //     pitch_providers.go (pitch metrics, follow-ups in the digest and Home).
 //   - creator.go: /creator, the creator's history across features.
 //   - voucher*.go: /voucher (issue, budgets, redeem, revoke, export).
+//   - sample*.go: a redeemed voucher's sample to content (steps by text,
+//     button and form; fulfilment, strikes, funnels, content_posted) and
+//     sample_clock.go, the daily reminder and deadline DMs;
+//     creator_text.go: the creator-facing templates (Bahasa Indonesia by
+//     default, /voucher template); issue_samples.go: the issue desk's
+//     voucher and sample lookups.
 //   - issue*.go: /issue (form, triage message and buttons, SLA job).
 //   - task*.go: /task (assign, DMs, reminders, workload).
 //   - target*.go, digest*.go, nudge.go, home*.go: /target and holidays, the

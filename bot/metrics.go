@@ -46,6 +46,7 @@ var metricLabels = map[string]string{
 	store.MetricVouchers:       "vouchers issued",
 	store.MetricIssuesResolved: "issues resolved",
 	store.MetricTasksDone:      "tasks done",
+	store.MetricContentPosted:  "content posted",
 }
 
 // Digest sections, in the order the digest shows them.
@@ -53,6 +54,7 @@ const (
 	sectionIssues    = "issues"    // open issues by priority, naming SLA breaches
 	sectionTasks     = "tasks"     // overdue tasks
 	sectionVouchers  = "vouchers"  // voucher budget used per campaign
+	sectionSamples   = "samples"   // samples to content per campaign, cost per posted video
 	sectionFollowups = "followups" // follow-ups due
 )
 
@@ -60,6 +62,7 @@ var sectionOrder = []struct{ name, title string }{
 	{sectionIssues, "Open issues by priority"},
 	{sectionTasks, "Overdue tasks"},
 	{sectionVouchers, "Voucher budget used per campaign"},
+	{sectionSamples, "Samples to content per campaign"},
 	{sectionFollowups, "Follow-ups due"},
 }
 

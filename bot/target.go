@@ -27,7 +27,7 @@ func (b *Bot) targetRoutes() {
 		Summary: "targets: your and the team's progress, set targets (admins), holidays, nudges",
 		Usage: []usage{
 			{"", "today's and this week's progress against targets, yours and the team's"},
-			{"METRIC N [@person|team] [daily|weekly]", "set a target from today (admins); metrics: pitches, agreed, vouchers, issues_resolved, tasks_done; 0 removes it"},
+			{"METRIC N [@person|team] [daily|weekly]", "set a target from today (admins); metrics: pitches, agreed, vouchers, issues_resolved, tasks_done, content_posted; 0 removes it"},
 			{"holiday add YYYY-MM-DD [name]", "mark a team holiday (admins), e.g. 2026-12-25 Natal: no targets, streaks or nudges that day"},
 			{"holiday remove YYYY-MM-DD", "make a holiday a normal day again (admins)"},
 			{"holiday list", "upcoming holidays"},

@@ -26,11 +26,12 @@ const (
 	MetricVouchers       = "vouchers"        // sample vouchers issued
 	MetricIssuesResolved = "issues_resolved" // creator issues resolved
 	MetricTasksDone      = "tasks_done"      // outsource tasks done
+	MetricContentPosted  = "content_posted"  // samples whose content was posted, credited to the creator's owner
 )
 
 // Metrics lists every target metric in display order.
 func Metrics() []string {
-	return []string{MetricPitches, MetricAgreed, MetricVouchers, MetricIssuesResolved, MetricTasksDone}
+	return []string{MetricPitches, MetricAgreed, MetricVouchers, MetricIssuesResolved, MetricTasksDone, MetricContentPosted}
 }
 
 // Target periods.
@@ -82,7 +83,7 @@ func ParseDate(s string) (time.Time, error) {
 // Validate returns Invalid, with a message for the user, if t cannot be set.
 func (t Target) Validate() error {
 	if !slices.Contains(Metrics(), t.Metric) {
-		return Errorf(Invalid, "%s is not a target metric. Use one of: pitches, agreed, vouchers, issues_resolved, tasks_done.", quoteInput(t.Metric))
+		return Errorf(Invalid, "%s is not a target metric. Use one of: %s.", quoteInput(t.Metric), strings.Join(Metrics(), ", "))
 	}
 	if t.Period != Daily && t.Period != Weekly {
 		return Errorf(Invalid, "A target period is daily or weekly, not %s.", quoteInput(t.Period))
