@@ -192,7 +192,13 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 		ids = append(ids, u)
 	}
 	sort.Strings(ids)
-	names := b.personNames(ctx, ids)
+	names := b.displayNames(ctx, ids) // as the digest names people
+	for _, u := range ids {
+		if names[u] == "" {
+			names[u] = u
+		}
+		names[u] = truncate(clean(names[u]), 40)
+	}
 
 	total := func(metric, user string) int {
 		n := 0
@@ -264,6 +270,9 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 			}
 		}
 	}
+	if _, ok := b.prov.metrics[store.MetricContentPosted]; ok {
+		in.ContentTrack, in.Content = true, total(store.MetricContentPosted, "")
+	}
 	within := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
 	issues, err := b.db.AllIssues(ctx)
 	if err != nil {
@@ -312,33 +321,4 @@ func (b *Bot) reportInput(ctx context.Context, from, to time.Time, title string)
 		in.Capacity += b.capacityOf(caps, u) * working
 	}
 	return in, nil
-}
-
-// personNames maps user IDs to the names Slack shows (users.list, one
-// call); an ID Slack does not return is shown as is.
-func (b *Bot) personNames(ctx context.Context, ids []string) map[string]string {
-	out := make(map[string]string, len(ids))
-	for _, id := range ids {
-		out[id] = id
-	}
-	if len(ids) == 0 {
-		return out
-	}
-	users, err := b.api.GetUsersContext(ctx, slack.GetUsersOptionLimit(200))
-	if err != nil {
-		b.log.Warn("users.list for report names failed; showing IDs", "err", slackDetail(err))
-		return out
-	}
-	for _, u := range users {
-		if _, ok := out[u.ID]; !ok {
-			continue
-		}
-		for _, n := range []string{u.Profile.RealName, u.RealName, u.Profile.DisplayName, u.Name} {
-			if n = strings.TrimSpace(clean(n)); n != "" {
-				out[u.ID] = truncate(n, 40)
-				break
-			}
-		}
-	}
-	return out
 }

@@ -24,8 +24,8 @@ import (
 //   - a user directory (SetUser) for users.list, users.lookupByEmail and
 //     users.info.
 
-// Profile is a user of the fake workspace's directory.
-type Profile struct {
+// DirectoryUser is a user of the fake workspace's directory.
+type DirectoryUser struct {
 	ID          string
 	Name        string // the handle, e.g. "sari"
 	RealName    string
@@ -59,28 +59,36 @@ func init() {
 // SetUser adds or replaces a user in the directory. Users outside it still
 // exist for users.info (any U-ID), but users.list and users.lookupByEmail
 // know only the directory.
-func (s *Server) SetUser(p Profile) {
+// Its names are also its users.info profile (SetUserProfile).
+func (s *Server) SetUser(p DirectoryUser) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.directory == nil {
-		s.directory = map[string]Profile{}
+		s.directory = map[string]DirectoryUser{}
 	}
 	s.directory[p.ID] = p
+	if s.profiles == nil {
+		s.profiles = map[string]Profile{}
+	}
+	s.profiles[p.ID] = Profile{DisplayName: p.DisplayName, RealName: p.RealName}
 }
 
+// profileObjectLocked is id's user object: the synthetic one, with the
+// names SetUserProfile (or SetUser) gave and the directory's handle,
+// e-mail and state.
 func (s *Server) profileObjectLocked(id string, locale bool) map[string]any {
 	u := userObject(id, locale)
+	s.applyProfileLocked(id, u)
 	p, ok := s.directory[id]
 	if !ok {
 		return u
 	}
-	u["name"] = p.Name
-	u["real_name"] = p.RealName
+	if p.Name != "" {
+		u["name"] = p.Name
+	}
 	u["deleted"] = p.Deleted
 	u["is_bot"] = p.IsBot
 	prof := u["profile"].(map[string]any)
-	prof["real_name"], prof["real_name_normalized"] = p.RealName, p.RealName
-	prof["display_name"], prof["display_name_normalized"] = p.DisplayName, p.DisplayName
 	if p.Email != "" {
 		prof["email"] = p.Email
 	} else {

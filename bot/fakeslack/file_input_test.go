@@ -58,7 +58,7 @@ func TestFileInput_SubmitCarriesFileObjects(t *testing.T) {
 
 func TestUsersListAndLookupByEmail(t *testing.T) {
 	s := mustServer(t, Options{})
-	for _, p := range []Profile{{ID: "U3", Name: "c", Email: "c@x.id"}, {ID: "U1", Name: "a", Email: "A@x.id"}, {ID: "U2", Name: "b", Deleted: true, Email: "b@x.id"}} {
+	for _, p := range []DirectoryUser{{ID: "U3", Name: "c", Email: "c@x.id"}, {ID: "U1", Name: "a", Email: "A@x.id"}, {ID: "U2", Name: "b", Deleted: true, Email: "b@x.id"}} {
 		s.SetUser(p)
 	}
 	api := slack.New(BotToken, slack.OptionAPIURL(s.APIURL()))

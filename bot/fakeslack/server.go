@@ -94,9 +94,10 @@ type Server struct {
 	messages   []*message
 	modals     map[string][]*view // user ID → modal stack, root first
 	homes      map[string]*view   // user ID → Home tab
+	profiles   map[string]Profile // users.info names set by tests
 	files      []*file
 	openedDMs  map[string]bool
-	directory  map[string]Profile                       // users.list and users.lookupByEmail (file_input.go)
+	directory  map[string]DirectoryUser                 // users.list and users.lookupByEmail (file_input.go)
 	onAck      map[string]func(payload json.RawMessage) // envelope ID → applied on receipt, s.mu held
 }
 

@@ -129,6 +129,12 @@ func (in *Input) funnelChart() (Chart, error) {
 			n    int
 		}{"Vouchers issued", in.Vouchers})
 	}
+	if in.ContentTrack {
+		stages = append(stages, struct {
+			name string
+			n    int
+		}{"Content posted", in.Content})
+	}
 	d := ChartData{XLabel: "count", YLabel: ""}
 	s := Series{Name: "count", Kind: "bars"}
 	for _, st := range stages {
@@ -144,7 +150,10 @@ func (in *Input) funnelChart() (Chart, error) {
 	if in.VouchersTrack {
 		title += " · vouchers worth " + in.VoucherValue.Format(in.Currency)
 	}
-	alt := fmt.Sprintf("Funnel of the pitches logged %s: %s. Content is not tracked.", in.Range(), joinLabels(d.Labels))
+	alt := fmt.Sprintf("Funnel of the pitches logged %s: %s.", in.Range(), joinLabels(d.Labels))
+	if !in.ContentTrack {
+		alt += " Content is not tracked."
+	}
 	if in.VouchersTrack {
 		alt += " Vouchers issued in the period are worth " + in.VoucherValue.Format(in.Currency) + "."
 	}

@@ -57,6 +57,8 @@ type Input struct {
 	VoucherValue  store.Money
 	Currency      store.Currency
 	VouchersTrack bool // vouchers are tracked (the feature is on)
+	Content       int  // samples whose content was posted in the range (the content_posted metric)
+	ContentTrack  bool // content posting is tracked
 
 	IssuesOpened, IssuesResolved, SLABreaches int
 	TasksDone, UnitsDone, Capacity            int // capacity in task units over the range's working days
@@ -114,7 +116,11 @@ func (in *Input) Summary(escape func(string) string, mention func(id string) str
 	if in.VouchersTrack {
 		fmt.Fprintf(&b, " → %d vouchers issued (%s)", in.Vouchers, in.VoucherValue.Format(in.Currency))
 	}
-	b.WriteString(" · content: not tracked\n")
+	if in.ContentTrack {
+		fmt.Fprintf(&b, " → %d content posted\n", in.Content)
+	} else {
+		b.WriteString(" · content: not tracked\n")
+	}
 	breaches := "SLA breaches"
 	if in.SLABreaches == 1 {
 		breaches = "SLA breach"

@@ -94,8 +94,10 @@ func TestSummaryWithoutTargets(t *testing.T) {
 	in := sample()
 	in.Team = nil
 	in.People[0].Target, in.People[1].Target = 0, 0
+	in.ContentTrack, in.Content = true, 4
 	s := in.Summary(func(s string) string { return s }, func(id string) string { return id })
-	if !strings.Contains(s, "none set for this period") || !strings.Contains(s, "U1 — pitches: 32 (no target)") || strings.Contains(s, "of 0") {
+	if !strings.Contains(s, "none set for this period") || !strings.Contains(s, "U1 — pitches: 32 (no target)") || strings.Contains(s, "of 0") ||
+		!strings.Contains(s, "→ 4 content posted") || strings.Contains(s, "not tracked") {
 		t.Errorf("summary:\n%s", s)
 	}
 }

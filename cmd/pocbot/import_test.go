@@ -18,9 +18,9 @@ import (
 // teamDirectory puts the teammates the test sheets name into the fake's
 // users.list; Budi's e-mail is found only through users.lookupByEmail.
 func teamDirectory(fs *fakeslack.Server) {
-	fs.SetUser(fakeslack.Profile{ID: "U1", Name: "sari", RealName: "Sari Dewi", DisplayName: "Sari", Email: "sari@tim.id"})
-	fs.SetUser(fakeslack.Profile{ID: "U2", Name: "budi", RealName: "Budi Santoso", DisplayName: "Budi"})
-	fs.SetUser(fakeslack.Profile{ID: "U3", Name: "gone", RealName: "Gone", Deleted: true})
+	fs.SetUser(fakeslack.DirectoryUser{ID: "U1", Name: "sari", RealName: "Sari Dewi", DisplayName: "Sari", Email: "sari@tim.id"})
+	fs.SetUser(fakeslack.DirectoryUser{ID: "U2", Name: "budi", RealName: "Budi Santoso", DisplayName: "Budi"})
+	fs.SetUser(fakeslack.DirectoryUser{ID: "U3", Name: "gone", RealName: "Gone", Deleted: true})
 }
 
 const creatorsCSV = "Username,Nama,Pengikut,Kategori,PIC,Kontak,Catatan\n" +

@@ -48,7 +48,7 @@ func checkCharts(t *testing.T, files []fakeslack.File) {
 
 func TestE2E_WeeklyReportOnceWithChartsAndOnDemand(t *testing.T) {
 	h := MustRunMain(t, nil, "")
-	h.Slack.SetUser(fakeslack.Profile{ID: "U1", Name: "sari", RealName: "Sari Dewi"})
+	h.Slack.SetUser(fakeslack.DirectoryUser{ID: "U1", Name: "sari", RealName: "Sari Dewi"})
 	seedTeam(t, h)
 	seedWork(t, h)
 	h.sinceSunday("report")
@@ -63,7 +63,7 @@ func TestE2E_WeeklyReportOnceWithChartsAndOnDemand(t *testing.T) {
 	checkCharts(t, files)
 	comment := files[0].InitialComment
 	for _, want := range []string{"Weekly report", "23–29 Nov 2026", "Asia/Jakarta", "pitches: 32 of 50 (64%)", "52% overall",
-		"*Sari Dewi* — pitches: 19 of 30", "*U2* — pitches: 13 of 21", "2 vouchers issued (Rp1.050.000)", "Issues:* 3 opened, 1 resolved, 1 SLA breach", "Tasks:* 1 done, 0 units done of 600 units"} {
+		"*Sari Dewi* — pitches: 19 of 30", "*u2* — pitches: 13 of 21", "2 vouchers issued (Rp1.050.000)", "Issues:* 3 opened, 1 resolved, 1 SLA breach", "Tasks:* 1 done, 0 units done of 600 units"} {
 		if !strings.Contains(comment, want) {
 			t.Errorf("report text lacks %q:\n%s", want, comment)
 		}
