@@ -8,6 +8,7 @@
 //	pocbot backup FILE      copy the database to FILE (bot stopped; the running bot backs up on its own schedule)
 //	pocbot export vouchers  voucher CSV to stdout (bot stopped)
 //	pocbot digest --print [--date YYYY-MM-DD]   print a day's digest as plain text, from the database alone
+//	pocbot playground       the bot against a fake Slack, in the browser (no Slack needed)
 //	pocbot -h               list every setting with its default
 package main
 
@@ -47,6 +48,9 @@ Usage:
   pocbot digest --print [--date YYYY-MM-DD]
                         print the daily digest of today (or that date) as plain text from the
                         database; no Slack needed (bot stopped: the file is locked while it runs)
+  pocbot playground [-addr 127.0.0.1:8080] [-db FILE] [-demo=false]
+                        try pocbot without Slack: the real bot against a fake Slack, in the
+                        browser, with a demo team (see pocbot playground -h)
   pocbot -h             this help
 
 Settings (environment variables):
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "digest":
 		return runDigest(ctx, args, getenv, stdout, stderr)
+	case "playground":
+		return runPlayground(ctx, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
 		return 2

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// startPlayground runs `pocbot playground` on a free loopback port with
+// extra flags and returns the page URL. It stops at the end of the test.
+func startPlayground(t *testing.T, flags ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	errOut := &syncBuffer{}
+	done := make(chan int, 1)
+	args := append([]string{"playground", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "pg.db")}, flags...)
+	go func() { done <- run(ctx, args, func(string) string { return "" }, out, errOut) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("pocbot playground exited %d: %s", code, errOut.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("pocbot playground did not stop within 20s")
+		}
+	})
+	re := regexp.MustCompile(`open (http://127\.0\.0\.1:\d+/)`)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("pocbot playground exited %d:\n%s\n%s", code, out.String(), errOut.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("pocbot playground printed no URL within 60s:\n%s\n%s", out.String(), errOut.String())
+	return ""
+}
+
+// chromiumPath finds Debian's chromium (or another Chrome) or skips.
+func chromiumPath(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("browser test skipped: Chromium is not installed (Debian: apt-get install -y chromium; .ci/run installs it)")
+	return ""
+}
+
+// browser is a headless Chromium page that fails the test on any script
+// error or any request to a non-loopback address.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	dir  string
+	shot int
+}
+
+func newBrowser(t *testing.T, width, height int) *browser {
+	exe := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelC(); cancelA() })
+	b := &browser{t: t, ctx: ctx, dir: t.TempDir()}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			t.Errorf("page script error: %s (%s:%d)", msg, d.URL, d.LineNumber+1)
+		case *network.EventRequestWillBeSent:
+			u, err := url.Parse(e.Request.URL)
+			if err != nil || (u.Scheme != "data" && u.Hostname() != "127.0.0.1") {
+				t.Errorf("the page requested a non-loopback address: %s", e.Request.URL)
+			}
+		}
+	})
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
+			return err
+		}))
+	}
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return b
+}
+
+func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.screenshot("failed")
+		b.t.Fatalf("%s: %v\npage text:\n%s", what, err, b.text("body"))
+	}
+}
+
+func (b *browser) text(sel string) string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q)||{}).innerText||""`, sel)))
+	return s
+}
+
+// waitText waits until the element sel contains want (a JS-side poll).
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`[...document.querySelectorAll(%q)].some(e => e.innerText.includes(%q))`, sel, want)
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(25*time.Second))); err != nil {
+		b.screenshot("failed")
+		b.t.Fatalf("wait for %q in %s: %v\npage text:\n%s", want, sel, err, b.text("body"))
+	}
+}
+
+// command types a slash command in the composer and presses Enter.
+func (b *browser) command(text string) {
+	b.t.Helper()
+	b.run("type "+text, chromedp.Focus(chromedp.CSS("#compose-text")), chromedp.SendKeys(chromedp.CSS("#compose-text"), text),
+		chromedp.SendKeys(chromedp.CSS("#compose-text"), "\r"))
+}
+
+func (b *browser) eval(what, js string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+	if err != nil || !ok {
+		b.screenshot("failed")
+		b.t.Fatalf("%s: the page has no such element\npage text:\n%s", what, b.text("body"))
+	}
+}
+
+// clickButton clicks the button labelled label inside the last element
+// matching scope.
+func (b *browser) clickButton(scope, label string) {
+	b.t.Helper()
+	b.eval("click "+label, fmt.Sprintf(`(() => { const s = [...document.querySelectorAll(%q)].reverse();
+		for (const e of s) { const btn = [...e.querySelectorAll("button, [role=menuitem]")].find(x => x.innerText.trim().startsWith(%q)); if (btn) { btn.click(); return true; } }
+		return false; })()`, scope, label))
+}
+
+// fill sets a modal input by block ID as a person would: text typed, a
+// select picked (with its change event).
+func (b *browser) fill(block, value string) {
+	b.t.Helper()
+	b.eval("fill "+block, fmt.Sprintf(`(() => { const e = document.querySelector('.bk-input[data-block=%q] .bk-field-input'); if (!e) return false;
+		e.focus(); e.value = %q; e.dispatchEvent(new Event(e.tagName === "SELECT" || e.type === "date" || e.type === "time" ? "change" : "input", {bubbles: true})); return true; })()`, block, value))
+}
+
+// pickFirst picks the first real option of a modal select.
+func (b *browser) pickFirst(block string) {
+	b.t.Helper()
+	b.eval("pick "+block, fmt.Sprintf(`(() => { const e = document.querySelector('.bk-input[data-block=%q] select'); if (!e) return false;
+		const o = [...e.options].find(o => o.value); e.value = o.value; e.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, block))
+}
+
+// screenshot saves a PNG and checks it is not blank.
+func (b *browser) screenshot(name string) string {
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return ""
+	}
+	b.shot++
+	path := filepath.Join(b.dir, fmt.Sprintf("%02d-%s.png", b.shot, name))
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	if dir := os.Getenv("POCBOT_SCREENSHOTS"); dir != "" { // for people looking at the pages
+		_ = os.WriteFile(filepath.Join(dir, filepath.Base(path)), buf, 0o644)
+	}
+	if name != "failed" {
+		checkNotBlank(b.t, name, buf)
+	}
+	return path
+}
+
+// checkNotBlank fails if the picture is (nearly) one colour.
+func checkNotBlank(t *testing.T, name string, data []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("screenshot %s is not a PNG: %v", name, err)
+	}
+	colors := map[[3]uint32]int{}
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y += 4 {
+		for x := r.Min.X; x < r.Max.X; x += 4 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			colors[[3]uint32{cr >> 12, cg >> 12, cb >> 12}]++
+		}
+	}
+	if len(colors) < 20 || r.Dx() < 300 {
+		t.Errorf("screenshot %s looks blank: %d colours, %v", name, len(colors), r)
+	}
+	_ = image.Point{}
+}
+
+func (b *browser) count(sel string) int {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
+}
+
+func (b *browser) open(pageURL string) {
+	b.run("open the page", chromedp.Navigate(pageURL), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="1"]`)))
+}
+
+func (b *browser) channel(name string) {
+	b.t.Helper()
+	b.clickButton("#sidebar", "# "+name)
+	b.waitText("#conv-title", name)
+}
+
+// TestPlaygroundBrowser drives the real bot through the page in headless
+// Chromium: an issue from the form to its triage post and Assign to me
+// (edited in place), a bulk pitch with its duplicate warning, a voucher,
+// App Home and the digest via Run now.
+func TestPlaygroundBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: not in -short")
+	}
+	b := newBrowser(t, 1280, 900)
+	pageURL := startPlayground(t, "-demo=false")
+	b.open(pageURL)
+	b.waitText("#channel-list", "creator-issues")
+	b.screenshot("start")
+
+	// An issue: /issue opens the form; submit; the triage post; Assign to me.
+	b.channel("sales-jkt")
+	b.command("/issue")
+	b.waitText(".modal h2", "Report creator issue")
+	b.fill("issue_creator", "@sinta.glow")
+	b.pickFirst("issue_category")
+	b.pickFirst("issue_priority")
+	b.fill("issue_description", "Sample never arrived, order shipped 5 days ago")
+	b.screenshot("issue-form")
+	b.run("submit", chromedp.Click(chromedp.CSS(`.modal button[type=submit]`)))
+	b.run("modal closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
+	b.channel("creator-issues")
+	b.waitText("#messages .msg", "sinta.glow")
+	b.screenshot("triage-post")
+	before := b.count("#messages .msg")
+	b.clickButton("#messages .msg", "Assign to me")
+	b.waitText("#messages .msg", "(edited)")
+	after := b.count("#messages .msg")
+	if after != before {
+		t.Errorf("Assign to me: %d messages in #creator-issues, had %d; the triage post should change in place", after, before)
+	}
+	b.waitText("#messages .msg", "Dewi")
+	b.screenshot("assigned")
+
+	// A bulk pitch, then the same creators again: the duplicate warning.
+	b.channel("sales-jkt")
+	b.command("/pitch @nadia.beauty, @putu.style @rara_cooks Glow Serum")
+	b.waitText("#messages .msg", "PIT-")
+	b.command("/pitch @nadia.beauty @rara_cooks @baru.lagi Glow Serum")
+	b.waitText("#messages .msg.ephemeral", "was pitched by")
+	b.waitText("#messages .msg.ephemeral", "Log anyway")
+	if !strings.Contains(b.text("#messages"), "Only visible to you") {
+		t.Errorf("the pitch reply is not marked Only visible to you")
+	}
+	b.screenshot("duplicate-warning")
+
+	// A voucher: the code comes back.
+	b.command("/voucher @nadia.beauty Glow Serum 150000")
+	b.waitText("#messages .msg", "Voucher issued")
+	if !regexp.MustCompile(`Voucher issued: [A-Z0-9-]{6,}`).MatchString(b.text("#messages")) {
+		t.Errorf("no voucher code in the reply:\n%s", b.text("#messages"))
+	}
+	b.screenshot("voucher")
+
+	// App Home.
+	b.clickButton("#app-list", "🤖")
+	b.waitText("#home", "Your pocbot")
+	b.screenshot("app-home")
+
+	// The digest, through the bot's scheduler.
+	b.run("open Run now", chromedp.Click(chromedp.CSS("#run-now")))
+	b.clickButton("#run-menu", "Morning digest")
+	b.channel("poc-digest")
+	b.waitText("#messages .msg", "Daily digest")
+	b.screenshot("digest")
+}
