@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // POCBOT_TZ must work on machines without zoneinfo
@@ -88,6 +89,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot cannot start:\n%v\n", err)
+		if strings.TrimSpace(getenv("SLACK_BOT_TOKEN")) == "" || strings.TrimSpace(getenv("SLACK_APP_TOKEN")) == "" {
+			fmt.Fprintln(stderr, "No Slack app yet? `pocbot playground` runs pocbot without Slack: the real bot against a fake Slack in your browser, with a demo team.")
+		}
 		return 2
 	}
 	m := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
