@@ -48,7 +48,6 @@ func newSeeder(db *store.DB, now time.Time, seed int64) (*seeder, error) {
 		team: Roster(),
 		cal:  newCalendar(now, loc),
 		r:    newRand(seed),
-		now:  now,
 	}
 	var key [32]byte
 	for i := range key {
@@ -75,7 +74,6 @@ type seeder struct {
 	r     *rand.Rand
 	codes *rand.ChaCha8
 	cur   store.Currency
-	now   time.Time
 	clock time.Time
 
 	events   []event
@@ -102,7 +100,8 @@ type creator struct {
 	pitchedAt                       int
 	pitcher                         string
 	open                            bool // its pitch is still open at the end
-	voucher                         bool
+	voucher                         bool // has a sample voucher
+	voucherAt                       int  // when the first was issued
 }
 
 // voucher is one planned voucher.
@@ -468,9 +467,12 @@ func (s *seeder) outcome(c *creator, x int, user, product string, id *uint64) {
 			x += s.between(hour, 2*daySecs)
 			set(x, store.Agreed)
 			if x < s.cal.total {
-				s.vouchers = append(s.vouchers, &voucher{issued: x + s.between(10*minute, 3*hour),
-					issuer: s.pocFor(user), handle: c.handle, product: product, campaign: "pitch"})
-				c.voucher = true
+				v := &voucher{issued: x + s.between(10*minute, 3*hour),
+					issuer: s.pocFor(user), handle: c.handle, product: product, campaign: "pitch"}
+				s.vouchers = append(s.vouchers, v)
+				if !c.voucher {
+					c.voucher, c.voucherAt = true, v.issued
+				}
 			}
 		case r2 < 0.75:
 			set(x+s.between(2*hour, 2*daySecs), store.Declined)
@@ -490,8 +492,8 @@ func (s *seeder) planVouchers() {
 	// Creators who agreed last week: the first creators of the list.
 	for i := 0; i < 6; i++ {
 		c := s.creators[i]
-		c.voucher = true
-		s.vouchers = append(s.vouchers, &voucher{issued: s.between(4*hour, daySecs+4*hour), campaign: s.campaignEarly,
+		c.voucher, c.voucherAt = true, s.between(4*hour, daySecs+4*hour)
+		s.vouchers = append(s.vouchers, &voucher{issued: c.voucherAt, campaign: s.campaignEarly,
 			issuer: s.pocFor(c.owner), handle: c.handle, product: s.categoryOf(c.category).products[0], outcome: []string{"", "", "revoke", "redeem", "redeem", "redeem"}[i]})
 	}
 	sort.SliceStable(s.vouchers, func(i, j int) bool { return s.vouchers[i].issued < s.vouchers[j].issued })

@@ -137,12 +137,11 @@ func readHistory(t testing.TB, db *store.DB, now time.Time, seed int64) *history
 	return h
 }
 
-func TestSeed(t *testing.T) {
-	db, team := seedTemp(t, tuesday, 1)
-	if err := db.Check(); err != nil {
-		t.Fatalf("Check after Seed: %v", err)
-	}
-	h := readHistory(t, db, tuesday, 1)
+// checkContent checks that the seeded history has what the demo promises:
+// the team, ~300 creators, pitches on ten working days through the whole
+// funnel, issues in every status and category, two budgeted campaigns,
+// vouchers and tasks in every state, a holiday and targets of each kind.
+func checkContent(t *testing.T, db *store.DB, team *Team, h *history, now time.Time) {
 	ctx := context.Background()
 
 	if !reflect.DeepEqual(Roster(), team) {
@@ -222,7 +221,7 @@ func TestSeed(t *testing.T) {
 		if is.Status == store.IssueOpen && is.AssigneeID == "" {
 			unassignedOpen++
 		}
-		if is.Status.Active() && is.SLA.Phase(tuesday) == store.SLABreached {
+		if is.Status.Active() && is.SLA.Phase(now) == store.SLABreached {
 			breaching++
 		}
 	}
@@ -269,7 +268,7 @@ func TestSeed(t *testing.T) {
 			t.Errorf("no task is %s: %v", st, tstatus)
 		}
 	}
-	overdue, err := db.OverdueTasks(ctx, tuesday, 10)
+	overdue, err := db.OverdueTasks(ctx, now, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +277,7 @@ func TestSeed(t *testing.T) {
 	}
 	progress := false
 	for _, tk := range h.tasks {
-		if tk.Status == store.TaskInProgress && tk.Done() > 0 && !tk.Due.Before(tuesday) {
+		if tk.Status == store.TaskInProgress && tk.Done() > 0 && !tk.Due.Before(now) {
 			progress = true
 		}
 	}
@@ -304,11 +303,12 @@ func TestSeed(t *testing.T) {
 	}
 }
 
-// TestSeed_Times checks, for several ends of history, that every timestamp
-// the demo wrote is on a working day between 09:00 and 18:00 in Jakarta,
-// never on the holiday and never after now.
-func TestSeed_Times(t *testing.T) {
-	for _, now := range []time.Time{
+// TestSeed seeds histories ending at several moments and checks each: the
+// store's Check passes, the content is as documented, and every timestamp
+// is in working hours.
+func TestSeed(t *testing.T) {
+	for i, now := range []time.Time{
+		tuesday,
 		time.Date(2026, 12, 7, 8, 15, 0, 0, jakarta),   // Monday before work
 		time.Date(2026, 12, 5, 22, 0, 0, 0, jakarta),   // Saturday night
 		time.Date(2026, 12, 4, 17, 59, 59, 0, jakarta), // Friday, last second
@@ -316,84 +316,93 @@ func TestSeed_Times(t *testing.T) {
 		time.Date(2026, 12, 1, 7, 30, 0, 0, time.UTC),  // the same Tuesday, given in UTC
 	} {
 		t.Run(now.Format("Mon_2006-01-02T15:04Z07"), func(t *testing.T) {
-			db, _ := seedTemp(t, now, 7)
+			seed := int64(i + 1)
+			db, team := seedTemp(t, now, seed)
 			if err := db.Check(); err != nil {
-				t.Fatal(err)
+				t.Fatalf("Check after Seed: %v", err)
 			}
-			h := readHistory(t, db, now, 7)
-			holidays := map[string]bool{}
-			for _, hd := range h.holidays {
-				holidays[hd.Date] = true
-			}
-			check := func(what string, at time.Time) {
-				t.Helper()
-				if at.IsZero() {
-					return
-				}
-				l := at.In(jakarta)
-				switch {
-				case at.After(now):
-					t.Errorf("%s at %s: after now (%s)", what, l, now.In(jakarta))
-				case l.Weekday() == time.Saturday || l.Weekday() == time.Sunday:
-					t.Errorf("%s at %s: a weekend", what, l)
-				case holidays[l.Format("2006-01-02")]:
-					t.Errorf("%s at %s: the holiday", what, l)
-				case l.Hour() < 9 || l.Hour() >= 18:
-					t.Errorf("%s at %s: outside working hours", what, l)
-				}
-			}
-			for _, p := range h.pitches {
-				check("pitch created", p.CreatedAt)
-				check("pitch updated", p.UpdatedAt)
-				for _, c := range p.History {
-					check("pitch status", c.At)
-				}
-			}
-			for _, is := range h.issues {
-				check(is.Ref()+" created", is.CreatedAt)
-				check(is.Ref()+" updated", is.UpdatedAt)
-				check(is.Ref()+" resolved", is.ResolvedAt)
-				for _, e := range h.events[is.ID] {
-					check(is.Ref()+" "+e.Action, e.At)
-				}
-			}
-			for _, v := range h.vouchers {
-				check("voucher issued", v.IssuedAt)
-				check("voucher updated", v.UpdatedAt)
-				for _, e := range v.History {
-					check("voucher "+string(e.Status), e.At)
-				}
-			}
-			for _, c := range h.camps {
-				check("campaign created", c.CreatedAt)
-				check("campaign updated", c.UpdatedAt)
-			}
-			for _, tk := range h.tasks {
-				check("task created", tk.CreatedAt)
-				check("task updated", tk.UpdatedAt)
-				check("task accepted", tk.AcceptedAt)
-				check("task closed", tk.ClosedAt)
-				for _, e := range tk.History {
-					check("task event", e.At)
-				}
-			}
-			for _, c := range h.creators {
-				check("creator first seen", c.FirstSeen)
-				check("creator updated", c.UpdatedAt)
-				for _, n := range c.Notes {
-					check("creator note", n.At)
-				}
-			}
-			for _, tg := range h.targets {
-				check("target set", tg.SetAt)
-			}
-			for _, hd := range h.holidays {
-				check("holiday set", hd.SetAt)
-			}
-			for _, e := range h.audit {
-				check("audit "+e.Action+" "+e.Entity, e.At)
-			}
+			h := readHistory(t, db, now, seed)
+			checkContent(t, db, team, h, now)
+			checkTimes(t, h, now)
 		})
+	}
+}
+
+// checkTimes checks that every timestamp the demo wrote is on a working
+// day between 09:00 and 18:00 in Jakarta, never on the holiday and never
+// after now.
+func checkTimes(t *testing.T, h *history, now time.Time) {
+	holidays := map[string]bool{}
+	for _, hd := range h.holidays {
+		holidays[hd.Date] = true
+	}
+	check := func(what string, at time.Time) {
+		t.Helper()
+		if at.IsZero() {
+			return
+		}
+		l := at.In(jakarta)
+		switch {
+		case at.After(now):
+			t.Errorf("%s at %s: after now (%s)", what, l, now.In(jakarta))
+		case l.Weekday() == time.Saturday || l.Weekday() == time.Sunday:
+			t.Errorf("%s at %s: a weekend", what, l)
+		case holidays[l.Format("2006-01-02")]:
+			t.Errorf("%s at %s: the holiday", what, l)
+		case l.Hour() < 9 || l.Hour() >= 18:
+			t.Errorf("%s at %s: outside working hours", what, l)
+		}
+	}
+	for _, p := range h.pitches {
+		check("pitch created", p.CreatedAt)
+		check("pitch updated", p.UpdatedAt)
+		for _, c := range p.History {
+			check("pitch status", c.At)
+		}
+	}
+	for _, is := range h.issues {
+		check(is.Ref()+" created", is.CreatedAt)
+		check(is.Ref()+" updated", is.UpdatedAt)
+		check(is.Ref()+" resolved", is.ResolvedAt)
+		for _, e := range h.events[is.ID] {
+			check(is.Ref()+" "+e.Action, e.At)
+		}
+	}
+	for _, v := range h.vouchers {
+		check("voucher issued", v.IssuedAt)
+		check("voucher updated", v.UpdatedAt)
+		for _, e := range v.History {
+			check("voucher "+string(e.Status), e.At)
+		}
+	}
+	for _, c := range h.camps {
+		check("campaign created", c.CreatedAt)
+		check("campaign updated", c.UpdatedAt)
+	}
+	for _, tk := range h.tasks {
+		check("task created", tk.CreatedAt)
+		check("task updated", tk.UpdatedAt)
+		check("task accepted", tk.AcceptedAt)
+		check("task closed", tk.ClosedAt)
+		for _, e := range tk.History {
+			check("task event", e.At)
+		}
+	}
+	for _, c := range h.creators {
+		check("creator first seen", c.FirstSeen)
+		check("creator updated", c.UpdatedAt)
+		for _, n := range c.Notes {
+			check("creator note", n.At)
+		}
+	}
+	for _, tg := range h.targets {
+		check("target set", tg.SetAt)
+	}
+	for _, hd := range h.holidays {
+		check("holiday set", hd.SetAt)
+	}
+	for _, e := range h.audit {
+		check("audit "+e.Action+" "+e.Entity, e.At)
 	}
 }
 

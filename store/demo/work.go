@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,24 +58,25 @@ var resolveReasonFor = map[store.IssueCategory][]store.ResolveReason{
 func (s *seeder) planIssues() {
 	pocs := s.team.role(RolePOC)
 	reporters := append(append([]Person(nil), pocs...), s.team.role(RoleOutsource)...)
-	var withVoucher, pitched []*creator
-	for _, c := range s.creators {
-		if c.voucher {
-			withVoucher = append(withVoucher, c)
-		}
-		if c.pitched {
-			pitched = append(pitched, c)
-		}
-	}
 	policy := store.DefaultSLAPolicy()
 	for i, sp := range issueScript {
 		cat := store.IssueCategory(issueCategoryOrder[i%len(issueCategoryOrder)])
-		pool := pitched
-		if (cat == store.CatSampleMissing || cat == store.CatSampleDamaged || cat == store.CatVoucher) && len(withVoucher) > 0 {
-			pool = withVoucher
+		x := s.cal.total - int((sp.ageMin+s.r.Float64()*(sp.ageMax-sp.ageMin))*daySecs)
+		// The creator is one the team already worked with by then: one who
+		// holds a voucher for sample and voucher problems, else one pitched.
+		sample := cat == store.CatSampleMissing || cat == store.CatSampleDamaged || cat == store.CatVoucher
+		var pool []*creator
+		for _, c := range s.creators {
+			if sample && c.voucher && c.voucherAt < x-2*hour || !sample && c.pitched && c.pitchedAt < x-hour {
+				pool = append(pool, c)
+			}
 		}
 		if len(pool) == 0 {
-			pool = s.creators
+			for _, c := range s.creators {
+				if c.recorded < x-hour {
+					pool = append(pool, c)
+				}
+			}
 		}
 		c := pick(s, pool)
 		reporter := pick(s, reporters).ID
@@ -82,8 +84,6 @@ func (s *seeder) planIssues() {
 		if s.chance(0.3) {
 			assignee = pick(s, pocs).ID
 		}
-		x := s.cal.total - int((sp.ageMin+s.r.Float64()*(sp.ageMax-sp.ageMin))*daySecs)
-		x = max(x, c.recorded+minute)
 		n := store.NewIssue{Handle: c.handle, Category: cat, Priority: sp.prio, ReporterID: reporter,
 			Description: pick(s, issueTexts[string(cat)]), SLA: policy.For(sp.prio)}
 		if cat == store.CatSampleMissing || cat == store.CatSampleDamaged || cat == store.CatVoucher {
@@ -211,7 +211,7 @@ var taskScript = []taskSpec{
 	{"done", store.KindPitching, 12, 4.5, 3, 0},
 	{"cant_do", store.KindContentReview, 5, 5, 2, 0},
 	{"overdue", store.KindFollowUp, 12, 6, 2, 5},
-	{"overdue", store.KindPitching, 40, 7, 4, 0},
+	{"overdue", store.KindSampleCheck, 20, 7, 4, 9},
 	{"progress", store.KindPitching, 40, 1.5, 5, 0},
 	{"progress", store.KindFollowUp, 15, 1, 4, 6},
 	{"progress", store.KindSampleCheck, 10, 2, 5, 3},
@@ -231,10 +231,27 @@ func (s *seeder) planTasks() {
 		if i%len(out) < len(s.team.role(RolePOC)) && i%2 == 1 {
 			by = s.pocFor(who)
 		}
-		x := s.cal.total - int(sp.created*daySecs)
+		x := s.cal.total - int(sp.created*daySecs) - s.r.IntN(hour)
 		day := s.cal.date(s.cal.dayOf(x))
+		due := day.AddDate(0, 0, sp.dueDays+1)
+		accepted := x + s.between(5*minute, 2*hour)
+		finish := -1 // when a done Pitching task is complete
+		if sp.final == "done" && sp.kind == store.KindPitching {
+			// Done when the assignee's pitches since accepting reach the
+			// quantity: the target is what they pitched by the due day.
+			var at []int
+			for _, c := range s.creators {
+				if c.pitcher == who && c.pitchedAt > accepted && c.pitchedAt < s.cal.index(due) {
+					at = append(at, c.pitchedAt)
+				}
+			}
+			slices.Sort(at)
+			if n := min(sp.qty, len(at)); n > 0 {
+				sp.qty, finish = n, at[n-1]+s.between(5*minute, 40*minute)
+			}
+		}
 		nt := store.NewTask{Assignee: who, Assigner: by, Kind: sp.kind, Quantity: sp.qty,
-			Due: day.AddDate(0, 0, sp.dueDays+1), Title: s.taskTitle(sp, who, x)}
+			Due: due, Title: s.taskTitle(sp, who, x)}
 		var id uint64
 		s.on(x, "task "+nt.Title, func() error {
 			t, err := s.db.CreateTask(s.ctx, nt)
@@ -247,7 +264,7 @@ func (s *seeder) planTasks() {
 		if sp.final == "assigned" {
 			continue
 		}
-		x += s.between(5*minute, 2*hour)
+		x = accepted
 		s.on(x, "accept task", func() error {
 			_, _, err := s.db.AcceptTask(s.ctx, id, who)
 			return err
@@ -280,6 +297,9 @@ func (s *seeder) planTasks() {
 			if due := s.cal.index(nt.Due) - minute; x > due && due > prev {
 				x = due // finished on the due day
 			}
+			if finish > prev {
+				x = finish
+			}
 			s.on(x, "task done", func() error {
 				_, _, err := s.db.CompleteTask(s.ctx, id, who)
 				return err
@@ -296,11 +316,17 @@ func (s *seeder) taskTitle(sp taskSpec, who string, x int) string {
 	case store.KindPitching:
 		return fmt.Sprintf("Pitch %d %s creators", sp.qty, cat.name)
 	case store.KindFollowUp:
-		var hs []string
+		var cands []string
 		for _, c := range s.creators {
-			if c.pitcher == who && c.pitchedAt < x && len(hs) < 3 {
-				hs = append(hs, "@"+c.handle)
+			if c.pitcher == who && c.pitchedAt < x-daySecs {
+				cands = append(cands, "@"+c.handle)
 			}
+		}
+		var hs []string
+		for len(hs) < 3 && len(cands) > 0 {
+			k := s.r.IntN(len(cands))
+			hs = append(hs, cands[k])
+			cands = slices.Delete(cands, k, k+1)
 		}
 		if len(hs) == 0 {
 			return fmt.Sprintf("Follow up %d creators who did not reply", sp.qty)
