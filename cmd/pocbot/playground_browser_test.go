@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // startPlayground runs `pocbot playground` on a free loopback port with
@@ -311,6 +312,23 @@ func TestPlaygroundBrowser(t *testing.T) {
 	}
 	b.screenshot("voucher")
 
+	// @ autocomplete inserts the person; Slack delivers <@U…|name>.
+	b.run("type a mention", chromedp.Focus(chromedp.CSS("#compose-text")), chromedp.SendKeys(chromedp.CSS("#compose-text"), "/task @an"))
+	b.waitText("#suggest", "Ana Kusuma")
+	b.run("pick it", chromedp.SendKeys(chromedp.CSS("#compose-text"), "\r"))
+	b.run("type the rest", chromedp.SendKeys(chromedp.CSS("#compose-text"), "Pitch 40 beauty creators by friday"))
+	b.waitText("#compose-hint", "<@U0ANA|ana> Pitch 40 beauty creators by friday")
+	b.screenshot("mention")
+	b.run("send", chromedp.SendKeys(chromedp.CSS("#compose-text"), "\r"))
+	b.waitText("#messages .msg", "TSK-")
+	b.waitText("#messages .msg", "@ana")
+
+	// Keyboard: Esc closes a form.
+	b.command("/pitch")
+	b.waitText(".modal h2", "Log a pitch")
+	b.run("Esc", chromedp.KeyEvent(kb.Escape))
+	b.run("the form closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
+
 	// App Home.
 	b.clickButton("#app-list", "🤖")
 	b.waitText("#home", "Your pocbot")
@@ -322,4 +340,40 @@ func TestPlaygroundBrowser(t *testing.T) {
 	b.channel("poc-digest")
 	b.waitText("#messages .msg", "Daily digest")
 	b.screenshot("digest")
+}
+
+// TestPlaygroundPhone: at phone width the channels fold behind a button
+// and a command still works.
+func TestPlaygroundPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: not in -short")
+	}
+	b := newBrowser(t, 1000, 900)
+	b.run("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.open(startPlayground(t))
+	visible := func(sel string) bool {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return r.right > 0 && r.left < innerWidth && r.width > 0; })()`, sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if visible("#sidebar") || !visible("#menu-toggle") {
+		t.Errorf("at 390px the sidebar should be folded behind the menu button")
+	}
+	b.run("open channels", chromedp.Click(chromedp.CSS("#menu-toggle")), chromedp.Sleep(300*time.Millisecond))
+	b.screenshot("phone-sidebar")
+	b.channel("creator-issues")
+	b.command("/issue list")
+	b.waitText("#messages .msg", "ISS-")
+	var width int
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	width, _ = chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - innerWidth`))
+	if width > 0 {
+		t.Errorf("the page scrolls sideways at phone width: %dpx too wide", width)
+	}
+	b.screenshot("phone")
 }

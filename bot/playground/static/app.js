@@ -138,8 +138,11 @@ function angleToken(body) {
     if (word.startsWith("subteam^")) return `<span class="mention">@${escapeHTML(label || "group")}</span>`;
     return `<span class="mention broadcast">@${escapeHTML(label || word)}</span>`;
   }
-  const href = safeHref(ref);
   const text = escapeHTML(decodeEntities(label || ref));
+  // A permalink into this workspace opens the message here.
+  const perma = decodeEntities(ref).match(/^https:\/\/[a-z0-9-]+\.slack\.com\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})/);
+  if (perma) return `<a href="#" class="permalink" data-channel="${perma[1]}" data-ts="${perma[2]}.${perma[3]}">${text}</a>`;
+  const href = safeHref(ref);
   return href ? `<a href="${escapeHTML(href)}" target="_blank" rel="noopener noreferrer">${text}</a>` : text;
 }
 
@@ -387,7 +390,26 @@ function menuKeys(menu, close, btn) {
   });
 }
 
+document.addEventListener("click", async ev => {
+  const link = ev.target.closest("a.permalink");
+  if (link) {
+    ev.preventDefault();
+    const ch = link.dataset.channel, ts = link.dataset.ts;
+    if (topModal()) await closeTop(true);
+    await go(ch === "D" + state.user ? "app" : ch, ch === "D" + state.user ? "messages" : undefined);
+    const target = document.querySelector(`#messages .msg[data-ts="${ts}"]`);
+    if (target) { target.scrollIntoView({block: "center"}); target.classList.add("flash"); target.focus(); setTimeout(() => target.classList.remove("flash"), 2000); }
+    else toast("That message is not in this channel any more.");
+  }
+});
+
+function closeSidebar() {
+  $("#sidebar").classList.remove("open");
+  $("#menu-toggle").setAttribute("aria-expanded", "false");
+}
+
 document.addEventListener("click", ev => {
+  if ($("#sidebar").classList.contains("open") && !ev.target.closest("#sidebar, #menu-toggle")) closeSidebar();
   if (!ev.target.closest(".menu-wrap")) document.querySelectorAll(".menu").forEach(m => {
     m.hidden = true;
     const b = m.parentElement.querySelector("[aria-expanded]");
@@ -630,7 +652,7 @@ function timeLabel(iso) {
 function renderMessage(m, inThread) {
   const isUser = m.kind === "user";
   const author = isUser ? displayName(m.user) : state.ws.bot.name;
-  const node = el("article", {class: "msg" + (m.ephemeral ? " ephemeral" : ""), "data-ts": m.ts, "aria-label": `${author}${m.ephemeral ? " (only visible to you)" : ""}`});
+  const node = el("article", {class: "msg" + (m.ephemeral ? " ephemeral" : ""), "data-ts": m.ts, tabindex: "-1", "aria-label": `${author}${m.ephemeral ? " (only visible to you)" : ""}`});
   const head = el("div", {class: "msg-head"},
     el("span", {class: "avatar", "aria-hidden": "true"}, isUser ? (person(m.user) || {name: "?"}).name[0].toUpperCase() : "🤖"),
     el("strong", {class: "author"}, author),
@@ -735,7 +757,7 @@ function renderSidebar() {
     return el("li", {}, el("button", {type: "button", class: "side-item" + (state.conv === c.id ? " active" : ""), "aria-current": state.conv === c.id ? "page" : null, onclick: () => go(c.id)},
       "# " + c.name, unread ? el("span", {class: "count", "aria-label": unread + " messages"}, String(unread)) : null));
   }));
-  const dm = state.screen.messages.filter(m => m.channel === "D" + state.user).length;
+  const dm = state.screen.messages.filter(m => m.channel === "D" + state.user).length + state.screen.files.filter(f => f.channel === "D" + state.user).length;
   $("#app-list").replaceChildren(el("li", {}, el("button", {type: "button", class: "side-item" + (state.conv === "app" ? " active" : ""), "aria-current": state.conv === "app" ? "page" : null, onclick: () => go("app")},
     "🤖 " + state.ws.bot.name, dm ? el("span", {class: "count", "aria-label": dm + " messages"}, String(dm)) : null)));
 }
@@ -944,7 +966,8 @@ function setupTopbar() {
       menu.hidden = true; runBtn.setAttribute("aria-expanded", "false");
       toast(`Running ${JOB_LABEL[j] || j}…`);
       const r = await api("/api/run", {job: j});
-      toast(r.ok ? `${JOB_LABEL[j] || j} ran: ${r.posts} message${r.posts === 1 ? "" : "s"} posted or updated.` : `${j} failed: ${r.error}`);
+      toast(!r.ok ? `${j} failed: ${r.error}` : r.posts ? `${JOB_LABEL[j] || j} ran: ${r.posts} message${r.posts === 1 ? "" : "s"} posted or updated.` :
+        `${JOB_LABEL[j] || j} ran: nothing new to post (already done for this slot, a day off, or nothing due).`);
       runBtn.focus();
     };
     li.addEventListener("click", run);
@@ -962,7 +985,7 @@ function setupTopbar() {
     b.disabled = true;
     const r = await api("/api/clock", {advance: b.dataset.advance});
     b.disabled = false;
-    toast(r.ok ? `Clock moved to ${timeLabel(r.now)}; jobs that fell due ran (${r.posts} message${r.posts === 1 ? "" : "s"}).` : r.error);
+    toast(r.ok ? `Clock moved to ${timeLabel(r.now)}; the jobs that fell due ran (${r.posts} message${r.posts === 1 ? "" : "s"} posted or updated).` : r.error);
     refresh();
   }));
   $("#menu-toggle").addEventListener("click", () => {
@@ -976,6 +999,7 @@ function setupTopbar() {
 document.addEventListener("keydown", ev => {
   if (ev.key !== "Escape") return;
   if (document.querySelector(".overlay.confirm")) return;
+  if ($("#sidebar").classList.contains("open")) { closeSidebar(); $("#menu-toggle").focus(); return; }
   if (topModal()) { ev.preventDefault(); closeTop(false); return; }
   if (state.thread) { state.thread = null; render(); }
 });
