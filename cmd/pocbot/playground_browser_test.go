@@ -312,6 +312,40 @@ func TestPlaygroundBrowser(t *testing.T) {
 	}
 	b.screenshot("voucher")
 
+	// The bot's field errors show under the field; what was typed stays.
+	b.command("/voucher")
+	b.waitText(".modal h2", "Issue a voucher")
+	b.fill("voucher_creator", "@putu.style")
+	b.fill("voucher_product", "Glow Serum")
+	b.fill("voucher_value", "abc")
+	b.run("submit", chromedp.Click(chromedp.CSS(`.modal button[type=submit]`)))
+	b.waitText(`.bk-input[data-block="voucher_value"] .bk-error`, "not an amount")
+	b.eval("the creator stays", `document.querySelector('.bk-input[data-block="voucher_creator"] input').value === "@putu.style"`)
+	b.screenshot("field-error")
+	b.fill("voucher_value", "150k")
+	b.run("submit", chromedp.Click(chromedp.CSS(`.modal button[type=submit]`)))
+	b.run("modal closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
+	b.waitText("#messages .msg", "@putu.style · Product")
+
+	// A person's message, a reply in its thread, and the message shortcut.
+	b.command("Kak, sample serum belum sampai padahal resi sudah 5 hari @dinda.glow")
+	b.waitText("#messages .msg", "belum sampai")
+	b.clickButton("#messages .msg:last-of-type", "Reply in thread")
+	b.run("reply", chromedp.SendKeys(chromedp.CSS("#thread-text"), "Aku cek dulu ya\r"))
+	b.waitText("#thread-messages", "Aku cek dulu ya")
+	b.waitText("#messages .msg:last-of-type", "1 reply")
+	b.run("close thread", chromedp.Click(chromedp.CSS("#thread-close")))
+	b.clickButton("#messages .msg:last-of-type", "⋯")
+	b.clickButton("#messages .msg:last-of-type", "Log creator issue")
+	b.waitText(".modal h2", "Report creator issue")
+	b.eval("prefilled by views.update", `(() => { const e = document.querySelector('.bk-input[data-block="issue_creator"] input'); return !!e && e.value === "@dinda.glow"; })()`)
+	b.screenshot("shortcut")
+	b.run("submit", chromedp.Click(chromedp.CSS(`.modal button[type=submit]`)))
+	b.run("modal closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
+	b.channel("creator-issues")
+	b.waitText("#messages .msg", "dinda.glow")
+	b.channel("sales-jkt")
+
 	// @ autocomplete inserts the person; Slack delivers <@U…|name>.
 	b.run("type a mention", chromedp.Focus(chromedp.CSS("#compose-text")), chromedp.SendKeys(chromedp.CSS("#compose-text"), "/task @an"))
 	b.waitText("#suggest", "Ana Kusuma")

@@ -31,6 +31,7 @@ const state = {
   dismissed: new Set(),
   local: [],         // client-side notices shown like ephemerals: {channel, text, at}
   modalValues: {},   // view id → {block_id: value} typed so far
+  modalDirty: {},    // view id → Set of block ids the user changed
   focusBeforeModal: null,
   lastModalID: null,
 };
@@ -429,7 +430,8 @@ function renderInput(b, ctx) {
   const wrap = el("div", {class: "bk-input" + (err ? " has-error" : ""), "data-block": b.block_id, "data-type": e.type, "data-optional": b.optional ? "1" : ""});
   const lab = el("label", {for: id, class: "bk-label"}, plainText(b.label), b.optional ? el("span", {class: "optional"}, " (optional)") : null);
   wrap.append(lab);
-  const keep = v => { values[b.block_id] = v; };
+  const dirty = state.modalDirty[ctx.view.id] || (state.modalDirty[ctx.view.id] = new Set());
+  const keep = v => { values[b.block_id] = v; dirty.add(b.block_id); };
   const had = Object.prototype.hasOwnProperty.call(values, b.block_id);
   const cur = had ? values[b.block_id] : initialValue(e);
   if (!had) values[b.block_id] = cur;
@@ -538,6 +540,8 @@ function renderModal() {
   const root = $("#modal-root");
   const top = topModal();
   if (!top) {
+    state.modalValues = {};
+    state.modalDirty = {};
     if (root.firstChild) {
       root.replaceChildren();
       if (state.focusBeforeModal && document.contains(state.focusBeforeModal)) state.focusBeforeModal.focus();
@@ -551,7 +555,15 @@ function renderModal() {
   if (root.dataset.key === key) return;
   const fresh = state.lastModalID !== top.id;
   if (!state.lastModalID) state.focusBeforeModal = document.activeElement;
-  if (root.dataset.hash && root.dataset.viewId === top.id && root.dataset.hash !== v.hash) delete state.modalValues[top.id]; // views.update: new content
+  // Values of views no longer open go; an updated view (new hash) keeps
+  // what the user typed, as Slack does for inputs with the same block_id,
+  // and shows the new initial values of the rest.
+  const open = new Set(state.screen.modals.map(m => m.id));
+  for (const id of Object.keys(state.modalValues)) if (!open.has(id)) { delete state.modalValues[id]; delete state.modalDirty[id]; }
+  if (root.dataset.hash && root.dataset.viewId === top.id && root.dataset.hash !== v.hash) {
+    const keepSet = state.modalDirty[top.id] || new Set();
+    for (const k of Object.keys(state.modalValues[top.id] || {})) if (!keepSet.has(k)) delete state.modalValues[top.id][k];
+  }
   const depth = state.screen.modals.length;
   const titleID = "modal-title";
   const errs = top.errors || {};
@@ -612,7 +624,7 @@ async function submitTop() {
   if (btn) btn.disabled = true;
   const j = await act("/api/submit", {view_id: top.id, values});
   if (btn) btn.disabled = false;
-  if (j.ok) delete state.modalValues[top.id];
+  void j;
   await refresh();
 }
 
@@ -620,7 +632,6 @@ async function closeTop(all) {
   const top = topModal();
   if (!top) return;
   await act("/api/close", {view_id: top.id, all});
-  delete state.modalValues[top.id];
   await refresh();
 }
 
