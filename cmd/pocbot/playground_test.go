@@ -269,3 +269,52 @@ func TestProductionPathKnowsNoPlayground(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaygroundJobsAndClock: every scheduled job runs from Run now, and
+// moving the clock a day runs the jobs that fell due (the next digest).
+func TestPlaygroundJobsAndClock(t *testing.T) {
+	base := startPlayground(t)
+	resp, err := http.Get(base + "api/workspace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws struct{ Jobs []string }
+	_ = json.NewDecoder(resp.Body).Decode(&ws)
+	resp.Body.Close()
+	want := []string{"digest", "followups", "issue_sla", "nudges", "task_reminders", "voucher_expiry"}
+	for _, j := range want {
+		if !strings.Contains(strings.Join(ws.Jobs, ","), j) {
+			t.Errorf("jobs %v lack %s", ws.Jobs, j)
+		}
+	}
+	for _, j := range ws.Jobs {
+		if r := postJSON(t, base+"api/run", map[string]any{"job": j}); r["ok"] != true {
+			t.Errorf("run %s: %v", j, r)
+		}
+	}
+	if r := postJSON(t, base+"api/run", map[string]any{"job": "nope"}); r["ok"] != false {
+		t.Errorf("run nope: %v", r)
+	}
+	before := getScreen(t, base, "U0LEAD")
+	posted := false
+	for range 4 { // a weekend day may have nothing due; a working day has
+		r := postJSON(t, base+"api/clock", map[string]any{"advance": "1d"})
+		if r["ok"] != true {
+			t.Fatalf("advance: %v", r)
+		}
+		if r["posts"].(float64) > 0 {
+			posted = true
+			break
+		}
+	}
+	if !posted {
+		t.Errorf("four days passed and no job posted anything")
+	}
+	after := getScreen(t, base, "U0LEAD")
+	if len(after.Messages) <= len(before.Messages) {
+		t.Errorf("messages %d → %d after a day", len(before.Messages), len(after.Messages))
+	}
+	if r := postJSON(t, base+"api/clock", map[string]any{"advance": "-1d"}); r["ok"] != false {
+		t.Errorf("advance -1d: %v", r)
+	}
+}
