@@ -234,6 +234,17 @@ func checkNotBlank(t *testing.T, name string, data []byte) {
 	_ = image.Point{}
 }
 
+func (b *browser) evalString(js string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("evaluate: %v", err)
+	}
+	return v
+}
+
 func (b *browser) count(sel string) int {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
@@ -267,6 +278,38 @@ func TestPlaygroundBrowser(t *testing.T) {
 	b.open(pageURL)
 	b.waitText("#channel-list", "creator-issues")
 	b.screenshot("start")
+
+	// mrkdwn and every Block Kit part the page draws, rendered in the page.
+	got := b.evalString(`mrkdwn("*bold* _it_ ~gone~ ` + "`code`" + ` <@U0ANA|ana> <#C0TRIAGE|x> <!here> <https://example.com/a?b=1&amp;c=2|a link> &lt;script&gt; :tada: <javascript:alert(1)|bad>\n&gt; quoted\n` + "```\\n*not bold* <@U0ANA>\\n```" + `")`)
+	for _, want := range []string{"<strong>bold</strong>", "<em>it</em>", "<del>gone</del>", "<code>code</code>", ">@ana</span>",
+		">#creator-issues</span>", ">@here</span>", `href="https://example.com/a?b=1&amp;c=2"`, "&lt;script&gt;", "🎉",
+		"<blockquote>quoted</blockquote>", `<pre class="code-block">*not bold* <span class="mention"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("mrkdwn: no %q in\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "javascript:") && strings.Contains(got, "href=\"javascript") {
+		t.Errorf("mrkdwn made a javascript: link: %s", got)
+	}
+	blocks := `[{"type":"header","text":{"type":"plain_text","text":"Head :tada:"}},
+		{"type":"section","text":{"type":"mrkdwn","text":"*Sec*"},"fields":[{"type":"mrkdwn","text":"F1"},{"type":"plain_text","text":"F2"}],
+		 "accessory":{"type":"overflow","action_id":"o","options":[{"text":{"type":"plain_text","text":"Opt A"},"value":"a"}]}},
+		{"type":"context","elements":[{"type":"mrkdwn","text":"ctx"},{"type":"image","image_url":"https://example.com/x.png","alt_text":"pic"}]},
+		{"type":"divider"},
+		{"type":"image","image_url":"https://example.com/big.png","alt_text":"big picture","title":{"type":"plain_text","text":"T"}},
+		{"type":"actions","elements":[{"type":"button","action_id":"p","text":{"type":"plain_text","text":"Go"},"style":"primary"},
+		 {"type":"button","action_id":"d","text":{"type":"plain_text","text":"Stop"},"style":"danger"},
+		 {"type":"static_select","action_id":"s","placeholder":{"type":"plain_text","text":"Pick"},"options":[{"text":{"type":"plain_text","text":"One"},"value":"1"}]},
+		 {"type":"users_select","action_id":"u","placeholder":{"type":"plain_text","text":"Who"}},
+		 {"type":"datepicker","action_id":"dp","initial_date":"2026-12-04"}]}]`
+	counts := b.evalString(`(() => { const n = renderBlocks(` + blocks + `, {kind: "message", msg: {channel: "C0SALES", ts: "1"}});
+		const q = s => n.querySelectorAll(s).length;
+		return [q(".bk-header"), q(".bk-fields .bk-field"), q(".bk-overflow"), q(".bk-context"), q("hr"), q(".img-placeholder"),
+			q(".bk-btn.primary"), q(".bk-btn.danger"), q("select.bk-select"), q("select.bk-select option[value=U0ANA]"), q("input[type=date]"),
+			n.querySelector("input[type=date]").value, n.querySelector(".bk-header").innerText].join(","); })()`)
+	if counts != "1,2,1,1,1,2,1,1,2,1,1,2026-12-04,Head 🎉" {
+		t.Errorf("Block Kit rendering: got %s", counts)
+	}
 
 	// An issue: /issue opens the form; submit; the triage post; Assign to me.
 	b.channel("sales-jkt")

@@ -143,7 +143,7 @@ function angleToken(body) {
   // A permalink into this workspace opens the message here.
   const perma = decodeEntities(ref).match(/^https:\/\/[a-z0-9-]+\.slack\.com\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})/);
   if (perma) return `<a href="#" class="permalink" data-channel="${perma[1]}" data-ts="${perma[2]}.${perma[3]}">${text}</a>`;
-  const href = safeHref(ref);
+  const href = safeHref(decodeEntities(ref));
   return href ? `<a href="${escapeHTML(href)}" target="_blank" rel="noopener noreferrer">${text}</a>` : text;
 }
 
