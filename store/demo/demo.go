@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,9 +15,6 @@ import (
 
 // Location is the demo team's time zone.
 const Location = "Asia/Jakarta"
-
-// pitchCooldown is the bot's default duplicate window (POCBOT_PITCH_COOLDOWN).
-const pitchCooldown = 14 * 24 * time.Hour
 
 // Seed fills db (empty) with the demo team's two weeks of history ending at
 // now, deterministically for the seed: the same seed and now give the same
@@ -29,11 +27,39 @@ func Seed(db *store.DB, now time.Time, seed int64) (*Team, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.empty(); err != nil {
+		return nil, err
+	}
 	s.plan()
 	if err := s.run(); err != nil {
 		return nil, err
 	}
 	return s.team, nil
+}
+
+// empty returns an error if db already holds work: seeding on top of it
+// would mix the demo with real records.
+func (s *seeder) empty() error {
+	camps, err := s.db.Campaigns(s.ctx)
+	if err != nil {
+		return err
+	}
+	targets, err := s.db.Targets(s.ctx)
+	if err != nil {
+		return err
+	}
+	issues, err := s.db.ActiveIssues(s.ctx)
+	if err != nil {
+		return err
+	}
+	tasks, err := s.db.OpenTasks(s.ctx)
+	if err != nil {
+		return err
+	}
+	if len(camps)+len(targets)+len(issues)+len(tasks) > 0 {
+		return fmt.Errorf("demo: %s already has campaigns, targets, issues or tasks; seed the demo team into a new, empty file", s.db.Path())
+	}
+	return nil
 }
 
 // newSeeder returns a seeder for the history ending at now; db may be nil
@@ -76,9 +102,11 @@ type seeder struct {
 	cur   store.Currency
 	clock time.Time
 
-	events   []event
-	creators []*creator
-	vouchers []*voucher
+	events    []event
+	creators  []*creator
+	vouchers  []*voucher
+	pitches   [][]store.Pitch // by working day
+	lastPitch []int           // the last pitch of each working day
 
 	campaignEarly, campaignPayday string
 }
@@ -168,6 +196,7 @@ func (s *seeder) plan() {
 	s.planSetup()
 	s.planCreators()
 	s.planPitches()
+	s.planPitchImports()
 	s.planVouchers()
 	s.planIssues()
 	s.planTasks()
@@ -194,7 +223,7 @@ func (s *seeder) planSetup() {
 	}
 	from := s.cal.date(0).Format("2006-01-02")
 	targets := []store.Target{
-		{Metric: store.MetricPitches, Period: store.Daily, Value: 45},
+		{Metric: store.MetricPitches, Period: store.Daily, Value: 35},
 		{Metric: store.MetricAgreed, Period: store.Weekly, Value: 25},
 		{Metric: store.MetricVouchers, Period: store.Weekly, Value: 25},
 		{Metric: store.MetricIssuesResolved, Period: store.Weekly, Value: 12},
@@ -351,6 +380,7 @@ type session struct {
 // pitched or get no response, some become interested, and of those about
 // half agree.
 func (s *seeder) planPitches() {
+	s.pitches, s.lastPitch = make([][]store.Pitch, len(s.cal.days)), make([]int, len(s.cal.days))
 	var sessions []session
 	for i, d := range s.cal.days {
 		for _, p := range s.team.role(RoleOutsource) {
@@ -409,52 +439,60 @@ func (s *seeder) planPitches() {
 	}
 }
 
-// pitch schedules one CreatePitches call and each pitch's later story.
+// pitch plans one /pitch of product to the batch of creators and each
+// pitch's later story, and adds the pitches to their day's import.
 func (s *seeder) pitch(ss session, batch []*creator, product string, force bool) {
-	if len(batch) == 0 {
-		return
+	if ss.at >= s.cal.total {
+		return // after now
 	}
-	handles := make([]string, len(batch))
-	for i, c := range batch {
-		handles[i] = c.handle
-		c.pitched, c.pitchedAt, c.pitcher, c.open = true, ss.at, ss.user, true
-	}
-	ids := make([]uint64, len(batch))
-	np := store.NewPitch{UserID: ss.user, Handles: handles, Product: product, Note: pick(s, pitchNotes),
-		CommissionPct: pick(s, []int{10, 12, 15, 15, 20}), Cooldown: pitchCooldown, Force: force}
+	channel := ""
 	if ss.poc {
-		np.Channel = s.team.channel(PurposeSales)
+		channel = s.team.channel(PurposeSales)
 	}
-	s.on(ss.at, "pitch "+strings.Join(handles, " "), func() error {
-		res, err := s.db.CreatePitches(s.ctx, np)
-		if err != nil {
-			return err
+	note, pct := pick(s, pitchNotes), pick(s, []int{10, 12, 15, 15, 20})
+	day := s.cal.dayOf(ss.at)
+	for _, c := range batch {
+		c.pitched, c.pitchedAt, c.pitcher, c.open = true, ss.at, ss.user, true
+		p := store.Pitch{Handle: c.handle, Product: product, Note: note, Channel: channel, CommissionPct: pct,
+			UserID: ss.user, CreatedAt: s.cal.point(ss.at).UTC(), Status: store.Pitched, Forced: force}
+		p.History = s.outcome(c, ss.at, ss.user, product)
+		p.UpdatedAt = p.CreatedAt
+		if n := len(p.History); n > 0 {
+			p.Status, p.UpdatedAt = p.History[n-1].To, p.History[n-1].At
 		}
-		for _, p := range res.Created {
-			for i, h := range handles {
-				if h == p.Handle {
-					ids[i] = p.ID
-				}
-			}
-		}
-		return nil
-	})
-	for i, c := range batch {
-		s.outcome(c, ss.at, ss.user, product, &ids[i])
+		s.pitches[day] = append(s.pitches[day], p)
+		s.lastPitch[day] = max(s.lastPitch[day], ss.at)
 	}
 }
 
-// outcome plans what the creator answers to the pitch made at x.
-func (s *seeder) outcome(c *creator, x int, user, product string, id *uint64) {
-	set := func(at int, to store.PitchStatus) {
-		s.on(at, "pitch status "+c.handle+" "+string(to), func() error {
-			if *id == 0 {
-				return nil
-			}
-			_, err := s.db.SetPitchStatus(s.ctx, *id, user, to)
-			return err
+// planPitchImports records each day's pitches in one ImportPitches at the
+// day's last pitch, IDs in time order: the records, their history and
+// every index are those /pitch and the outcome buttons write, in a tenth
+// of the commits (only the status changes' audit entries are not there).
+func (s *seeder) planPitchImports() {
+	for day, ps := range s.pitches {
+		if len(ps) == 0 {
+			continue
+		}
+		slices.SortStableFunc(ps, func(a, b store.Pitch) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		s.on(s.lastPitch[day], "pitches of "+s.cal.date(day).Format("2006-01-02"), func() error {
+			return s.db.ImportPitches(s.ctx, ps)
 		})
-		if at < s.cal.total && !to.Open() {
+	}
+}
+
+// outcome plans what the creator answers to the pitch made at x: the
+// pitch's history up to now.
+func (s *seeder) outcome(c *creator, x int, user, product string) []store.StatusChange {
+	var hist []store.StatusChange
+	from := store.Pitched
+	set := func(at int, to store.PitchStatus) {
+		if at >= s.cal.total {
+			return
+		}
+		hist = append(hist, store.StatusChange{At: s.cal.point(at).UTC(), UserID: user, From: from, To: to})
+		from = to
+		if !to.Open() {
 			c.open = false
 		}
 	}
@@ -483,6 +521,7 @@ func (s *seeder) outcome(c *creator, x int, user, product string, id *uint64) {
 		// The follow-up list names it after a few days of silence.
 		set(x+s.between(4*daySecs, 6*daySecs), store.NoResponse)
 	}
+	return hist
 }
 
 // planVouchers issues a sample voucher to each creator who agreed, plus a

@@ -4,10 +4,13 @@
 // holiday. The playground (`pocbot playground`) starts with it so a
 // newcomer sees the bot at work without typing anything first.
 //
-// Everything is written through the store's exported API, at the times the
-// history says, so every index, timeline and audit entry is the one the bot
-// itself would have written. The data depends only on the seed and the end
-// time: the same pair gives the same database.
+// Everything is written through the store's exported API at the times the
+// history says (a view of the store with its clock set to each moment, see
+// store.DB.WithClock): the calls the commands and buttons make, except that
+// the creator sheet (ImportCreators) and each day's pitches with their
+// outcomes (ImportPitches) go in as bulk imports to keep Seed fast. So every
+// record, index, timeline and audit entry is a real one. The data depends
+// only on the seed and the end time: the same pair gives the same database.
 package demo
 
 // Person is one member of the demo team, as Slack knows them.
