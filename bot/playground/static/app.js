@@ -706,9 +706,30 @@ function convMessages(ch) {
   return s.messages.filter(m => m.channel === ch && (!m.thread_ts || m.thread_ts === m.ts) && !state.dismissed.has(m.channel + m.ts));
 }
 
+// focusKey names the focused control inside box by its message and
+// position, so a re-render can give focus back.
+function focusKey(box) {
+  const a = document.activeElement;
+  if (!a || !box.contains(a)) return null;
+  const msg = a.closest(".msg");
+  if (!msg) return null;
+  return {ts: msg.dataset.ts, i: [...msg.querySelectorAll("button, select, input, a[href]")].indexOf(a)};
+}
+function restoreFocus(box, k) {
+  if (!k) return;
+  const msg = box.querySelector(`.msg[data-ts="${k.ts}"]`);
+  const f = msg && msg.querySelectorAll("button, select, input, a[href]")[k.i];
+  if (f) f.focus();
+}
+
 function renderConversation() {
   const ch = state.conv === "app" ? "D" + state.user : state.conv;
   const box = $("#messages");
+  const sig = JSON.stringify([ch, state.user, convMessages(ch), state.screen.messages.filter(m => m.channel === ch && m.thread_ts && m.thread_ts !== m.ts).length,
+    state.screen.files.filter(f => f.channel === ch), state.local.filter(n => n.channel === ch)]);
+  if (box.dataset.sig === sig) return; // nothing changed here: keep open selects and focus
+  box.dataset.sig = sig;
+  const fk = focusKey(box);
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const frag = document.createDocumentFragment();
   const msgs = convMessages(ch);
@@ -728,6 +749,7 @@ function renderConversation() {
   box.replaceChildren(frag);
   if (atBottom || box.dataset.conv !== ch + state.user) box.scrollTop = box.scrollHeight;
   box.dataset.conv = ch + state.user;
+  restoreFocus(box, fk);
 }
 
 function renderThread() {
@@ -738,8 +760,13 @@ function renderThread() {
   const all = state.screen.messages.filter(m => m.channel === ch && (m.ts === ts || m.thread_ts === ts));
   const files = state.screen.files.filter(f => f.channel === ch && f.thread_ts === ts);
   const box = $("#thread-messages");
+  const sig = JSON.stringify([all, files]);
+  if (box.dataset.sig === sig) return;
+  box.dataset.sig = sig;
+  const fk = focusKey(box);
   box.replaceChildren(...all.map(m => renderMessage(m, true)), ...files.map(renderFile));
   if (!all.length) box.append(el("p", {class: "empty"}, "That message is gone."));
+  restoreFocus(box, fk);
 }
 
 function openThread(m) {
