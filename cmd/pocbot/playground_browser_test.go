@@ -403,8 +403,12 @@ func TestPlaygroundBrowser(t *testing.T) {
 	// Keyboard: Esc closes a form.
 	b.command("/pitch")
 	b.waitText(".modal h2", "Log a pitch")
+	b.eval("the first field has focus", `document.activeElement.closest(".bk-input").dataset.block === "pitch_creators"`)
+	b.run("Tab", chromedp.KeyEvent("\t"))
+	b.eval("Tab moves to the next field", `document.activeElement.closest(".bk-input").dataset.block === "pitch_product"`)
 	b.run("Esc", chromedp.KeyEvent(kb.Escape))
 	b.run("the form closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
+	b.eval("focus is back in the message box", `document.activeElement.id === "compose-text"`)
 
 	// App Home.
 	b.clickButton("#app-list", "🤖")
