@@ -130,6 +130,7 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("POST /api/home", s.home)
 	s.mux.HandleFunc("POST /api/run", s.run)
 	s.mux.HandleFunc("POST /api/clock", s.clock)
+	s.mux.HandleFunc("POST /api/attach", s.attach)
 	s.note()
 	s.wg.Go(s.watch)
 	return s
@@ -367,11 +368,13 @@ type action struct {
 	CallbackID string            `json:"callback_id"`
 	Job        string            `json:"job"`
 	Advance    string            `json:"advance"`
+	Filename   string            `json:"filename"`
+	Content    []byte            `json:"content"` // base64 in JSON
 }
 
 func (s *Server) read(w http.ResponseWriter, r *http.Request, needUser bool) (*action, context.Context, context.CancelFunc, bool) {
 	var a action
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&a); err != nil {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 16<<20)).Decode(&a); err != nil {
 		writeErr(w, http.StatusBadRequest, "bad request: %v", err)
 		return nil, nil, nil, false
 	}
@@ -540,6 +543,33 @@ func countPosts(calls []fakeslack.Call) int {
 		}
 	}
 	return n
+}
+
+// attacher is a fake Slack user who can choose a file for a file_input
+// (fakeslack's User.AttachFile, where the fake has it).
+type attacher interface {
+	AttachFile(name string, content []byte) string
+}
+
+// attach is the user choosing a file in a modal's file_input: the fake
+// holds it as Slack would, and the page submits its file ID.
+func (s *Server) attach(w http.ResponseWriter, r *http.Request) {
+	a, _, cancel, ok := s.read(w, r, true)
+	if !ok {
+		return
+	}
+	defer cancel()
+	u, ok := any(s.o.Slack.User(a.User)).(attacher)
+	switch {
+	case !ok:
+		s.done(w, errors.New("this fake Slack cannot take files in forms yet"))
+	case a.Filename == "" || len(a.Content) == 0:
+		s.done(w, errors.New("that file is empty"))
+	case len(a.Content) > 10<<20:
+		s.done(w, fmt.Errorf("%s is %d MB; Slack takes files up to 10 MB in a form", a.Filename, len(a.Content)>>20))
+	default:
+		s.done(w, nil, "file_id", u.AttachFile(path.Base(a.Filename), a.Content))
+	}
 }
 
 // clockSteps are the clock control's choices.

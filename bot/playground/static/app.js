@@ -32,6 +32,7 @@ const state = {
   local: [],         // client-side notices shown like ephemerals: {channel, text, at}
   modalValues: {},   // view id → {block_id: value} typed so far
   modalDirty: {},    // view id → Set of block ids the user changed
+  fileNames: {},     // attached file id → its name
   focusBeforeModal: null,
   lastModalID: null,
 };
@@ -495,15 +496,35 @@ function renderInput(b, ctx) {
       });
       break;
     }
-    case "file_input":
-      control = el("div", {class: "bk-file", id}, "File uploads are not available in the playground; leave this empty.");
-      delete values[b.block_id];
+    case "file_input": {
+      const types = (e.filetypes || []).map(t => "." + t).join(",");
+      control = el("input", Object.assign({class: "bk-field-input", type: "file", accept: types || null, multiple: (e.max_files || 1) > 1}, aria));
+      const status = el("div", {class: "bk-hint", "aria-live": "polite"});
+      if (cur) status.textContent = "Attached: " + (state.fileNames[cur] || cur);
+      control.addEventListener("change", async () => {
+        const ids = [];
+        status.textContent = "Uploading…";
+        for (const f of control.files) {
+          const buf = new Uint8Array(await f.arrayBuffer());
+          let bin = "";
+          for (let i = 0; i < buf.length; i += 0x8000) bin += String.fromCharCode.apply(null, buf.subarray(i, i + 0x8000));
+          const r = await api("/api/attach", {user: state.user, filename: f.name, content: btoa(bin)});
+          if (!r.ok) { status.textContent = r.error; keep(""); return; }
+          ids.push(r.file_id);
+          state.fileNames[r.file_id] = f.name;
+        }
+        keep(ids.join(","));
+        status.textContent = ids.length ? "Attached: " + [...control.files].map(f => f.name).join(", ") : "";
+      });
+      wrap.append(control, status);
+      control = null;
       break;
+    }
     default:
       control = el("div", {class: "bk-unknown", id}, `[${e.type} input]`);
       delete values[b.block_id];
   }
-  wrap.append(control);
+  if (control) wrap.append(control);
   if (b.hint) wrap.append(el("div", {class: "bk-hint", id: id + "-hint"}, textObj(b.hint)));
   if (err) wrap.append(el("div", {class: "bk-error", id: errID, role: "alert"}, "⚠ " + err));
   return wrap;
