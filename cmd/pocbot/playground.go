@@ -192,10 +192,10 @@ func runPlayground(ctx context.Context, args []string, getenv func(string) strin
 		code = 1
 	}
 	fmt.Fprintln(stdout, "pocbot playground: stopping…")
+	web.Close() // ends the pages' event streams, so Shutdown need not wait for them
 	shutCtx, cancelShut := context.WithTimeout(context.Background(), 5*time.Second)
 	_ = srv.Shutdown(shutCtx)
 	cancelShut()
-	web.Close()
 	stopBot()
 	if err := <-runErr; err != nil && code == 0 {
 		fmt.Fprintf(stderr, "pocbot playground: %v\n", err)

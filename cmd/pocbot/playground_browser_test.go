@@ -245,6 +245,18 @@ func (b *browser) evalString(js string) string {
 	return v
 }
 
+// checkNames fails for any visible control without an accessible name.
+func (b *browser) checkNames(where string) {
+	b.t.Helper()
+	bad := b.evalString(`[...document.querySelectorAll("button, select, input, textarea, a[href], [role=menuitem], [role=tab]")]
+		.filter(e => e.offsetParent !== null)
+		.filter(e => !(e.getAttribute("aria-label") || e.getAttribute("aria-labelledby") || (e.id && document.querySelector("label[for='" + e.id + "']")) || e.closest("label") || e.innerText.trim() || e.title))
+		.map(e => e.outerHTML.slice(0, 120)).join("\n")`)
+	if bad != "" {
+		b.t.Errorf("%s: controls without an accessible name:\n%s", where, bad)
+	}
+}
+
 func (b *browser) count(sel string) int {
 	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 	defer cancel()
@@ -320,6 +332,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 	b.pickFirst("issue_priority")
 	b.fill("issue_description", "Sample never arrived, order shipped 5 days ago")
 	b.screenshot("issue-form")
+	b.checkNames("the issue form")
 	b.run("submit", chromedp.Click(chromedp.CSS(`.modal button[type=submit]`)))
 	b.run("modal closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
 	b.channel("creator-issues")
@@ -334,6 +347,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 	}
 	b.waitText("#messages .msg", "Dewi")
 	b.screenshot("assigned")
+	b.checkNames("the triage post")
 
 	// A bulk pitch, then the same creators again: the duplicate warning.
 	b.channel("sales-jkt")
@@ -414,6 +428,7 @@ func TestPlaygroundBrowser(t *testing.T) {
 	b.clickButton("#app-list", "🤖")
 	b.waitText("#home", "Your pocbot")
 	b.screenshot("app-home")
+	b.checkNames("App Home")
 
 	// The digest, through the bot's scheduler.
 	b.run("open Run now", chromedp.Click(chromedp.CSS("#run-now")))
