@@ -416,7 +416,7 @@ func (s *Server) command(w http.ResponseWriter, r *http.Request) {
 	}
 	defer cancel()
 	if !slices.ContainsFunc(s.o.Commands, func(c Command) bool { return c.Command == a.Command }) {
-		s.done(w, fmt.Errorf("%s is not a valid command. In Slack, messages starting with / are commands: try one of %s", a.Command, s.commandNames()))
+		s.done(w, fmt.Errorf("%s is not a valid command. The commands here are %s (type / to see them with their usage).", a.Command, s.commandNames()))
 		return
 	}
 	_, err := s.o.Slack.User(a.User).Command(ctx, a.Channel, a.Command, a.Text)

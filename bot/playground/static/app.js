@@ -57,7 +57,7 @@ async function act(path, body) {
 
 function notice(text) {
   const channel = state.conv === "app" ? "D" + state.user : state.conv;
-  state.local.push({channel, text, at: new Date().toISOString()});
+  state.local.push({channel, text, at: state.screen ? state.screen.now : "", idx: state.screen ? convMessages(channel).length : 0});
   render();
 }
 
@@ -755,17 +755,24 @@ function renderConversation() {
   const frag = document.createDocumentFragment();
   const msgs = convMessages(ch);
   const files = state.screen.files.filter(f => f.channel === ch && !f.thread_ts);
-  let shown = 0;
-  const placeFiles = () => files.filter(f => f.index === shown).forEach(f => frag.append(renderFile(f)));
-  placeFiles();
+  let shown = 0, all = 0;
+  const locals = state.local.filter(n => n.channel === ch);
+  const localNode = n => el("article", {class: "msg ephemeral local"},
+    el("div", {class: "msg-head"}, el("span", {class: "avatar", "aria-hidden": "true"}, "⚙"), el("strong", {class: "author"}, "Slackbot"), el("time", {class: "time"}, timeLabel(n.at))),
+    el("div", {class: "only-you"}, "👁 Only visible to you"), el("div", {class: "bk-text"}, n.text));
+  const place = () => {
+    files.filter(f => f.index === shown).forEach(f => frag.append(renderFile(f)));
+    locals.filter(n => n.idx === all).forEach(n => frag.append(localNode(n)));
+  };
+  place();
   for (const m of msgs) {
     frag.append(renderMessage(m, false));
-    if (!m.ephemeral) { shown++; placeFiles(); }
+    all++;
+    if (!m.ephemeral) shown++;
+    place();
   }
   files.filter(f => f.index > shown).forEach(f => frag.append(renderFile(f)));
-  state.local.filter(n => n.channel === ch).forEach(n => frag.append(el("article", {class: "msg ephemeral local"},
-    el("div", {class: "msg-head"}, el("span", {class: "avatar", "aria-hidden": "true"}, "⚙"), el("strong", {class: "author"}, "Slackbot"), el("time", {class: "time"}, timeLabel(n.at))),
-    el("div", {class: "only-you"}, "👁 Only visible to you"), el("div", {class: "bk-text"}, n.text))));
+  locals.filter(n => n.idx > all).forEach(n => frag.append(localNode(n)));
   if (!msgs.length && !files.length) frag.append(el("p", {class: "empty"}, state.conv === "app" ? "This is your DM with pocbot. Type a slash command below, e.g. /pitch help." : "No messages yet. Slash commands typed here run in this channel."));
   box.replaceChildren(frag);
   if (atBottom || box.dataset.conv !== ch + state.user) box.scrollTop = box.scrollHeight;
