@@ -199,28 +199,23 @@ func (s *Server) watch() {
 
 func (s *Server) note() {
 	now := s.now()
-	sc := s.o.Slack.ScreenFor("")
+	msgs := s.o.Slack.Messages()
+	files := s.o.Slack.Files()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	count := map[string]int{}
-	for _, m := range sc.Messages {
-		count[m.Channel]++
+	count := map[string]int{} // visible-to-all messages per channel, for the files' places
+	for _, m := range msgs {
+		top := m.ThreadTS == "" || m.ThreadTS == m.TS
+		if top && (m.Kind == "message" || m.Kind == "user" || m.Kind == "response" && m.ResponseType == "in_channel") {
+			count[m.Channel]++
+		}
 		k := m.Channel + "/" + m.TS
 		if _, ok := s.seen[k]; !ok {
 			s.seen[k] = now
 		}
 	}
-	// Ephemeral messages of every user count too, for the files' places.
-	for _, p := range s.o.People {
-		for _, m := range s.o.Slack.ScreenFor(p.ID).Messages {
-			k := m.Channel + "/" + m.TS
-			if _, ok := s.seen[k]; !ok {
-				s.seen[k] = now
-			}
-		}
-	}
-	for _, f := range sc.Files {
-		if _, ok := s.seen["F/"+f.ID]; !ok {
+	for _, f := range files {
+		if _, ok := s.seen["F/"+f.ID]; !ok && f.Channel != "" {
 			s.seen["F/"+f.ID] = now
 			s.order[f.ID] = count[f.Channel]
 		}
