@@ -643,9 +643,8 @@ async function submitTop() {
   if (bad) { bad.focus && bad.focus(); return; }
   const btn = form.querySelector("button[type=submit]");
   if (btn) btn.disabled = true;
-  const j = await act("/api/submit", {view_id: top.id, values});
+  await act("/api/submit", {view_id: top.id, values});
   if (btn) btn.disabled = false;
-  void j;
   await refresh();
 }
 
@@ -900,9 +899,8 @@ async function send(text, threadTS) {
   if (!text) return;
   const ch = state.conv === "app" ? "D" + state.user : state.conv;
   if (text.startsWith("/")) {
-    const [cmd, ...rest] = text.split(/\s+/);
+    const cmd = text.split(/\s+/)[0];
     const args = text.slice(cmd.length).trim();
-    void rest;
     await act("/api/command", {channel: ch, command: cmd.toLowerCase(), text: toSlack(args)});
   } else {
     await act("/api/message", {channel: ch, text: toSlack(text), thread_ts: threadTS || ""});
@@ -1084,7 +1082,9 @@ async function start() {
   await refresh();
   const es = new EventSource("/api/events");
   es.addEventListener("change", refresh);
-  es.onerror = () => toast("Lost the playground server; retrying…");
+  let lost = false;
+  es.onerror = () => { if (!lost) toast("Lost the playground server (stopped?); retrying…"); lost = true; };
+  es.onopen = () => { if (lost) { toast("Connected again."); refresh(); } lost = false; };
   if (state.conv === "app" && state.appTab === "home") await act("/api/home", {});
   document.body.dataset.ready = "1";
   $("#compose-text").focus();
