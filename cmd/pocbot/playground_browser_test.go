@@ -420,6 +420,11 @@ func TestPlaygroundBrowser(t *testing.T) {
 	b.eval("the first field has focus", `document.activeElement.closest(".bk-input").dataset.block === "pitch_creators"`)
 	b.run("Tab", chromedp.KeyEvent("\t"))
 	b.eval("Tab moves to the next field", `document.activeElement.closest(".bk-input").dataset.block === "pitch_product"`)
+	// A form belongs to the person who opened it.
+	b.eval("switch to Ana", `(() => { const s = document.querySelector("#user-switch"); s.value = "U0ANA"; s.dispatchEvent(new Event("change")); return true; })()`)
+	b.run("Ana sees no form", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
+	b.eval("back to Dewi", `(() => { const s = document.querySelector("#user-switch"); s.value = "U0LEAD"; s.dispatchEvent(new Event("change")); return true; })()`)
+	b.waitText(".modal h2", "Log a pitch")
 	b.run("Esc", chromedp.KeyEvent(kb.Escape))
 	b.run("the form closes", chromedp.WaitNotPresent(chromedp.CSS(`.modal`)))
 	b.eval("focus is back in the message box", `document.activeElement.id === "compose-text"`)

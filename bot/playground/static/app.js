@@ -563,6 +563,7 @@ function renderModal() {
   if (!top) {
     state.modalValues = {};
     state.modalDirty = {};
+    root.dataset.key = root.dataset.viewId = root.dataset.hash = "";
     if (root.firstChild) {
       root.replaceChildren();
       if (state.focusBeforeModal && document.contains(state.focusBeforeModal)) state.focusBeforeModal.focus();
