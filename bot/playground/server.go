@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"path"
 	"slices"
@@ -90,13 +91,12 @@ type Server struct {
 	log *slog.Logger
 	mux *http.ServeMux
 
-	mu      sync.Mutex
-	seen    map[string]time.Time // message channel+ts or file ID → clock time first seen
-	order   map[string]int       // file ID → number of messages in its channel when first seen
-	version int
-	wake    chan struct{} // closed and replaced when the page should refresh (clock moved)
-	stop    chan struct{}
-	wg      sync.WaitGroup
+	mu    sync.Mutex
+	seen  map[string]time.Time // message channel+ts or file ID → clock time first seen
+	order map[string]int       // file ID → number of messages in its channel when first seen
+	wake  chan struct{}        // closed and replaced when the page should refresh (clock moved)
+	stop  chan struct{}
+	wg    sync.WaitGroup
 }
 
 // New returns the playground server. Close stops its watcher.
@@ -151,6 +151,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Referrer-Policy", "no-referrer")
+	if !loopbackHost(r.Host) {
+		// A page elsewhere whose name was made to point at 127.0.0.1 (DNS
+		// rebinding) sends its own name as Host: refuse it.
+		http.Error(w, "the playground answers to 127.0.0.1, localhost or [::1] only", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.Method == http.MethodPost && !sameOrigin(r) {
 		http.Error(w, "cross-origin request refused", http.StatusForbidden)
 		return
@@ -163,6 +169,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
 	return o == "" || o == "http://"+r.Host
+}
+
+// loopbackHost reports whether a Host header names this machine.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func noCache(h http.Handler) http.Handler {
@@ -220,7 +239,6 @@ func (s *Server) note() {
 			s.order[f.ID] = count[f.Channel]
 		}
 	}
-	s.version++
 }
 
 func (s *Server) now() time.Time {

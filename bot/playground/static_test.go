@@ -112,3 +112,37 @@ func TestEmojiCoverage(t *testing.T) {
 		t.Fatalf("found only %d shortcodes in the bot's code", len(seen))
 	}
 }
+
+// TestRefusesOtherHosts: a request naming another host (DNS rebinding) or
+// a post from another origin is refused.
+func TestRefusesOtherHosts(t *testing.T) {
+	fake := fakeslack.New(fakeslack.Options{})
+	defer fake.Close()
+	s := New(Options{Slack: fake, People: []Person{{ID: "U1", Name: "ana"}}, Channels: []Channel{{ID: "C1", Name: "general"}}})
+	defer s.Close()
+	for _, c := range []struct {
+		host, origin string
+		method       string
+		want         int
+	}{
+		{"127.0.0.1:8080", "", "GET", 200},
+		{"localhost:8080", "", "GET", 200},
+		{"[::1]:8080", "", "GET", 200},
+		{"evil.example:8080", "", "GET", http.StatusMisdirectedRequest},
+		{"127.0.0.1:8080", "http://evil.example", "POST", http.StatusForbidden},
+	} {
+		req := httptest.NewRequest(c.method, "/api/workspace", nil)
+		if c.method == "POST" {
+			req = httptest.NewRequest("POST", "/api/run", strings.NewReader(`{"job":"x"}`))
+		}
+		req.Host = c.host
+		if c.origin != "" {
+			req.Header.Set("Origin", c.origin)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s %s (Origin %q): %d, want %d", c.method, c.host, c.origin, rec.Code, c.want)
+		}
+	}
+}
