@@ -206,7 +206,7 @@ func TestPlaygroundCommandsMatchManifest(t *testing.T) {
 	for i, c := range m.Features.SlashCommands {
 		p := playgroundCommands[i]
 		if p.Command != c.Command || p.Description != c.Description || p.UsageHint != c.UsageHint {
-			t.Errorf("command %d: manifest %+v, playground %+v", i, c, p)
+			t.Errorf("command %d: manifest %+v, playground %+v (update playgroundCommands in cmd/pocbot/playground.go)", i, c, p)
 		}
 	}
 	var shortcuts []string

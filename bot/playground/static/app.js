@@ -444,7 +444,7 @@ function renderInput(b, ctx) {
   switch (e.type) {
     case "plain_text_input": case "rich_text_input": {
       const multi = e.multiline || e.type === "rich_text_input";
-      control = el(multi ? "textarea" : "input", Object.assign({class: "bk-field-input", placeholder: plainText(e.placeholder) || null, maxlength: e.max_length || null, rows: multi ? 4 : null, type: multi ? null : "text"}, aria));
+      control = el(multi ? "textarea" : "input", Object.assign({class: "bk-field-input", placeholder: plainText(e.placeholder) || null, maxlength: e.max_length || null, minlength: e.min_length || null, rows: multi ? 4 : null, type: multi ? null : "text"}, aria));
       control.value = cur;
       control.addEventListener("input", () => keep(control.value));
       if (!multi) control.addEventListener("keydown", ev => { if (ev.key === "Enter") { ev.preventDefault(); if (b.dispatch_action) dispatch(control.value); else submitTop(); } });
