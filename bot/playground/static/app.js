@@ -752,29 +752,49 @@ function renderConversation() {
   box.dataset.sig = sig;
   const fk = focusKey(box);
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-  const frag = document.createDocumentFragment();
   const msgs = convMessages(ch);
   const files = state.screen.files.filter(f => f.channel === ch && !f.thread_ts);
-  let shown = 0, all = 0;
   const locals = state.local.filter(n => n.channel === ch);
   const localNode = n => el("article", {class: "msg ephemeral local"},
     el("div", {class: "msg-head"}, el("span", {class: "avatar", "aria-hidden": "true"}, "⚙"), el("strong", {class: "author"}, "Slackbot"), el("time", {class: "time"}, timeLabel(n.at))),
     el("div", {class: "only-you"}, "👁 Only visible to you"), el("div", {class: "bk-text"}, n.text));
+  // The items in order, each with a key and a signature of its content.
+  const items = [];
+  let shown = 0, all = 0;
   const place = () => {
-    files.filter(f => f.index === shown).forEach(f => frag.append(renderFile(f)));
-    locals.filter(n => n.idx === all).forEach(n => frag.append(localNode(n)));
+    files.filter(f => f.index === shown).forEach(f => items.push({key: "f" + f.id, sig: JSON.stringify(f), make: () => renderFile(f)}));
+    locals.filter(n => n.idx === all).forEach(n => items.push({key: "l" + state.local.indexOf(n), sig: n.text, make: () => localNode(n)}));
   };
   place();
   for (const m of msgs) {
-    frag.append(renderMessage(m, false));
+    const replies = state.screen.messages.filter(r => r.channel === m.channel && r.thread_ts === m.ts && r.ts !== m.ts).length;
+    items.push({key: "m" + m.ts, sig: JSON.stringify([m, replies]), make: () => renderMessage(m, false)});
     all++;
     if (!m.ephemeral) shown++;
     place();
   }
-  files.filter(f => f.index > shown).forEach(f => frag.append(renderFile(f)));
-  locals.filter(n => n.idx > all).forEach(n => frag.append(localNode(n)));
-  if (!msgs.length && !files.length) frag.append(el("p", {class: "empty"}, state.conv === "app" ? "This is your DM with pocbot. Type a slash command below, e.g. /pitch help." : "No messages yet. Slash commands typed here run in this channel."));
-  box.replaceChildren(frag);
+  files.filter(f => f.index > shown).forEach(f => items.push({key: "f" + f.id, sig: JSON.stringify(f), make: () => renderFile(f)}));
+  locals.filter(n => n.idx > all).forEach(n => items.push({key: "l" + state.local.indexOf(n), sig: n.text, make: () => localNode(n)}));
+  if (!items.length) items.push({key: "empty", sig: state.conv, make: () => el("p", {class: "empty"}, state.conv === "app" ? "This is your DM with pocbot. Type a slash command below, e.g. /pitch help." : "No messages yet. Slash commands typed here run in this channel.")});
+  const node = it => { const n = it.make(); n.dataset.key = it.key; n.dataset.sig = it.sig; return n; };
+  if (box.dataset.conv !== ch + state.user) {
+    box.replaceChildren(...items.map(node));
+  } else {
+    // Keep the nodes that did not change, so a screen reader hears only
+    // what is new and an edit replaces just its message.
+    const want = new Set(items.map(it => it.key));
+    let cur = box.firstElementChild;
+    for (const it of items) {
+      while (cur && !want.has(cur.dataset.key)) { const next = cur.nextElementSibling; cur.remove(); cur = next; }
+      if (cur && cur.dataset.key === it.key) {
+        if (cur.dataset.sig !== it.sig) { const n = node(it); cur.replaceWith(n); cur = n; }
+        cur = cur.nextElementSibling;
+      } else {
+        box.insertBefore(node(it), cur);
+      }
+    }
+    while (cur) { const next = cur.nextElementSibling; cur.remove(); cur = next; }
+  }
   if (atBottom || box.dataset.conv !== ch + state.user) box.scrollTop = box.scrollHeight;
   box.dataset.conv = ch + state.user;
   restoreFocus(box, fk);
