@@ -409,6 +409,9 @@ func TestPlaygroundBrowser(t *testing.T) {
 	b.run("pick it", chromedp.SendKeys(chromedp.CSS("#compose-text"), "\r"))
 	b.run("type the rest", chromedp.SendKeys(chromedp.CSS("#compose-text"), "Pitch 40 beauty creators by friday"))
 	b.waitText("#compose-hint", "<@U0ANA|ana> Pitch 40 beauty creators by friday")
+	if v := b.evalString(`document.querySelector("#compose-text").value`); v != "/task @ana Pitch 40 beauty creators by friday" {
+		t.Errorf("the composer holds %q", v)
+	}
 	b.screenshot("mention")
 	b.run("send", chromedp.SendKeys(chromedp.CSS("#compose-text"), "\r"))
 	b.waitText("#messages .msg", "TSK-")

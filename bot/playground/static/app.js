@@ -1013,6 +1013,8 @@ function setupComposer() {
   });
   const tt = $("#thread-text");
   tt.addEventListener("keydown", ev => { if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); $("#thread-composer").requestSubmit(); } });
+  noStrayBreak(ta); // after the handlers above, so it sees their preventDefault
+  noStrayBreak(tt);
   $("#thread-composer").addEventListener("submit", async ev => {
     ev.preventDefault();
     const text = tt.value;
@@ -1022,6 +1024,18 @@ function setupComposer() {
   });
   $("#thread-close").addEventListener("click", () => { state.thread = null; render(); $("#compose-text").focus(); });
   updateHint();
+}
+
+// noStrayBreak: an Enter the page handled (send, pick a suggestion) must
+// not also break the line, even where the character arrives as its own
+// event after the key (DevTools-driven input does that).
+function noStrayBreak(ta) {
+  let handled = 0;
+  ta.addEventListener("keydown", ev => { if (ev.key === "Enter" && ev.defaultPrevented) handled = Date.now(); });
+  ta.addEventListener("beforeinput", ev => {
+    const brk = ev.inputType === "insertLineBreak" || ev.inputType === "insertParagraph" || ev.data === "\r" || ev.data === "\n";
+    if (brk && Date.now() - handled < 200) ev.preventDefault();
+  });
 }
 
 function autoGrow(ta) {
