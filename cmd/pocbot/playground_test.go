@@ -251,22 +251,36 @@ func TestProductionPathKnowsNoPlayground(t *testing.T) {
 			t.Errorf("bot/playground imports %s: it must only drive the fake Slack", dep)
 		}
 	}
-	// Nothing in the bot's own code mentions the playground or the fake.
-	files, err := exec.Command("go", "list", "-f", `{{join .GoFiles " "}}`, "pocbot/bot", "pocbot/store").CombinedOutput()
+	// Nothing in the bot's or the store's own code mentions the playground
+	// or the fake.
+	list, err := exec.Command("go", "list", "-f", `{{.ImportPath}}|{{.Dir}}|{{join .GoFiles " "}}`, "pocbot/bot/...", "pocbot/store/...").CombinedOutput()
 	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, files)
+		t.Fatalf("go list: %v\n%s", err, list)
 	}
-	for _, pkg := range []string{"../../bot/", "../../store/"} {
-		for _, f := range strings.Fields(string(files)) {
-			src, err := os.ReadFile(pkg + f)
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(list)), "\n") {
+		f := strings.SplitN(line, "|", 3)
+		if len(f) != 3 {
+			continue
+		}
+		switch f[0] {
+		case "pocbot/bot/fakeslack", "pocbot/bot/playground", "pocbot/store/demo":
+			continue
+		}
+		for _, name := range strings.Fields(f[2]) {
+			src, err := os.ReadFile(f[1] + "/" + name)
 			if err != nil {
-				continue // the file is in the other package
+				t.Fatal(err)
 			}
+			checked++
 			low := strings.ToLower(string(src))
 			if strings.Contains(low, "playground") || strings.Contains(low, "fakeslack") {
-				t.Errorf("%s%s mentions the playground or the fake Slack", pkg, f)
+				t.Errorf("%s/%s mentions the playground or the fake Slack", f[0], name)
 			}
 		}
+	}
+	if checked < 20 {
+		t.Errorf("checked only %d files", checked)
 	}
 }
 
