@@ -775,7 +775,7 @@ function renderConversation() {
   }
   files.filter(f => f.index > shown).forEach(f => items.push({key: "f" + f.id, sig: JSON.stringify(f), make: () => renderFile(f)}));
   locals.filter(n => n.idx > all).forEach(n => items.push({key: "l" + state.local.indexOf(n), sig: n.text, make: () => localNode(n)}));
-  if (!items.length) items.push({key: "empty", sig: state.conv, make: () => el("p", {class: "empty"}, state.conv === "app" ? "This is your DM with pocbot. Type a slash command below, e.g. /pitch help." : "No messages yet. Slash commands typed here run in this channel.")});
+  if (!items.length) items.push({key: "empty", sig: state.conv, make: emptyState});
   const node = it => { const n = it.make(); n.dataset.key = it.key; n.dataset.sig = it.sig; return n; };
   if (box.dataset.conv !== ch + state.user) {
     box.replaceChildren(...items.map(node));
@@ -798,6 +798,20 @@ function renderConversation() {
   if (atBottom || box.dataset.conv !== ch + state.user) box.scrollTop = box.scrollHeight;
   box.dataset.conv = ch + state.user;
   restoreFocus(box, fk);
+}
+
+// emptyState welcomes a newcomer with commands to try.
+function emptyState() {
+  const tries = ["/pitch help", "/issue list", "/creator find beauty", "/voucher budget", "/task load", "/target"];
+  const box = el("div", {class: "empty"},
+    el("p", {}, state.conv === "app" ? "This is your DM with pocbot: what it sends you personally lands here." : "No messages yet. Slash commands typed here run in this channel, as in Slack."),
+    el("p", {}, "Try one (it goes into the message box; press Enter):"));
+  const list = el("div", {class: "tries"});
+  tries.forEach(t => list.append(el("button", {type: "button", class: "bk-btn", onclick: () => {
+    const ta = $("#compose-text"); ta.value = t; ta.focus(); updateHint();
+  }}, t)));
+  box.append(list, el("p", {}, "Switch person at the top right; the lead (an admin) sets targets. Run now and +1 day make the scheduled jobs happen."));
+  return box;
 }
 
 function renderThread() {
