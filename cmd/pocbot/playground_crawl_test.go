@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,8 +37,10 @@ func crawlGet(t *testing.T, base, user string) crawlScreen {
 	return s
 }
 
-// clickable lists the buttons and the first option of each select or
-// overflow in blocks, as (action_id, value, label).
+// clickable lists the buttons, then the last option of each select or
+// overflow, a person and a date for the pickers, in blocks, as (action_id,
+// value, label). Buttons come first so "Resolve" is pressed before the
+// status select closes the issue.
 func clickable(blocks []map[string]any) [][3]string {
 	var out [][3]string
 	add := func(e map[string]any) {
@@ -74,6 +77,15 @@ func clickable(blocks []map[string]any) [][3]string {
 			}
 		}
 	}
+	slices.SortStableFunc(out, func(a, b [3]string) int {
+		btn := func(c [3]string) int {
+			if strings.HasPrefix(c[2], "option ") || strings.HasPrefix(c[2], "pick ") || c[2] == "date" {
+				return 1
+			}
+			return 0
+		}
+		return btn(a) - btn(b)
+	})
 	return out
 }
 
@@ -92,6 +104,7 @@ func TestPlaygroundEveryButton(t *testing.T) {
 		"/issue ISS-20", "/issue ISS-3", "/task TSK-2", "/task TSK-5", "/creator find mua"}
 	pressed := 0
 	labels := map[string]bool{}
+	forms := map[string]bool{} // the forms buttons opened and the crawl submitted
 	for _, user := range []string{"U0RINA", "U0LEAD"} {
 		for _, cmd := range commands {
 			name, text, _ := strings.Cut(cmd, " ")
@@ -113,7 +126,9 @@ func TestPlaygroundEveryButton(t *testing.T) {
 						}
 						t.Errorf("%s: %s → %q (%s): %v", user, cmd, c[2], c[0], r["error"])
 					}
-					closeModals(t, base, user)
+					if title := submitModal(t, base, user, cmd+" → "+c[2]); title != "" {
+						forms[title] = true
+					}
 				}
 			}
 		}
@@ -135,7 +150,9 @@ func TestPlaygroundEveryButton(t *testing.T) {
 			if r["ok"] != true && !strings.Contains(r["error"].(string), "no interactive element") && !strings.Contains(r["error"].(string), "has no value") {
 				t.Errorf("%s: Home → %q (%s): %v", user, c[2], c[0], r["error"])
 			}
-			closeModals(t, base, user)
+			if title := submitModal(t, base, user, "Home → "+c[2]); title != "" {
+				forms[title] = true
+			}
 		}
 	}
 	// An outsource member's task DM: every button, as it changes.
@@ -169,7 +186,9 @@ func TestPlaygroundEveryButton(t *testing.T) {
 			if r := postJSON(t, base+"api/click", map[string]any{"user": "U0ANA", "channel": "DU0ANA", "ts": ts, "action_id": c[0], "value": c[1]}); r["ok"] != true {
 				t.Errorf("task DM %q: %v", label, r["error"])
 			}
-			closeModals(t, base, "U0ANA")
+			if title := submitModal(t, base, "U0ANA", "task DM → "+label); title != "" {
+				forms[title] = true
+			}
 		}
 		if !found {
 			t.Errorf("the task DM has no %q button: %s", label, mustJSON(dm()))
@@ -178,7 +197,75 @@ func TestPlaygroundEveryButton(t *testing.T) {
 	if pressed < 30 {
 		t.Errorf("pressed only %d controls", pressed)
 	}
-	t.Logf("pressed %d buttons and selects: %v", pressed, labels)
+	if len(forms) < 2 {
+		t.Errorf("the buttons opened only these forms: %v", forms)
+	}
+	t.Logf("pressed %d buttons and selects: %v; submitted forms %v", pressed, labels, forms)
+}
+
+// submitModal fills the user's top form with plausible values and submits
+// it; the bot must answer (closing it, or with field errors), then any
+// form still open is closed. It returns the form's title, or "".
+func submitModal(t *testing.T, base, user, what string) string {
+	t.Helper()
+	// The bot opens a form after it acks the press: give it a moment.
+	var s crawlScreen
+	for range 6 {
+		if s = crawlGet(t, base, user); len(s.Modals) > 0 {
+			break
+		}
+		time.Sleep(15 * time.Millisecond)
+	}
+	if len(s.Modals) == 0 {
+		return ""
+	}
+	top := s.Modals[len(s.Modals)-1]
+	var v struct {
+		Title  struct{ Text string }
+		Blocks []map[string]any
+	}
+	_ = json.Unmarshal(top.View, &v)
+	values := map[string]string{}
+	for _, b := range v.Blocks {
+		if b["type"] != "input" {
+			continue
+		}
+		id, _ := b["block_id"].(string)
+		el, _ := b["element"].(map[string]any)
+		switch el["type"] {
+		case "plain_text_input":
+			switch {
+			case strings.Contains(id, "value"):
+				values[id] = "100000"
+			case strings.Contains(id, "quantity"), strings.Contains(id, "progress"), strings.Contains(id, "done"), strings.Contains(id, "commission"):
+				values[id] = "1"
+			case strings.Contains(id, "creator"):
+				values[id] = "@crawl.test"
+			case strings.Contains(id, "order"):
+				values[id] = "577123456789012345"
+			case strings.Contains(id, "link"):
+				values[id] = ""
+			default:
+				values[id] = "crawl test"
+			}
+		case "static_select":
+			if opts, _ := el["options"].([]any); len(opts) > 0 {
+				values[id], _ = opts[0].(map[string]any)["value"].(string)
+			}
+		case "users_select":
+			values[id] = "U0ANA"
+		case "datepicker":
+			values[id] = time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+		case "timepicker":
+			values[id] = "15:00"
+		}
+	}
+	r := postJSON(t, base+"api/submit", map[string]any{"user": user, "view_id": top.ID, "values": values})
+	if r["ok"] != true {
+		t.Errorf("%s: submitting %q: %v", what, v.Title.Text, r["error"])
+	}
+	closeModals(t, base, user)
+	return v.Title.Text
 }
 
 func closeModals(t *testing.T, base, user string) {
