@@ -101,7 +101,7 @@ func TestPlaygroundEveryButton(t *testing.T) {
 	base := startPlayground(t)
 	commands := []string{"/pitch list", "/pitch followups", "/pitch stats", "/issue list", "/voucher list", "/voucher budget",
 		"/task list", "/task load", "/target", "/creator find beauty", "/pitch help", "/voucher help",
-		"/issue ISS-20", "/issue ISS-3", "/task TSK-2", "/task TSK-5", "/creator find mua"}
+		"/issue ISS-20", "/issue ISS-3", "/task TSK-2", "/task TSK-5", "/creator find mua", "/voucher template"}
 	pressed := 0
 	labels := map[string]bool{}
 	forms := map[string]bool{} // the forms buttons opened and the crawl submitted
