@@ -333,7 +333,7 @@ func (b *Bot) creatorFind(ctx context.Context, r *Request, q string) error {
 	if len([]rune(q)) < 2 {
 		return errorf("Type at least 2 characters to search, like: /creator find sari")
 	}
-	cs, err := b.db.FindCreators(ctx, q, 30)
+	cs, total, err := b.db.FindCreatorsTotal(ctx, q, 30)
 	if err != nil {
 		return err
 	}
@@ -352,8 +352,13 @@ func (b *Bot) creatorFind(ctx context.Context, r *Request, q string) error {
 		}
 		lines = append(lines, l)
 	}
-	blocks := append([]slack.Block{section(fmt.Sprintf("*%d creator(s) match %s*", len(cs), esc(quote(q))))}, joinLines(lines)...)
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d creator(s) found.", len(cs)), blocks: blocks})
+	head := fmt.Sprintf("*%s %s %s*", plural(total, "creator", "creators"), verbS(total, "matches", "match"), esc(quote(q)))
+	blocks := append([]slack.Block{section(head)}, joinLines(lines)...)
+	if total > len(cs) {
+		blocks = append(blocks, contextText(fmt.Sprintf("Showing the best %d of %d (exact handles first). Type more of the handle or name to narrow it, like `/creator find %s…`.",
+			len(cs), total, esc(strings.ReplaceAll(truncate(q, 30), "`", "'")))))
+	}
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s found.", plural(total, "creator", "creators")), blocks: blocks})
 }
 
 func (b *Bot) creatorButtons(handle string) []slack.BlockElement {

@@ -84,10 +84,10 @@ const (
 	workloadIssues    = "issues"    // open issues
 )
 
-var workloadOrder = []struct{ name, label string }{
-	{workloadFollowups, "open follow-ups"},
-	{workloadTasks, "tasks outstanding"},
-	{workloadIssues, "open issues"},
+var workloadOrder = []struct{ name, one, label string }{
+	{workloadFollowups, "open follow-up", "open follow-ups"},
+	{workloadTasks, "task outstanding", "tasks outstanding"},
+	{workloadIssues, "open issue", "open issues"},
 }
 
 // workloadSource returns per-user counts of open work at now.

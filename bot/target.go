@@ -208,7 +208,7 @@ func (b *Bot) workloadText(ctx context.Context, userID string, now time.Time) (s
 		} else {
 			n = c[userID]
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, w.label))
+		parts = append(parts, plural(n, w.one, w.label))
 	}
 	return strings.Join(parts, ", "), nil
 }
@@ -337,7 +337,7 @@ func progressText(name string, bd progress.Board, metrics []progress.Metric) str
 		lines = append(lines, l)
 	}
 	if bd.Streak > 0 {
-		lines = append(lines, fmt.Sprintf("• streak: %d working day(s) on target", bd.Streak))
+		lines = append(lines, "• streak: "+plural(bd.Streak, "working day", "working days")+" on target")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -115,7 +115,7 @@ func (b *Bot) taskLoad(ctx context.Context, r *Request) error {
 	blocks = append(blocks, joinLines(lines)...)
 	blocks = append(blocks, contextText(fmt.Sprintf("Units are task quantities not yet done. Capacity is per working day (%s); default %d.",
 		b.workdayNames(), b.cfg.DailyCapacity)))
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("Workload of %d member(s).", len(loads)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: "Workload of " + plural(len(loads), "member", "members") + ".", blocks: blocks})
 }
 
 func (b *Bot) workdayNames() string {
@@ -215,7 +215,7 @@ func (b *Bot) taskList(ctx context.Context, r *Request, arg string) error {
 	if len(ts) > maxTaskLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("Showing %d of %d.", maxTaskLines, len(ts))))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %d task(s).", strings.ReplaceAll(title, "*", ""), len(ts)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %s.", strings.ReplaceAll(title, "*", ""), plural(len(ts), "task", "tasks")), blocks: blocks})
 }
 
 // taskDetail handles "/task TSK-7": the task and its history.

@@ -346,7 +346,7 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 		lines = append(lines, fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*",
 			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining())))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d campaign(s).", len(cs)), blocks: joinLines(lines)})
+	return b.reply(ctx, r, msg{text: plural(len(cs), "campaign", "campaigns") + ".", blocks: joinLines(lines)})
 }
 
 // voucherList: "/voucher list [@handle|campaign|mine]".
@@ -390,7 +390,7 @@ func (b *Bot) voucherList(ctx context.Context, r *Request, rest string) error {
 		lines = append(lines, fmt.Sprintf("• `%s` @%s — %s · %s · *%s* · until %s", v.Code, v.Handle,
 			esc(truncate(v.Product, 60)), b.money(v.Value), v.Status.Label(), b.validUntil(&v)))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d voucher(s).", len(vs)), blocks: joinLines(lines)})
+	return b.reply(ctx, r, msg{text: plural(len(vs), "voucher", "vouchers") + ".", blocks: joinLines(lines)})
 }
 
 // voucherHistory feeds /creator.

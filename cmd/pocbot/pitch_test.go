@@ -165,7 +165,7 @@ func TestE2E_PitchListStatsFollowups(t *testing.T) {
 	mustContain(t, h.command("U1", "/pitch", "followups"), "No follow-ups due")
 	h.Clock.Advance(3*24*time.Hour + time.Minute)
 	fu := h.command("U1", "/pitch", "followups")
-	mustContain(t, fu, "1 pitch(es) need a follow-up", "@f.one")
+	mustContain(t, fu, "1 pitch needs a follow-up", "@f.one")
 	mustNotContain(t, fu, "@f.two", "@f.three")
 }
 
@@ -194,7 +194,7 @@ func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
 	if d := dms("U1"); len(d) != 1 {
 		t.Fatalf("U1 got %d follow-up DMs, want 1", len(d))
 	} else {
-		mustContain(t, d[0], "2 pitch(es) need a follow-up", "@d.one", "@d.two")
+		mustContain(t, d[0], "2 pitches need a follow-up", "@d.one", "@d.two")
 	}
 	if d := dms("U2"); len(d) != 1 {
 		t.Fatalf("U2 got %d follow-up DMs, want 1", len(d))

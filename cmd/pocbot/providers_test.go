@@ -180,12 +180,12 @@ func TestE2E_TargetRealismWithVoucherHistory(t *testing.T) {
 	}
 	m := h.command("UADMIN", "/target", "vouchers 5 <@U1|ana>")
 	mustContain(t, m, "unrealistic", "5 vouchers issued a day", "<@U1>", "median day was *1.5*", "best day *3*",
-		"above both the best day and 1.5× the median", "2 tasks outstanding", "1 open issues", "Set anyway", "Adjust")
+		"above both the best day and 1.5× the median", "2 tasks outstanding", "1 open issue.", "Set anyway", "Adjust")
 	mustNotContain(t, m, "not tracked yet")
 	// Within U1's capacity: set at once.
 	mustContain(t, h.command("UADMIN", "/target", "vouchers 2 <@U1|ana>"), "Target set", "2 vouchers issued a day")
 	// The team: 3 open tasks, 1 open issue.
-	mustContain(t, h.command("UADMIN", "/target", "tasks_done 9 team"), "3 tasks outstanding", "1 open issues", "tasks done a day")
+	mustContain(t, h.command("UADMIN", "/target", "tasks_done 9 team"), "3 tasks outstanding", "1 open issue.", "tasks done a day")
 }
 
 // viewText is a view's JSON without HTML escaping, as the user's text

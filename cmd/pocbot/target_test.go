@@ -131,7 +131,7 @@ func TestE2E_DigestGolden(t *testing.T) {
 	ctx := ctxT(t)
 	mustContain(t, m, "Team attainment Fri 27 Nov: 100%", "pitches 10/10", "<@U1>", "<@U2>",
 		"pitches 4/5 `████████░░` 80% ✗", "agreed 2/1", "streak 1 working day", "Open issues by priority:*", "`ISS-1` @late.sample → <@U2>",
-		"Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "<@U2>: 1 open pitch(es)",
+		"Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "<@U2>: 1 open pitch to follow up",
 		"vouchers issued 2, issues resolved 1, tasks done 1")
 	mustNotContain(t, m, "Posted late", "not tracked yet", "Not tracked yet")
 	var pretty bytes.Buffer
