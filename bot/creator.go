@@ -74,7 +74,7 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 	}
 	if !strings.HasPrefix(first, "@") {
 		if _, err := store.NormalizeHandle(first); err != nil || strings.EqualFold(first, "help") {
-			return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+			return b.notUnderstood(r, first, rest)
 		}
 		// "sari.beauty" is the same creator as "@sari.beauty".
 	}
@@ -107,7 +107,11 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		text := fmt.Sprintf(":pencil2: Updated *@%s*.", c.Handle)
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text), section(b.creatorFacts(c))}})
 	}
-	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s after the handle.", quote(verb)))))
+	if k, ok := closest(verb, []string{"note", "set"}); ok {
+		return errorf("I didn't understand %s after the handle. Did you mean `/creator @%s %s %s`?", quote(verb), h, k, codeSample(arg))
+	}
+	return errorf("I didn't understand %s after the handle. Add a note with `/creator @%s note …`, edit with `/creator @%s set followers 120k`, or type just `/creator @%s`.",
+		quote(verb), h, h, h)
 }
 
 var creatorKeys = map[string]bool{"followers": true, "category": true, "owner": true, "name": true, "contact": true}

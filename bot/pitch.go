@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -50,11 +51,14 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 	case "stats":
 		return b.pitchStats(ctx, r, rest)
 	}
+	if id, ok := parsePitchID(first); ok {
+		return b.pitchByID(ctx, r, id, rest)
+	}
 	if !strings.HasPrefix(first, "@") && !strings.ContainsAny(r.Text, ",\n;") {
-		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/pitch"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		return b.notUnderstood(r, first, rest)
 	}
 	// "/pitch @handle agreed" records an outcome.
-	if s, err := store.ParsePitchStatus(rest); err == nil && rest != "" && !strings.Contains(rest, "@") {
+	if s, err := parseOutcome(rest); err == nil && rest != "" && !strings.Contains(rest, "@") {
 		h, err := store.NormalizeHandle(first)
 		if err != nil {
 			return err
@@ -120,6 +124,7 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invali
 	}
 	// Outcome buttons take two blocks a pitch; keep room for the rest.
 	withButtons := len(res.Created) <= maxOutcomeRows && len(blocks)+2*len(res.Created) <= maxMessageBlocks-2
+	rows := resultRows(res, dupButtons)
 	var plainLines []string
 	for _, p := range res.Created {
 		l := fmt.Sprintf(":white_check_mark: Logged *PIT-%d* *@%s*", p.ID, p.Handle)
@@ -130,7 +135,7 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invali
 			l += " _(logged anyway despite a recent pitch)_"
 		}
 		if withButtons {
-			blocks = append(blocks, section(l), outcomeButtons(p))
+			blocks = append(blocks, section(l), outcomeButtons(p, rows...))
 		} else {
 			plainLines = append(plainLines, l)
 		}
@@ -154,4 +159,23 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invali
 		text = fmt.Sprintf("Logged pitch PIT-%d: @%s.", res.Created[0].ID, res.Created[0].Handle)
 	}
 	return msg{text: text, blocks: blocks}
+}
+
+// resultRows is the in-place context of a logged-pitches reply: the IDs
+// with buttons and the handles of duplicates with Log anyway buttons.
+func resultRows(res *store.PitchResult, dupButtons bool) []string {
+	var ids, dups []string
+	for _, p := range res.Created {
+		ids = append(ids, strconv.FormatUint(p.ID, 10))
+	}
+	if dupButtons {
+		for _, d := range res.Duplicates {
+			dups = append(dups, d.Handle)
+		}
+	}
+	rows := []string{strings.Join(ids, ",")}
+	if len(dups) > 0 {
+		rows = append(rows, strings.Join(dups, ","))
+	}
+	return rows
 }

@@ -27,6 +27,10 @@ func TestParsePitchArgs(t *testing.T) {
 		{"note with em dash", "@ab Serum — sent sample", []string{"ab"}, nil, "Serum", "sent sample"},
 		{"note only", "@ab -- just a note", []string{"ab"}, nil, "", "just a note"},
 		{"nbsp", "@ab\u00a0Serum", []string{"ab"}, nil, "Serum", ""},
+		{"product keeps its commas", "@comma.test Glow Serum, 30ml, pink", []string{"comma.test"}, nil, "Glow Serum, 30ml, pink", ""},
+		{"handle list then product with commas", "@a1, @b2 Glow Serum, 30ml;  pink -- a, b", []string{"a1", "b2"}, nil, "Glow Serum, 30ml;  pink", "a, b"},
+		{"comma right after the last handle", "@a1, @b2, Serum", []string{"a1", "b2"}, nil, "Serum", ""},
+		{"pasted list product as typed", "sari2, budi2 Glow  Serum 30ml", []string{"sari2", "budi2"}, nil, "Glow  Serum 30ml", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,10 +62,15 @@ func (b *Bot) pitchFollowups(ctx context.Context, r *Request) error {
 func (b *Bot) followupMsg(ps []store.Pitch) msg {
 	head := fmt.Sprintf("*%s %s a follow-up* (open for more than %s):", plural(len(ps), "pitch", "pitches"), verbS(len(ps), "needs", "need"), plural(b.cfg.FollowupDays, "day", "days"))
 	blocks := []slack.Block{section(head)}
-	var rest []string
+	var rest, ids []string
 	for i, p := range ps {
 		if i < 10 {
-			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p))
+			ids = append(ids, strconv.FormatUint(p.ID, 10))
+		}
+	}
+	for i, p := range ps {
+		if i < 10 {
+			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p, strings.Join(ids, ",")))
 			continue
 		}
 		if len(rest) < maxListLines {

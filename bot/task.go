@@ -107,7 +107,7 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 		return b.taskDetail(ctx, r, id)
 	}
 	if !strings.HasPrefix(first, "<@") {
-		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/task"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		return b.notUnderstood(r, first, rest)
 	}
 	a, err := parseTaskArgs(r.Text, b.Now(), b.cfg.Location)
 	if err != nil {

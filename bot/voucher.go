@@ -80,7 +80,7 @@ func (b *Bot) voucherCommand(ctx context.Context, r *Request) error {
 	if looksLikeCode(r.Text) {
 		return b.voucherShow(ctx, r, r.Text)
 	}
-	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/voucher"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+	return b.notUnderstood(r, first, rest)
 }
 
 // looksLikeCode reports whether s was probably meant as a voucher code:

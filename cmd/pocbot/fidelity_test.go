@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"pocbot/store"
 )
@@ -25,4 +27,122 @@ func TestE2E_CreatorFindTrueTotal(t *testing.T) {
 	m = h.command("U1", "/creator", "find bulk042")
 	mustContain(t, m, "1 creator matches", "@bulk042")
 	mustNotContain(t, m, "Showing the best")
+}
+
+// Issue #13, "The pitch ID cannot be used": /pitch PIT-n takes an outcome,
+// shows detail and history, takes a note, and a mistaken pitch can be
+// deleted by its owner or an admin (audited, gone from counts, Check ok).
+func TestE2E_PitchByID(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U2", "/pitch", "@id.test Glow Serum -- first contact")
+	p, _ := h.Main.DB.LatestPitch(ctx, "id.test")
+	id := fmt.Sprintf("PIT-%d", p.ID)
+	mustContain(t, h.command("U1", "/pitch", id+" declined"), "Pitched → *Declined*")
+	mustContain(t, h.command("U1", "/pitch", strings.ToLower(id)+" setuju"), "Declined → *Agreed*")
+	m := h.command("U1", "/pitch", id)
+	mustContain(t, m, id+" · @id.test", "Glow Serum", "first contact", "*History*", "logged the pitch",
+		"Pitched → *Declined*", "Declined → *Agreed*", "✓ Agreed")
+	mustNotContain(t, m, "Delete…") // U1 neither owns it nor is an admin
+	mustContain(t, h.command("U1", "/pitch", id+" note sent, again"), "Only <@U2>")
+	mustContain(t, h.command("U2", "/pitch", id+" note sent the link, WA 0812; will call Fri"), "Note on *"+id+"*")
+	if got, _ := h.Main.DB.Pitch(ctx, p.ID); got.Note != "sent the link, WA 0812; will call Fri" {
+		t.Errorf("note = %q, want it as typed", got.Note)
+	}
+	mustContain(t, h.command("U2", "/pitch", id+" frobnicate"), "Did you mean `/pitch "+id+" agreed`")
+
+	// Delete: U1 may not; U2 (owner) is asked, confirms; the pitch leaves counts.
+	mustContain(t, h.command("U1", "/pitch", id+" delete"), "Only <@U2>")
+	ask := h.command("U2", "/pitch", id+" delete")
+	mustContain(t, ask, "Delete PIT-", "Keep it", "leaves every count")
+	done := h.click("U2", ask, "pitch_delete", fmt.Sprint(p.ID))
+	mustContain(t, done, "Deleted *"+id+"*", "was *Agreed*")
+	if _, err := h.Main.DB.Pitch(ctx, p.ID); store.ErrorCode(err) != store.NotFound {
+		t.Errorf("pitch still there: %v", err)
+	}
+	if st, _ := h.Main.DB.PitchStats(ctx, h.Clock.Now().Add(-time.Hour), h.Clock.Now().Add(time.Hour)); st.Team.Pitched != 0 || st.Team.Agreed != 0 {
+		t.Errorf("stats after delete = %+v", st.Team)
+	}
+	if err := h.Main.DB.Check(); err != nil {
+		t.Errorf("Check after delete: %v", err)
+	}
+	mustContain(t, h.command("U1", "/pitch", id), id+" was deleted by <@U2>")
+	audit, _ := h.Main.DB.AuditLog(ctx, store.PitchEntity(p.ID), 1)
+	if len(audit) != 1 || audit[0].Action != store.ActionPitchDelete || audit[0].UserID != "U2" {
+		t.Errorf("audit = %+v", audit)
+	}
+	// An admin may delete anyone's pitch.
+	h.command("U2", "/pitch", "@id.two Serum")
+	p2, _ := h.Main.DB.LatestPitch(ctx, "id.two")
+	ask = h.command("UADMIN", "/pitch", fmt.Sprintf("PIT-%d delete", p2.ID))
+	mustContain(t, h.click("UADMIN", ask, "pitch_delete", fmt.Sprint(p2.ID)), "Deleted")
+}
+
+// Issue #13: "/pitch @h agreed" with several open pitches asks which one,
+// naming product and date; the chosen button records it on that pitch.
+func TestE2E_PitchOutcomeAsksWhichPitch(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U1", "/pitch", "@two.open Glow Serum")
+	h.Clock.Advance(15 * 24 * time.Hour)
+	h.command("U2", "/pitch", "@two.open Lip Tint")
+	ps, _, _ := h.Main.DB.PitchesByCreator(ctx, "two.open", 0, 10)
+	newest, oldest := ps[0], ps[1]
+	m := h.command("U1", "/pitch", "@two.open agreed")
+	mustContain(t, m, "has 2 open pitches", "Which one is *Agreed*", fmt.Sprintf("PIT-%d · Glow Serum · 30 Nov", oldest.ID),
+		fmt.Sprintf("PIT-%d · Lip Tint · 15 Dec", newest.ID))
+	if got, _ := h.Main.DB.Pitch(ctx, oldest.ID); got.Status != store.PitchPitched {
+		t.Fatalf("asking changed the pitch: %s", got.Status)
+	}
+	r := h.click("U1", m, "pitch_pick_1", fmt.Sprintf("%d:agreed", oldest.ID))
+	mustContain(t, r, fmt.Sprintf("PIT-%d", oldest.ID), "Pitched → *Agreed*")
+	if got, _ := h.Main.DB.Pitch(ctx, oldest.ID); got.Status != store.PitchAgreed {
+		t.Errorf("picked pitch = %s", got.Status)
+	}
+	if got, _ := h.Main.DB.Pitch(ctx, newest.ID); got.Status != store.PitchPitched {
+		t.Errorf("the other pitch changed: %s", got.Status)
+	}
+	// One open pitch left: no question.
+	mustContain(t, h.command("U1", "/pitch", "@two.open tolak"), fmt.Sprintf("PIT-%d", newest.ID), "Pitched → *Declined*")
+}
+
+// Issue #13, "Small things": Indonesian outcome words; handles without @
+// get a "did you mean"; products and notes are stored as typed; outcome
+// buttons update their own message and mark the current outcome.
+func TestE2E_PitchFidelity(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	m := h.command("U1", "/pitch", "@comma.test Glow Serum, 30ml, pink -- sent DM, no reply; try WA")
+	if p, _ := h.Main.DB.LatestPitch(ctx, "comma.test"); p.Product != "Glow Serum, 30ml, pink" || p.Note != "sent DM, no reply; try WA" {
+		t.Errorf("stored product %q note %q", p.Product, p.Note)
+	}
+	mustContain(t, m, "Glow Serum, 30ml, pink")
+	h.command("U1", "/pitch", "@a1.x, @b2.x Serum")
+	for _, hd := range []string{"a1.x", "b2.x"} {
+		if p, err := h.Main.DB.LatestPitch(ctx, hd); err != nil || p.Product != "Serum" {
+			t.Errorf("%s: %+v %v (comma list of handles must still work)", hd, p, err)
+		}
+	}
+	for word, want := range map[string]string{"tertarik": "Interested", "setuju": "Agreed", "tolak": "Declined", "tidak ada respon": "No response"} {
+		mustContain(t, h.command("U1", "/pitch", "@comma.test "+word), "*"+want+"*")
+	}
+	r := h.command("U1", "/pitch", "sari.beauty")
+	mustContain(t, r, "Did you mean `/pitch @sari.beauty`?")
+	mustNotContain(t, r, "Examples") // one line, not the help page
+	mustContain(t, h.command("U1", "/pitch", "sari.beauty agreed"), "Did you mean `/pitch @sari.beauty agreed`?")
+	mustContain(t, h.command("U1", "/pitch", "lsit today"), "Did you mean `/pitch list today`?")
+
+	// Buttons on a two-pitch ephemeral reply: a click rewrites that message,
+	// both rows stay, the clicked one shows its outcome.
+	m = h.command("U1", "/pitch", "@row.one, @row.two Toner")
+	one, _ := h.Main.DB.LatestPitch(ctx, "row.one")
+	before := len(h.Slack.Messages())
+	r = h.click("U1", m, "pitch_status_agreed", fmt.Sprint(one.ID))
+	if r.TS != m.TS || len(h.Slack.Messages()) != before {
+		t.Errorf("the click posted a new message (ts %s vs %s)", r.TS, m.TS)
+	}
+	mustContain(t, r, "@row.one", "@row.two", "*Agreed*", "✓ Agreed", "Pitched → *Agreed*")
+	if n := strings.Count(all(r), "pitch_status_agreed"); n != 2 {
+		t.Errorf("%d rows of buttons after the click, want 2:\n%s", n, all(r))
+	}
 }

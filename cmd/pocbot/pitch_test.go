@@ -85,8 +85,13 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 	m := h.command("U1", "/pitch", "@out.come Serum")
 	p, _ := h.Main.DB.LatestPitch(ctx, "out.come")
 	for _, s := range []store.PitchStatus{store.PitchInterested, store.PitchAgreed, store.PitchDeclined, store.PitchNoResponse} {
+		// Issue #13: the buttons update their own message in place.
 		r := h.click("U1", m, "pitch_status_"+string(s), fmt.Sprint(p.ID))
-		mustContain(t, r, "PIT-", s.Label())
+		if r.TS != m.TS {
+			t.Errorf("%s: the click posted a new message instead of updating its own", s)
+		}
+		mustContain(t, r, "PIT-", s.Label(), "✓ "+s.Label())
+		m = r
 		got, _ := h.Main.DB.Pitch(ctx, p.ID)
 		if got.Status != s {
 			t.Errorf("after %s button: status %s", s, got.Status)
