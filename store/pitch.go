@@ -77,7 +77,7 @@ func ParsePitchStatus(s string) (PitchStatus, error) {
 	if st, ok := pitchStatusWords[norm]; ok {
 		return st, nil
 	}
-	return "", Errorf(Invalid, "%s is not a pitch status. Use one of: pitched, interested, agreed, declined, no response (or setuju, tertarik, tolak, tidak ada respon).",
+	return "", Errorf(Invalid, "%s is not a pitch status. Use one of: pitched, interested, agreed, declined, no response. In Bahasa: tertarik, setuju, tolak, tidak ada respon.",
 		quoteInput(s))
 }
 
