@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"pocbot/bot"
+	"pocbot/bot/fakeslack"
 
 	"pocbot/store"
 )
@@ -144,5 +148,84 @@ func TestE2E_PitchFidelity(t *testing.T) {
 	mustContain(t, r, "@row.one", "@row.two", "*Agreed*", "✓ Agreed", "Pitched → *Agreed*")
 	if n := strings.Count(all(r), "pitch_status_agreed"); n != 2 {
 		t.Errorf("%d rows of buttons after the click, want 2:\n%s", n, all(r))
+	}
+}
+
+// Issue #13, "Help that refuses its own example": every example in every
+// command's help is run through the real bot, as an admin (so permission
+// never masks a parse failure), and must not come back as a parse error —
+// no Invalid user error in the log, no "didn't understand". People in
+// /task and /target examples are typed with @, which Slack turns into a
+// mention; the test does the same.
+func TestE2E_HelpExamplesAreValidInput(t *testing.T) {
+	const users = 40
+	var admins []string
+	for i := range users {
+		admins = append(admins, fmt.Sprintf("UEX%02d", i))
+	}
+	h := MustRunMain(t, nil, "", func(c *bot.Config) { c.Admins = append(c.Admins, admins...) })
+	person := regexp.MustCompile(`@([a-z]+)\b`)
+	ran := 0
+	for _, name := range h.Bot.Commands() {
+		examples := h.Bot.HelpExamples(name)
+		if len(examples) == 0 {
+			t.Errorf("%s has no examples in its help", name)
+		}
+		for _, ex := range examples {
+			cmd, text, _ := strings.Cut(ex, " ")
+			if cmd != name {
+				t.Errorf("example %q of %s runs another command", ex, name)
+				continue
+			}
+			if name == "/task" || name == "/target" {
+				text = person.ReplaceAllString(text, "<@U2|$1>")
+			}
+			if ran == users {
+				t.Fatal("more examples than test users")
+			}
+			u := admins[ran]
+			ran++
+			before, logsBefore := len(h.Slack.Messages()), len(h.Logs.String())
+			ctx := ctxT(t)
+			if _, err := h.Slack.User(u).Command(ctx, "CGENERAL", cmd, text); err != nil {
+				t.Fatal(err)
+			}
+			// The answer is a reply or a form (each example has its own user,
+			// so any modal of theirs is this example's).
+			got := make(chan string, 2)
+			go func() {
+				if v, err := h.Slack.WaitView(ctx, u, func(v *fakeslack.View) bool { return v.Type == "modal" }); err == nil {
+					got <- "form " + v.CallbackID
+				}
+			}()
+			go func() {
+				var reply string
+				if h.Slack.Wait(ctx, func() bool {
+					ms := h.Slack.Messages()
+					for i := before; i < len(ms); i++ {
+						if ms[i].User == u && ms[i].Kind == "response" {
+							reply = all(ms[i])
+							return true
+						}
+					}
+					return false
+				}) == nil {
+					got <- reply
+				}
+			}()
+			var answer string
+			select {
+			case answer = <-got:
+			case <-ctx.Done():
+				t.Fatalf("example %q: no reply and no form", ex)
+			}
+			logs := h.Logs.String()[logsBefore:]
+			if strings.Contains(logs, `"code":"invalid"`) || strings.Contains(answer, "didn't understand") || strings.Contains(answer, "Did you mean") {
+				t.Errorf("help example %q is refused:\n%s\nlog: %s", ex, answer, logs)
+			}
+		}
+	}
+	if ran < 15 {
+		t.Errorf("ran %d examples; the help texts have more", ran)
 	}
 }
