@@ -125,8 +125,13 @@ func (b *Bot) notUnderstood(r *Request, word, rest string) error {
 	}
 	if w := clean(word); takesHandle(c) && looksLikeHandle(w, rest) {
 		if h, err := store.NormalizeHandle(w); err == nil {
-			return errorf("I didn't understand %s: a creator handle starts with @. Did you mean `%s`?", quote(word),
-				codeSample(strings.TrimSpace(c.Name+" @"+h+" "+rest)))
+			form := codeSample(strings.TrimSpace(c.Name + " @" + h + " " + rest))
+			if !strings.HasPrefix(w, "@") && !strings.ContainsAny(w, "._0123456789") {
+				// A plain word may be a handle or a typo: offer both ways on.
+				return errorf("I didn't understand %s. If it is a creator, a handle starts with @: `%s`. `%s help` lists every form.",
+					quote(word), form, c.Name)
+			}
+			return errorf("I didn't understand %s: a creator handle starts with @. Did you mean `%s`?", quote(word), form)
 		}
 	}
 	if takesPerson(c) {

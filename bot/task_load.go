@@ -193,8 +193,11 @@ func (b *Bot) taskList(ctx context.Context, r *Request, arg string) error {
 	case strings.EqualFold(arg, "done"):
 		title = "Recently closed tasks"
 		ts, err = b.db.ClosedTasks(ctx, maxTaskLines)
+	case strings.EqualFold(arg, "assigned") || strings.EqualFold(arg, "delegated"):
+		title = "Tasks you assigned"
+		ts, err = b.tasksAssignedBy(ctx, r.UserID)
 	default:
-		return errorf("I can list `mine`, `@person`, `overdue` or `done` — not %s. Example: /task list overdue", quote(arg))
+		return errorf("I can list `mine`, `assigned` (what you delegated), `@person`, `overdue` or `done` — not %s. Example: /task list overdue", quote(arg))
 	}
 	if err != nil {
 		return err
@@ -270,4 +273,24 @@ func (b *Bot) taskHistory(ctx context.Context, h string, limit int) ([]historyIt
 	}
 	items, total := newest(items, limit)
 	return items, total, nil
+}
+
+// tasksAssignedBy is what userID delegated: their open tasks (oldest due
+// first), then the recently closed ones.
+func (b *Bot) tasksAssignedBy(ctx context.Context, userID string) ([]store.Task, error) {
+	open, err := b.db.OpenTasks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	closed, err := b.db.ClosedTasks(ctx, 4*maxTaskLines)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Task
+	for _, t := range append(open, closed...) {
+		if t.Assigner == userID {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
