@@ -73,6 +73,9 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		return b.creatorFind(ctx, r, rest)
 	}
 	if !strings.HasPrefix(first, "@") {
+		if _, near := closest(first, commandKeywords(b.rt.commands["/creator"])); near {
+			return b.notUnderstood(r, first, rest)
+		}
 		if _, err := store.NormalizeHandle(first); err != nil || strings.EqualFold(first, "help") {
 			return b.notUnderstood(r, first, rest)
 		}

@@ -76,6 +76,11 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		}
 		return b.pitchStatusByText(ctx, r, h, s)
 	}
+	if w, ok := nearOutcome(rest); ok && strings.HasPrefix(first, "@") {
+		h, _ := store.NormalizeHandle(first)
+		return errorf("I didn't understand %s after @%s. Did you mean `/pitch @%s %s`? (To log a pitch for a product called that, add a note: `/pitch @%s %s -- …`.)",
+			quote(rest), h, h, w, h, codeSample(rest))
+	}
 	args, err := parsePitchArgs(r.Text)
 	if err != nil {
 		return err

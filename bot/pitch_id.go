@@ -400,3 +400,31 @@ func blockIDRows(blockID string) []string {
 	parts := strings.Split(blockID, ";")
 	return parts[1:]
 }
+
+// outcomeWords are what nearOutcome compares a typo with.
+var outcomeWords = []string{"interested", "agreed", "declined", "no response", "tertarik", "setuju", "tolak", "tidak ada respon"}
+
+// nearOutcome reports whether rest, one or a few words after a single
+// handle, is a typo of an outcome ("agred", "declned") rather than a
+// product, and which outcome it nearly spelled. Exact outcomes and a note
+// ("--") are never typos.
+func nearOutcome(rest string) (string, bool) {
+	rest = strings.ToLower(strings.TrimSpace(rest))
+	if rest == "" || strings.ContainsAny(rest, "@,;\n") || strings.Contains(rest, "--") || len(strings.Fields(rest)) > 4 {
+		return "", false
+	}
+	if _, err := parseOutcome(rest); err == nil {
+		return "", false
+	}
+	best, d := "", 1<<30
+	for _, w := range outcomeWords {
+		if x := editDistance(rest, w); x < d {
+			best, d = w, x
+		}
+	}
+	limit := 1 // "Tonik" is a product, not "tolak"
+	if len([]rune(rest)) >= 8 {
+		limit = 2
+	}
+	return best, len([]rune(rest)) >= 4 && d <= limit
+}

@@ -135,6 +135,9 @@ func TestE2E_PitchFidelity(t *testing.T) {
 	mustNotContain(t, r, "Examples") // one line, not the help page
 	mustContain(t, h.command("U1", "/pitch", "sari.beauty agreed"), "Did you mean `/pitch @sari.beauty agreed`?")
 	mustContain(t, h.command("U1", "/pitch", "lsit today"), "Did you mean `/pitch list today`?")
+	mustContain(t, h.command("U1", "/pitch", "@comma.test agred"), "Did you mean `/pitch @comma.test agreed`?")
+	mustContain(t, h.command("U1", "/creator", "fnd sari"), "Did you mean `/creator find sari`?")
+	mustContain(t, h.command("U1", "/voucher", "budgt"), "Did you mean `/voucher budget`?")
 
 	// Buttons on a two-pitch ephemeral reply: a click rewrites that message,
 	// both rows stay, the clicked one shows its outcome.
@@ -227,5 +230,39 @@ func TestE2E_HelpExamplesAreValidInput(t *testing.T) {
 	}
 	if ran < 15 {
 		t.Errorf("ran %d examples; the help texts have more", ran)
+	}
+}
+
+// Outcome buttons in a DM (a real message, whose blocks Slack sends back
+// with the click) update that DM in place: the clicked row changes, the
+// header and the other rows stay.
+func TestE2E_FollowupDMOutcomeInPlace(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U1", "/pitch", "@dm.one Serum")
+	h.command("U1", "/pitch", "@dm.two Toner")
+	h.Clock.Advance(4 * 24 * time.Hour)
+	if err := h.Bot.RunJob(ctx, "followups", h.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var dm fakeslack.Message
+	waitFor(t, func() bool {
+		for _, m := range h.Slack.Messages() {
+			if m.Channel == "DU1" && strings.Contains(m.Text, "follow-up") {
+				dm = m
+				return true
+			}
+		}
+		return false
+	})
+	one, _ := h.Main.DB.LatestPitch(ctx, "dm.one")
+	before := len(h.Slack.Messages())
+	r := h.click("U1", dm, "pitch_status_declined", fmt.Sprint(one.ID))
+	if r.TS != dm.TS || len(h.Slack.Messages()) != before {
+		t.Fatalf("the click did not update the DM in place")
+	}
+	mustContain(t, r, "2 pitches need a follow-up", "@dm.one", "*Declined*", "✓ Declined", "@dm.two")
+	if got, _ := h.Main.DB.Pitch(ctx, one.ID); got.Status != store.PitchDeclined {
+		t.Errorf("status = %s", got.Status)
 	}
 }
