@@ -266,3 +266,27 @@ func TestE2E_FollowupDMOutcomeInPlace(t *testing.T) {
 		t.Errorf("status = %s", got.Status)
 	}
 }
+
+// A reply with a duplicate (Log anyway / Skip) and a logged pitch: an
+// outcome click rebuilds the ephemeral message with both, so the pending
+// duplicate decision is not lost.
+func TestE2E_OutcomeInPlaceKeepsDuplicateRow(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U2", "/pitch", "@dup.keep Serum")
+	m := h.command("U1", "/pitch", "@dup.keep, @new.keep Serum -- batch")
+	mustContain(t, m, "Log anyway", "@new.keep")
+	p, _ := h.Main.DB.LatestPitch(ctx, "new.keep")
+	r := h.click("U1", m, "pitch_status_interested", fmt.Sprint(p.ID))
+	if r.TS != m.TS {
+		t.Fatal("not updated in place")
+	}
+	mustContain(t, r, "✓ Interested", "@dup.keep", "Log anyway", "Skip", "Pitched → *Interested*")
+	// Log anyway from the rebuilt message still logs with the batch's product and note.
+	r2 := h.click("U1", r, "pitch_force", "")
+	_ = r2
+	waitFor(t, func() bool {
+		ps, _, _ := h.Main.DB.PitchesByCreator(ctx, "dup.keep", 0, 10)
+		return len(ps) == 2 && ps[0].UserID == "U1" && ps[0].Product == "Serum" && ps[0].Note == "batch"
+	})
+}
