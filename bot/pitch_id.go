@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -86,6 +87,19 @@ func (b *Bot) pitchDetail(ctx context.Context, r *Request, id uint64) error {
 	if err != nil {
 		return b.deletedPitchErr(ctx, id, err)
 	}
+	m, err := b.pitchDetailMsg(ctx, r.UserID, p)
+	if err != nil {
+		return err
+	}
+	return b.reply(ctx, r, m)
+}
+
+// detailRows marks the outcome buttons of a pitch's detail view: a click
+// there redraws the whole view.
+const detailRows = "detail"
+
+func (b *Bot) pitchDetailMsg(ctx context.Context, userID string, p *store.Pitch) (msg, error) {
+	id := p.ID
 	blocks := []slack.Block{header(fmt.Sprintf("PIT-%d · @%s", p.ID, p.Handle))}
 	facts := []string{
 		fmt.Sprintf("*Status:* %s", p.Status.Label()),
@@ -104,10 +118,10 @@ func (b *Bot) pitchDetail(ctx context.Context, r *Request, id uint64) error {
 	if p.Note != "" {
 		blocks = append(blocks, section("*Note:*\n"+esc(fitShown(p.Note, maxTextLen-200))))
 	}
-	blocks = append(blocks, outcomeButtons(*p, strconv.FormatUint(p.ID, 10)))
+	blocks = append(blocks, outcomeButtons(*p, detailRows))
 	hist, err := b.db.AuditLog(ctx, store.PitchEntity(id), 20)
 	if err != nil {
-		return err
+		return msg{}, err
 	}
 	var lines []string
 	for i := len(hist) - 1; i >= 0; i-- {
@@ -118,12 +132,12 @@ func (b *Bot) pitchDetail(ctx context.Context, r *Request, id uint64) error {
 		blocks = append(blocks, joinLines(lines)...)
 	}
 	hint := fmt.Sprintf("`/pitch PIT-%d note …` replaces the note", p.ID)
-	if b.mayEditPitch(r.UserID, p) == nil {
+	if b.mayEditPitch(userID, p) == nil {
 		blocks = append(blocks, slack.NewActionBlock(fmt.Sprintf("pitch_edit_%d", p.ID), dangerButton(actionPitchDelete+"_ask", p.ID, "Delete…")))
 		hint += fmt.Sprintf("; `/pitch PIT-%d delete` removes a pitch logged by mistake", p.ID)
 	}
 	blocks = append(blocks, contextText(hint+"."))
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("PIT-%d @%s: %s.", p.ID, p.Handle, p.Status.Label()), blocks: blocks})
+	return msg{text: fmt.Sprintf("PIT-%d @%s: %s.", p.ID, p.Handle, p.Status.Label()), blocks: blocks}, nil
 }
 
 func dangerButton(actionID string, id uint64, label string) *slack.ButtonBlockElement {
@@ -152,7 +166,13 @@ func (b *Bot) pitchHistoryLine(e store.AuditEntry) string {
 	case store.ActionPitchStatus:
 		what = fmt.Sprintf("%s → *%s*", store.PitchStatus(e.Before).Label(), store.PitchStatus(e.After).Label())
 	case store.ActionPitchNote:
+		var n struct {
+			Note string `json:"note"`
+		}
 		what = "changed the note"
+		if json.Unmarshal([]byte(e.After), &n) == nil && n.Note != "" {
+			what += " to “" + esc(truncate(strings.Join(strings.Fields(n.Note), " "), 80)) + "”"
+		}
 	case store.ActionPitchDelete:
 		what = "deleted the pitch"
 	}
@@ -346,6 +366,14 @@ func (b *Bot) outcomeInPlace(ctx context.Context, r *Request, p *store.Pitch, ch
 		return msg{}, false
 	}
 	rowsCtx := blockIDRows(r.Action.BlockID)
+	if len(rowsCtx) == 1 && rowsCtx[0] == detailRows {
+		m, err := b.pitchDetailMsg(ctx, r.UserID, p)
+		if err != nil {
+			return msg{}, false
+		}
+		m.text, m.replace = toPlain(change), true
+		return m, true
+	}
 	if old := r.Callback.Message.Blocks.BlockSet; len(old) > 0 {
 		out := make([]slack.Block, 0, len(old))
 		for i, blk := range old {

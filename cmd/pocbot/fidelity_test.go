@@ -48,11 +48,19 @@ func TestE2E_PitchByID(t *testing.T) {
 	mustContain(t, m, id+" · @id.test", "Glow Serum", "first contact", "*History*", "logged the pitch",
 		"Pitched → *Declined*", "Declined → *Agreed*", "✓ Agreed")
 	mustNotContain(t, m, "Delete…") // U1 neither owns it nor is an admin
+	// Its outcome buttons redraw the detail view in place, history included.
+	r := h.click("U1", m, "pitch_status_interested", fmt.Sprint(p.ID))
+	if r.TS != m.TS {
+		t.Error("the detail view's button posted a new message")
+	}
+	mustContain(t, r, id+" · @id.test", "*History*", "Agreed → *Interested*", "✓ Interested")
+	h.command("U1", "/pitch", id+" agreed")
 	mustContain(t, h.command("U1", "/pitch", id+" note sent, again"), "Only <@U2>")
 	mustContain(t, h.command("U2", "/pitch", id+" note sent the link, WA 0812; will call Fri"), "Note on *"+id+"*")
 	if got, _ := h.Main.DB.Pitch(ctx, p.ID); got.Note != "sent the link, WA 0812; will call Fri" {
 		t.Errorf("note = %q, want it as typed", got.Note)
 	}
+	mustContain(t, h.command("U2", "/pitch", id), "changed the note to “sent the link, WA 0812; will call Fri”")
 	mustContain(t, h.command("U2", "/pitch", id+" frobnicate"), "Did you mean `/pitch "+id+" agreed`")
 
 	// Delete: U1 may not; U2 (owner) is asked, confirms; the pitch leaves counts.
