@@ -234,6 +234,9 @@ func TestE2E_HelpExamplesAreValidInput(t *testing.T) {
 			if strings.Contains(logs, `"code":"invalid"`) || strings.Contains(answer, "didn't understand") || strings.Contains(answer, "Did you mean") {
 				t.Errorf("help example %q is refused:\n%s\nlog: %s", ex, answer, logs)
 			}
+			if m := lazyPluralRE.FindString(answer); m != "" {
+				t.Errorf("help example %q answers with a lazy plural %q:\n%s", ex, m, answer)
+			}
 		}
 	}
 	if ran < 15 {
@@ -298,3 +301,6 @@ func TestE2E_OutcomeInPlaceKeepsDuplicateRow(t *testing.T) {
 		return len(ps) == 2 && ps[0].UserID == "U1" && ps[0].Product == "Serum" && ps[0].Note == "batch"
 	})
 }
+
+// lazyPluralRE is "pitch(es)", "issue(s)" in a rendered message.
+var lazyPluralRE = regexp.MustCompile(`[A-Za-z]\((s|es)\)`)
