@@ -53,6 +53,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
 	PingInterval    time.Duration // socket watchdog; default 30s
 	MaxRetries      int           // Web API retries on HTTP 429; default 3
+
+	Ops OpsConfig // admin group, outbox, heartbeat (ops.go)
 }
 
 func (c *Config) setDefaults() {
@@ -114,6 +116,7 @@ func (c *Config) setDefaults() {
 	if c.APIURL == "" {
 		c.APIURL = slack.APIURL
 	}
+	c.Ops.setDefaults()
 }
 
 // maxBusy bounds concurrent handler work. Handlers mostly wait on fsync
@@ -146,6 +149,11 @@ type Bot struct {
 	issueLocks         issueLocks // per-issue triage refreshes
 	// prov holds the metric, digest, workload and Home providers (metrics.go).
 	prov providers
+
+	tel        *telemetry // Prometheus metrics and readiness (telemetry.go)
+	bootID     string     // this process, in outbox leases
+	outboxKick chan struct{}
+	adminGroup adminGroup // POCBOT_ADMIN_GROUP members (ops.go)
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -153,15 +161,17 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 	cfg.setDefaults()
 	b := &Bot{cfg: cfg, db: db, log: log, Now: time.Now, rt: newRouter(), seen: newSeen(30 * time.Minute),
 		busy:       make(chan struct{}, maxBusy),
-		httpClient: &http.Client{Timeout: 15 * time.Second}}
+		tel:        newTelemetry(db), bootID: newBootID(), outboxKick: make(chan struct{}, 1)}
+	b.httpClient = &http.Client{Timeout: 15 * time.Second, Transport: &apiTransport{next: http.DefaultTransport, t: b.tel}}
 	libLog := slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	b.api = slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionLog(libLog),
 		slack.OptionHTTPClient(b.httpClient),
-		// After OptionHTTPClient so it wraps it: waits Retry-After on 429.
-		slack.OptionRetry(cfg.MaxRetries),
+		// After OptionHTTPClient so it wraps it: waits Retry-After on 429
+		// (counted in pocbot_slack_api_retries_total).
+		slack.OptionRetryConfig(b.retryConfig()),
 	)
 	b.sm = socketmode.New(b.api,
 		socketmode.OptionLog(libLog),
@@ -172,6 +182,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 		return nil, err
 	}
 	b.sched = sched
+	sched.observe = b.tel.jobDone
 	if err := b.routes(); err != nil {
 		return nil, err
 	}
@@ -215,8 +226,11 @@ func (b *Bot) jobs() error {
 	return nil
 }
 
-// isAdmin reports whether userID is listed in POCBOT_ADMINS.
-func (b *Bot) isAdmin(userID string) bool { return slices.Contains(b.cfg.Admins, userID) }
+// isAdmin reports whether userID is listed in POCBOT_ADMINS or is a member
+// of POCBOT_ADMIN_GROUP.
+func (b *Bot) isAdmin(userID string) bool {
+	return slices.Contains(b.cfg.Admins, userID) || b.adminGroup.has(userID)
+}
 
 // API returns the Web API client (used by tests and tools).
 func (b *Bot) API() *slack.Client { return b.api }
@@ -254,6 +268,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { sockErr <- b.runSocket(sockCtx) }()
 
 	b.sched.start(hctx)
+	stopOps := b.startOps(hctx)
 
 	var runErr error
 loop:
@@ -281,6 +296,7 @@ loop:
 		hcancel()
 		<-done
 	}
+	stopOps()
 	stopped := b.sched.stop()
 	select {
 	case <-stopped.Done():

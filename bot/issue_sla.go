@@ -82,6 +82,9 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 			to = []string{b.cfg.TriageChannel}
 		}
 	}
+	if phase == store.SLABreached {
+		b.tel.slaBreaches.Inc()
+	}
 	// The triage message and its thread show the new state whatever happens
 	// to the notifications.
 	b.issueChanged(ctx, nil, &store.IssueChange{Issue: is, Event: b.lastEvent(ctx, is)})
@@ -91,7 +94,8 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		if u == "" {
 			continue
 		}
-		if _, _, err := b.post(ctx, u, msg{text: text, blocks: []slack.Block{section(text)}}); err != nil {
+		key := fmt.Sprintf("sla/%d/%s/%s", is.ID, phaseKey(phase), u)
+		if _, _, res, err := b.send(ctx, outPost{key: key, kind: "sla", channel: u, m: msg{text: text, blocks: []slack.Block{section(text)}}}); res == postFailed {
 			errs = append(errs, err)
 			continue
 		}
@@ -104,6 +108,14 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		errs = append(errs, fmt.Errorf("%s SLA notice reached nobody", is.Ref()))
 	}
 	return errors.Join(errs...)
+}
+
+// phaseKey names an SLA phase in outbox keys.
+func phaseKey(p store.SLAPhase) string {
+	if p == store.SLABreached {
+		return "breach"
+	}
+	return "warning"
 }
 
 // lastEvent returns the issue's newest timeline entry (the mark just made).

@@ -43,6 +43,8 @@ type scheduler struct {
 	c    *cron.Cron
 	jobs map[string]*job
 	wg   sync.WaitGroup
+	// observe, if set, is told of every run's outcome (metrics).
+	observe func(job string, err error)
 }
 
 func newScheduler(db *store.DB, loc *time.Location, log *slog.Logger, now func() time.Time) (*scheduler, error) {
@@ -159,7 +161,13 @@ func (s *scheduler) runJob(ctx context.Context, j *job, due time.Time) (err erro
 	}()
 	start := time.Now()
 	if err := j.run(ctx, due); err != nil {
+		if s.observe != nil {
+			s.observe(j.name, err)
+		}
 		return err
+	}
+	if s.observe != nil {
+		s.observe(j.name, nil)
 	}
 	s.log.Debug("job done", "job", j.name, "due", due, "took", time.Since(start))
 	return s.db.SetJobLastRun(ctx, j.name, due)

@@ -92,6 +92,8 @@ type Server struct {
 	homes      map[string]*view   // user ID → Home tab
 	files      []*file
 	openedDMs  map[string]bool
+
+	ops opsState // ops.go: injected network failures, user groups
 }
 
 type rateLimit struct {
@@ -191,6 +193,9 @@ func (s *Server) track(h http.Handler) http.Handler {
 		s.wg.Add(1) // Close has not started waiting: it sets closed first.
 		s.mu.Unlock()
 		defer s.wg.Done()
+		if s.refuse(w) {
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }
