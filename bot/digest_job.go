@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
 )
 
 // lateAfter is how long after its slot a digest still counts as on time.
