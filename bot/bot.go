@@ -160,9 +160,10 @@ type Bot struct {
 func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 	cfg.setDefaults()
 	b := &Bot{cfg: cfg, db: db, log: log, Now: time.Now, rt: newRouter(), seen: newSeen(30 * time.Minute),
-		busy: make(chan struct{}, maxBusy),
-		tel:  newTelemetry(db), bootID: newBootID(), outboxKick: make(chan struct{}, 1)}
-	b.httpClient = &http.Client{Timeout: 15 * time.Second, Transport: &apiTransport{next: http.DefaultTransport, t: b.tel}}
+		busy:       make(chan struct{}, maxBusy),
+		httpClient: &http.Client{Timeout: 15 * time.Second}}
+	b.tel, b.bootID, b.outboxKick = newTelemetry(db), newBootID(), make(chan struct{}, 1)
+	b.httpClient.Transport = &apiTransport{next: http.DefaultTransport, t: b.tel}
 	libLog := slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	b.api = slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
