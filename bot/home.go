@@ -22,9 +22,9 @@ func (b *Bot) appHomeOpened(ctx context.Context, r *Request) error {
 	return b.publishHome(ctx, r.UserID)
 }
 
-// afterChange refreshes the user's App Home after one of their actions. A
+// refreshHome refreshes the user's App Home after one of their actions. A
 // failure is logged, never shown: the action itself succeeded.
-func (b *Bot) afterChange(ctx context.Context, userID string) {
+func (b *Bot) refreshHome(ctx context.Context, userID string) {
 	if userID == "" {
 		return
 	}

@@ -167,7 +167,7 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	st := viewState(r)
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
 	prio, _ := store.ParsePriority(st.text(issueBlockPriority))
-	n := store.NewIssue{
+	n := store.IssueInput{
 		Handle:      st.text(issueBlockCreator),
 		Category:    store.IssueCategory(st.text(issueBlockCategory)),
 		Priority:    prio,
@@ -196,12 +196,12 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 		return nil, nil, err
 	}
 	r.ChannelID = meta.Channel
-	return nil, func(ctx context.Context) error { return b.afterIssueCreated(ctx, r, is) }, nil
+	return nil, func(ctx context.Context) error { return b.announceIssue(ctx, r, is) }, nil
 }
 
-// afterIssueCreated posts the triage message and confirms to the reporter.
+// announceIssue posts the triage message and confirms to the reporter.
 // The issue is already stored: a failed post is reported, not undone.
-func (b *Bot) afterIssueCreated(ctx context.Context, r *Request, is *store.Issue) error {
+func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) error {
 	ch := b.cfg.TriageChannel
 	var text string
 	switch {
@@ -229,7 +229,7 @@ func (b *Bot) afterIssueCreated(ctx context.Context, r *Request, is *store.Issue
 		text = fmt.Sprintf(":white_check_mark: Logged *%s* for *@%s* (%s, %s) and posted it to <#%s> for triage.",
 			is.Ref(), is.Handle, is.Category.Label(), is.Priority, pch)
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Logged %s for @%s.", is.Ref(), is.Handle), blocks: []slack.Block{section(text)}})
 }
 
@@ -275,7 +275,7 @@ func (b *Bot) submitResolveModal(ctx context.Context, r *Request) (*slack.ViewSu
 		return nil, nil, err
 	}
 	return nil, func(ctx context.Context) error {
-		b.issueChanged(ctx, r, ch)
+		b.publishIssueChange(ctx, r, ch)
 		return nil
 	}, nil
 }

@@ -116,7 +116,7 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 		return errs.response(), nil, nil
 	}
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
-	np := store.NewPitch{
+	np := store.PitchInput{
 		UserID: r.UserID, Handles: handles, Product: st.text(pitchBlockProduct), Note: st.text(pitchBlockNote),
 		Channel: st.text(pitchBlockChannel), CommissionPct: commission, Cooldown: b.cfg.PitchCooldown,
 	}
@@ -129,7 +129,7 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	}
 	r.ChannelID = meta.Channel
 	return nil, func(ctx context.Context) error {
-		b.afterChange(ctx, r.UserID)
+		b.refreshHome(ctx, r.UserID)
 		if len(res.Created) > 0 {
 			b.refreshPitchingDMs(ctx, r.UserID)
 		}

@@ -117,9 +117,9 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 			text += " Note: " + label + " is not tracked yet, so progress shows once that feature is live."
 		}
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if a.UserID != "" && a.UserID != r.UserID {
-		b.afterChange(ctx, a.UserID)
+		b.refreshHome(ctx, a.UserID)
 	}
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}, replace: replace})
 }
@@ -424,6 +424,6 @@ func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
 	if on {
 		text = ":bell: Nudges on: if you're under half of a daily target by the afternoon, I'll DM you what's left."
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
 }

@@ -32,7 +32,7 @@ type taskPrefill struct {
 
 // prefillFrom fills the form from a task or draft, keeping the due date
 // only if it is still ahead.
-func (b *Bot) prefillFrom(nt store.NewTask) taskPrefill {
+func (b *Bot) prefillFrom(nt store.TaskInput) taskPrefill {
 	p := taskPrefill{Title: nt.Title, Kind: nt.Kind, Note: nt.Note}
 	if nt.Quantity > 0 {
 		p.Quantity = strconv.Itoa(nt.Quantity)
@@ -105,7 +105,7 @@ func (b *Bot) openTaskModal(ctx context.Context, r *Request, p taskPrefill) erro
 func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
 	st := viewState(r)
 	errs := fieldErrors{}
-	nt := store.NewTask{Assignee: st.text(taskBlockAssignee), Assigner: r.UserID, Title: st.text(taskBlockTitle),
+	nt := store.TaskInput{Assignee: st.text(taskBlockAssignee), Assigner: r.UserID, Title: st.text(taskBlockTitle),
 		Kind: store.TaskKind(st.text(taskBlockKind)), Note: st.text(taskBlockNote), IdemKey: viewKey(r.Callback)}
 	if x := decodeMeta(r.Callback.View.PrivateMetadata).Extra; strings.HasPrefix(x, "reassign:") {
 		nt.IdemKey = x // one task may be reassigned once; its replacement has its own Reassign
@@ -147,7 +147,7 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 		}
 	}
 	r.ChannelID = meta.Channel
-	return nil, func(ctx context.Context) error { return b.afterCommit(ctx, r, res) }, nil
+	return nil, func(ctx context.Context) error { return b.replyTaskCommit(ctx, r, res) }, nil
 }
 
 // formDue turns the date and time pickers into a deadline; msg explains a
@@ -182,7 +182,7 @@ func (b *Bot) formDue(date, clock string) (time.Time, bool, string) {
 // an overload warning.
 type taskCommit struct {
 	task    *store.Task
-	nt      store.NewTask
+	nt      store.TaskInput
 	draftID uint64
 	ov      *overload
 }
@@ -190,7 +190,7 @@ type taskCommit struct {
 // commitTask assigns nt unless that pushes the assignee past capacity; then
 // it keeps nt as a draft so the assigner can confirm or pick someone else.
 // Nothing reaches the assignee before that choice.
-func (b *Bot) commitTask(ctx context.Context, nt store.NewTask) (*taskCommit, error) {
+func (b *Bot) commitTask(ctx context.Context, nt store.TaskInput) (*taskCommit, error) {
 	if err := nt.Validate(); err != nil {
 		return nil, err
 	}
@@ -212,9 +212,9 @@ func (b *Bot) commitTask(ctx context.Context, nt store.NewTask) (*taskCommit, er
 	return &taskCommit{task: t, nt: nt}, nil
 }
 
-// afterCommit tells the assignee and confirms to the assigner, or shows
+// replyTaskCommit tells the assignee and confirms to the assigner, or shows
 // the overload warning.
-func (b *Bot) afterCommit(ctx context.Context, r *Request, c *taskCommit) error {
+func (b *Bot) replyTaskCommit(ctx context.Context, r *Request, c *taskCommit) error {
 	if c.ov != nil {
 		m, err := b.overloadMsg(ctx, c)
 		if err != nil {
@@ -238,9 +238,9 @@ func (b *Bot) announceTask(ctx context.Context, t *store.Task) msg {
 		b.log.Error("task DM failed", "task", t.ID, "err", err)
 		text += fmt.Sprintf(" :warning: I could not DM <@%s>; please tell them yourself.", t.Assignee)
 	}
-	b.afterChange(ctx, t.Assignee)
+	b.refreshHome(ctx, t.Assignee)
 	if t.Assigner != t.Assignee {
-		b.afterChange(ctx, t.Assigner)
+		b.refreshHome(ctx, t.Assigner)
 	}
 	return msg{text: fmt.Sprintf("Assigned TSK-%d.", t.ID), blocks: []slack.Block{section(text)}}
 }
@@ -261,7 +261,7 @@ func (o *overload) limit() int { return o.PerDay * o.Days }
 // capacity by its due day, nil otherwise: outstanding units due by that day
 // (overdue included) plus nt's, against capacity × working days from today
 // through the due day (at least one day).
-func (b *Bot) checkOverload(ctx context.Context, nt store.NewTask) (*overload, error) {
+func (b *Bot) checkOverload(ctx context.Context, nt store.TaskInput) (*overload, error) {
 	if nt.Quantity <= 0 {
 		return nil, nil
 	}
@@ -369,7 +369,7 @@ func (b *Bot) taskReassign(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	p := b.prefillFrom(store.NewTask{Title: t.Title, Kind: t.Kind, Quantity: max(t.Quantity-t.Done(), 0), Due: t.Due,
+	p := b.prefillFrom(store.TaskInput{Title: t.Title, Kind: t.Kind, Quantity: max(t.Quantity-t.Done(), 0), Due: t.Due,
 		DueHasTime: t.DueHasTime, Note: t.Note})
 	if p.Assignee, err = b.leastLoaded(ctx, t.Assignee); err != nil {
 		return err

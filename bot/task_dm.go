@@ -79,8 +79,8 @@ func taskIDFrom(r *Request) (uint64, error) {
 	return id, nil
 }
 
-// taskChanged edits the assignee's message in place and tells the assigner.
-func (b *Bot) taskChanged(ctx context.Context, t *store.Task, news string) {
+// publishTaskChange edits the assignee's message in place and tells the assigner.
+func (b *Bot) publishTaskChange(ctx context.Context, t *store.Task, news string) {
 	if t.DMChannel != "" && t.DMTS != "" {
 		m := b.taskDMMsg(t)
 		_, _, _, err := b.api.UpdateMessageContext(ctx, t.DMChannel, t.DMTS,
@@ -89,7 +89,7 @@ func (b *Bot) taskChanged(ctx context.Context, t *store.Task, news string) {
 			b.log.Warn("task DM update failed", "task", t.ID, "err", slackDetail(err))
 		}
 	}
-	b.afterChange(ctx, t.Assignee)
+	b.refreshHome(ctx, t.Assignee)
 	if t.Assigner == t.Assignee {
 		return
 	}
@@ -113,7 +113,7 @@ func (b *Bot) taskAccept(ctx context.Context, r *Request) error {
 		return err
 	}
 	if changed {
-		b.taskChanged(ctx, t, fmt.Sprintf(":handshake: <@%s> accepted `TSK-%d` *%s*.", t.Assignee, t.ID, esc(truncate(t.Title, 200))))
+		b.publishTaskChange(ctx, t, fmt.Sprintf(":handshake: <@%s> accepted `TSK-%d` *%s*.", t.Assignee, t.ID, esc(truncate(t.Title, 200))))
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func (b *Bot) taskDone(ctx context.Context, r *Request) error {
 	if p := taskProgressText(t); p != "" {
 		news += " — " + p
 	}
-	b.taskChanged(ctx, t, news+".")
+	b.publishTaskChange(ctx, t, news+".")
 	return nil
 }
 
@@ -203,7 +203,7 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		if note != "" {
 			news += "\n>" + esc(truncate(note, 1000))
 		}
-		b.taskChanged(ctx, t, news)
+		b.publishTaskChange(ctx, t, news)
 		return nil
 	}, nil
 }
@@ -231,7 +231,7 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 		return nil, nil, err
 	}
 	return nil, func(ctx context.Context) error {
-		b.taskChanged(ctx, t, fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> can't do `TSK-%d` *%s* and handed it back:\n>%s",
+		b.publishTaskChange(ctx, t, fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> can't do `TSK-%d` *%s* and handed it back:\n>%s",
 			t.Assignee, t.ID, esc(truncate(t.Title, 200)), esc(truncate(t.Reason, 1000))))
 		return nil
 	}, nil

@@ -118,7 +118,7 @@ func (b *Bot) submitVoucherModal(ctx context.Context, r *Request) (*slack.ViewSu
 	}
 	r.ChannelID = decodeMeta(view.PrivateMetadata).Channel
 	return nil, func(ctx context.Context) error {
-		b.afterChange(ctx, r.UserID)
+		b.refreshHome(ctx, r.UserID)
 		return b.reply(ctx, r, b.voucherIssuedMsg(ctx, v, existed))
 	}, nil
 }

@@ -82,11 +82,11 @@ func (b *Bot) homeMyVouchers(ctx context.Context, userID string) ([]slack.Block,
 	return out, nil
 }
 
-// voucherHomesChanged refreshes the Home of whoever acted on a voucher and
+// refreshVoucherHomes refreshes the Home of whoever acted on a voucher and
 // of its issuer, whose recent vouchers show it.
-func (b *Bot) voucherHomesChanged(ctx context.Context, userID string, v *store.Voucher) {
-	b.afterChange(ctx, userID)
+func (b *Bot) refreshVoucherHomes(ctx context.Context, userID string, v *store.Voucher) {
+	b.refreshHome(ctx, userID)
 	if v != nil && v.IssuerID != userID {
-		b.afterChange(ctx, v.IssuerID)
+		b.refreshHome(ctx, v.IssuerID)
 	}
 }

@@ -74,7 +74,7 @@
 //	tasks_by_creator                    (tasks naming @handle in title or note)
 //	  handle 0x00 itob(id)              → ·
 //	task_drafts                         (tasks held back by an overload warning)
-//	  itob(id)                          → NewTask JSON
+//	  itob(id)                          → TaskInput JSON
 //	task_capacity                       (per-person daily capacity override)
 //	  userID                            → itob(units per day)
 //

@@ -298,8 +298,8 @@ type IssueEvent struct {
 	Note   string        `json:"note,omitempty"`
 }
 
-// NewIssue asks CreateIssue to record an issue.
-type NewIssue struct {
+// IssueInput asks CreateIssue to record an issue.
+type IssueInput struct {
 	Handle      string // raw or normalised
 	Category    IssueCategory
 	Priority    Priority
@@ -312,7 +312,7 @@ type NewIssue struct {
 	SLA time.Duration
 }
 
-// Issue field names, the keys of NewIssue.FieldErrors.
+// Issue field names, the keys of IssueInput.FieldErrors.
 const (
 	FieldCreator     = "creator"
 	FieldCategory    = "category"
@@ -324,7 +324,7 @@ const (
 
 // FieldErrors checks every field and returns the problems keyed by field
 // name (Field*), each a user-facing *Error; nil when n is valid.
-func (n NewIssue) FieldErrors() map[string]error {
+func (n IssueInput) FieldErrors() map[string]error {
 	errs := map[string]error{}
 	if _, err := NormalizeHandle(n.Handle); err != nil {
 		errs[FieldCreator] = err
@@ -355,7 +355,7 @@ var fieldOrder = []string{FieldCreator, FieldCategory, FieldPriority, FieldDescr
 
 // Validate returns the first field error (in form order), Invalid if the
 // reporter or SLA is missing, or nil.
-func (n NewIssue) Validate() error {
+func (n IssueInput) Validate() error {
 	errs := n.FieldErrors()
 	for _, f := range fieldOrder {
 		if err := errs[f]; err != nil {

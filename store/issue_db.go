@@ -41,8 +41,8 @@ func IssueEntity(id uint64) string { return fmt.Sprintf("issue:%d", id) }
 // status Open, its SLA clock started, its first timeline entry, its index
 // entries and its audit entry. The creator is recorded (owned by the
 // reporter) if this is their first mention.
-// Returns Invalid (see NewIssue.Validate) if n cannot be stored.
-func (db *DB) CreateIssue(ctx context.Context, n NewIssue) (*Issue, error) {
+// Returns Invalid (see IssueInput.Validate) if n cannot be stored.
+func (db *DB) CreateIssue(ctx context.Context, n IssueInput) (*Issue, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}

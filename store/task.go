@@ -174,8 +174,8 @@ const (
 	MaxCapacity      = 10000
 )
 
-// NewTask asks CreateTask to assign work.
-type NewTask struct {
+// TaskInput asks CreateTask to assign work.
+type TaskInput struct {
 	Assignee   string    `json:"assignee"`
 	Assigner   string    `json:"assigner"`
 	Title      string    `json:"title"`
@@ -192,7 +192,7 @@ type NewTask struct {
 
 // Validate returns Invalid, with a message for the user, if nt cannot be
 // created.
-func (nt NewTask) Validate() error {
+func (nt TaskInput) Validate() error {
 	if err := checkUser(nt.Assigner); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ var (
 // CreateTask assigns nt and returns the new task (status Assigned). The
 // record, its index entries and its audit entry commit together.
 // Returns Invalid if nt fails Validate.
-func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
+func (db *DB) CreateTask(ctx context.Context, nt TaskInput) (*Task, error) {
 	if err := nt.Validate(); err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
 // SaveTaskDraft keeps nt, not yet assigned, until the assigner confirms an
 // overload warning, and returns the draft's ID. Returns Invalid if nt fails
 // Validate.
-func (db *DB) SaveTaskDraft(ctx context.Context, nt NewTask) (uint64, error) {
+func (db *DB) SaveTaskDraft(ctx context.Context, nt TaskInput) (uint64, error) {
 	if err := nt.Validate(); err != nil {
 		return 0, err
 	}
@@ -70,8 +70,8 @@ func (db *DB) SaveTaskDraft(ctx context.Context, nt NewTask) (uint64, error) {
 
 // TaskDraft returns a saved draft. Returns NotFound if it was assigned or
 // discarded.
-func (db *DB) TaskDraft(ctx context.Context, id uint64) (*NewTask, error) {
-	var nt NewTask
+func (db *DB) TaskDraft(ctx context.Context, id uint64) (*TaskInput, error) {
+	var nt TaskInput
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return getDraft(tx, id, &nt)
 	})
@@ -88,7 +88,7 @@ func (db *DB) TaskDraft(ctx context.Context, id uint64) (*NewTask, error) {
 func (db *DB) AssignTaskDraft(ctx context.Context, id uint64, userID string) (*Task, error) {
 	var t *Task
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		var nt NewTask
+		var nt TaskInput
 		if err := getDraft(tx, id, &nt); err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ func (db *DB) DeleteTaskDraft(ctx context.Context, id uint64) error {
 	})
 }
 
-func getDraft(tx *bolt.Tx, id uint64, nt *NewTask) error {
+func getDraft(tx *bolt.Tx, id uint64, nt *TaskInput) error {
 	err := getJSON(tx.Bucket(bucketTaskDrafts), itob(id), nt)
 	if err == errMissing {
 		return Errorf(NotFound, "That task was already assigned or discarded.")
@@ -310,7 +310,7 @@ func (db *DB) SetTaskDM(ctx context.Context, id uint64, channel, ts string) erro
 }
 
 // createTask writes a new task, its index entries and its audit entry.
-func createTask(tx *bolt.Tx, nt NewTask, now time.Time) (*Task, error) {
+func createTask(tx *bolt.Tx, nt TaskInput, now time.Time) (*Task, error) {
 	id, err := tx.Bucket(bucketTasks).NextSequence()
 	if err != nil {
 		return nil, fmt.Errorf("task sequence: %w", err)
@@ -447,7 +447,7 @@ func pitchAllocation(tx *bolt.Tx, assignee string, now time.Time) map[uint64]int
 // linkReassigned notes on the task that nt reassigns (IdemKey
 // "reassign:<id>") which task replaced it, and on the new task which one
 // it replaces, so both histories tell the story.
-func linkReassigned(tx *bolt.Tx, nt NewTask, t *Task, now time.Time) error {
+func linkReassigned(tx *bolt.Tx, nt TaskInput, t *Task, now time.Time) error {
 	idText, ok := strings.CutPrefix(nt.IdemKey, "reassign:")
 	if !ok {
 		return nil

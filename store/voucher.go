@@ -167,8 +167,8 @@ func NormalizeCampaign(s string) (string, error) {
 	return n, nil
 }
 
-// NewVoucher asks IssueVoucher for one voucher.
-type NewVoucher struct {
+// VoucherInput asks IssueVoucher for one voucher.
+type VoucherInput struct {
 	IssuerID string
 	Handle   string // Raw or normalised.
 	Product  string
@@ -199,7 +199,7 @@ type NewVoucher struct {
 
 // validate checks nv and returns the normalised handle, campaign, product
 // and note.
-func (nv NewVoucher) validate() (h, campaign, product, note string, err error) {
+func (nv VoucherInput) validate() (h, campaign, product, note string, err error) {
 	if err = checkUser(nv.IssuerID); err != nil {
 		return
 	}
@@ -243,7 +243,7 @@ func (nv NewVoucher) validate() (h, campaign, product, note string, err error) {
 
 // fingerprint identifies the input of an idempotent request, so a reused
 // key with other input is told apart from a redelivery.
-func (nv NewVoucher) fingerprint(h, campaign, product string) string {
+func (nv VoucherInput) fingerprint(h, campaign, product string) string {
 	s := sha256.Sum256([]byte(strings.Join([]string{h, campaign, strings.ToLower(product),
 		fmt.Sprint(int64(nv.Value)), nv.IssuerID}, "\x00")))
 	return hex.EncodeToString(s[:8])
@@ -270,7 +270,7 @@ func (nv NewVoucher) fingerprint(h, campaign, product string) string {
 // MaxVoucherDays, NotFound for an unknown campaign, and Conflict matching
 // ErrVoucherBudget, ErrVoucherCreatorLimit or ErrVoucherDailyCap for a
 // refusal, with a message that names the rule and the remaining budget.
-func (db *DB) IssueVoucher(ctx context.Context, nv NewVoucher) (v *Voucher, existed bool, err error) {
+func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, existed bool, err error) {
 	h, campaign, product, note, err := nv.validate()
 	if err != nil {
 		return nil, false, err

@@ -19,7 +19,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 	_ "time/tzdata" // POCBOT_TZ must work on machines without zoneinfo
@@ -133,9 +132,6 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	bc := m.Config.botConfig()
-	if bc.BackupDir == "" {
-		bc.BackupDir = filepath.Join(filepath.Dir(m.Config.DB), "backups")
-	}
 	if m.BotConfig != nil {
 		m.BotConfig(&bc)
 	}
