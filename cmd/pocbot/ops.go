@@ -182,8 +182,15 @@ type buildInfo struct {
 	Modified                           bool
 }
 
+// buildRevision is set with -ldflags "-X main.buildRevision=…" where the
+// build has no VCS information (the Dockerfile).
+var buildRevision = ""
+
 func readBuildInfo() buildInfo {
 	bi := buildInfo{Version: "(devel)", Revision: "unknown", GoVersion: "unknown"}
+	if buildRevision != "" {
+		bi.Revision = buildRevision
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return bi
