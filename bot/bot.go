@@ -114,7 +114,8 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 		slack.OptionRetryConfig(b.retryConfig()),
 	)
 	b.sm = socketmode.New(b.api,
-		socketmode.OptionLog(libLog),
+		// Debug lines carry the reason of each disconnect (telemetry.go).
+		socketmode.OptionLog(&socketLog{b: b, next: libLog}), socketmode.OptionDebug(true),
 		socketmode.OptionPingInterval(cfg.PingInterval),
 	)
 	sched, err := newScheduler(db, cfg.Location, log, func() time.Time { return b.Now() })

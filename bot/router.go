@@ -187,8 +187,8 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 			n = evt.Request.NumConnections
 		}
 		b.log.Info("socket hello", "num_connections", n)
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeDisconnect:
-		// Logged by socketEvent, one line each.
+	case socketmode.EventTypeConnectionError:
+		// Logged by socketEvent, one line per retry.
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("socket invalid auth: check SLACK_APP_TOKEN")
 	case socketmode.EventTypeIncomingError:

@@ -49,6 +49,7 @@ type telemetry struct {
 	socketUp     bool
 	socketSince  time.Time
 	socketReason string // why it is down
+	dropReason   string // why the last connection ended, from slack-go's debug lines
 	everUp       bool
 	schedBeat    time.Time // the scheduler's last heartbeat
 	schedStarted bool
@@ -103,11 +104,11 @@ func newTelemetry(db *store.DB) *telemetry {
 type storeCollector struct{ db *store.DB }
 
 var (
-	descDBSize     = prometheus.NewDesc("pocbot_db_size_bytes", "Size of the bbolt database.", nil, nil)
-	descOpenIssues = prometheus.NewDesc("pocbot_open_issues", "Open creator issues by priority.", []string{"priority"}, nil)
-	descBreached   = prometheus.NewDesc("pocbot_open_issues_sla_breached", "Open creator issues past their SLA now.", nil, nil)
-	descPending    = prometheus.NewDesc("pocbot_outbox_pending", "Posts waiting in the outbox for Slack.", nil, nil)
-	descFailed     = prometheus.NewDesc("pocbot_outbox_failed", "Posts in the outbox that were given up (kept 30 days).", nil, nil)
+	descDBSize     = prometheus.NewDesc("db_size_bytes", "Size of the bbolt database.", nil, nil)
+	descOpenIssues = prometheus.NewDesc("open_issues", "Open creator issues by priority.", []string{"priority"}, nil)
+	descBreached   = prometheus.NewDesc("open_issues_sla_breached", "Open creator issues past their SLA now.", nil, nil)
+	descPending    = prometheus.NewDesc("outbox_pending", "Posts waiting in the outbox for Slack.", nil, nil)
+	descFailed     = prometheus.NewDesc("outbox_failed", "Posts in the outbox that were given up (kept 30 days).", nil, nil)
 )
 
 func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -126,7 +127,7 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 			byPrio[p.String()] = 0
 		}
 		breached := 0
-		now := time.Now()
+		now := c.db.Now() // the store's clock, as the SLA job uses
 		for i := range issues {
 			byPrio[issues[i].Priority.String()]++
 			if issues[i].SLA.Phase(now) == store.SLABreached {
@@ -162,11 +163,16 @@ func (b *Bot) socketEvent(evt socketmode.Event) {
 		t.connected.Set(1)
 	case socketmode.EventTypeConnecting:
 		if t.socketUp {
-			// slack-go reconnects without an event saying why: a dropped
-			// or closed socket, or a missed ping.
-			b.log.Warn("socket disconnected; reconnecting", "reason", "socket closed or no ping from Slack")
-			t.socketReason = "socket closed or no ping from Slack; reconnecting"
+			// slack-go reconnects without an event saying why; socketLog
+			// picked the reason out of its debug lines.
+			reason := t.dropReason
+			if reason == "" {
+				reason = "socket closed"
+			}
+			b.log.Warn("socket disconnected; reconnecting", "reason", reason)
+			t.socketReason = "disconnected (" + reason + "); reconnecting"
 		}
+		t.dropReason = ""
 		t.socketUp = false
 		t.connected.Set(0)
 	case socketmode.EventTypeConnectionError:
@@ -176,14 +182,6 @@ func (b *Bot) socketEvent(evt socketmode.Event) {
 			reason = "cannot reach Slack: " + errText(ce.ErrorObj)
 		}
 		t.socketUp, t.socketReason = false, reason
-		t.connected.Set(0)
-	case socketmode.EventTypeDisconnect:
-		reason := "unknown"
-		if evt.Request != nil && evt.Request.Reason != "" {
-			reason = evt.Request.Reason
-		}
-		b.log.Info("Slack asked to disconnect; reconnecting", "reason", reason)
-		t.socketUp, t.socketReason = false, "disconnect requested by Slack ("+reason+")"
 		t.connected.Set(0)
 	case socketmode.EventTypeInvalidAuth:
 		t.socketUp, t.socketReason = false, "invalid app token (SLACK_APP_TOKEN)"
@@ -404,4 +402,52 @@ func isNetErr(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, context.DeadlineExceeded)
+}
+
+// socketLog is slack-go socketmode's logger. socketmode runs with debug on
+// so that its lines say why a connection ended — Slack's disconnect
+// message (reason refresh_requested, warning, link_disabled), a ping
+// timeout or a closed socket — which no event carries. Those reasons are
+// kept for the next "socket disconnected" line; the raw message lines
+// (they hold user text) are dropped; the rest goes to the debug log.
+type socketLog struct {
+	b    *Bot
+	next interface{ Output(int, string) error }
+}
+
+func (l *socketLog) Output(depth int, s string) error {
+	t := l.b.tel
+	switch {
+	case strings.HasPrefix(s, "Received WebSocket message: "):
+		if strings.Contains(s, `"type":"disconnect"`) {
+			var m struct {
+				Reason string `json:"reason"`
+			}
+			_ = json.Unmarshal([]byte(strings.TrimPrefix(s, "Received WebSocket message: ")), &m)
+			if m.Reason == "" {
+				m.Reason = "disconnect requested"
+			}
+			t.mu.Lock()
+			t.dropReason = m.Reason
+			t.mu.Unlock()
+		}
+		return nil
+	case strings.HasPrefix(s, "Reconnecting due to "):
+		cause := strings.TrimSpace(strings.TrimPrefix(s, "Reconnecting due to "))
+		t.mu.Lock()
+		if t.dropReason == "" {
+			switch {
+			case strings.Contains(cause, "ping timeout"):
+				t.dropReason = "no ping from Slack (ping timeout)"
+			case strings.Contains(cause, "closed network connection"), strings.Contains(cause, "close 1006"), strings.Contains(cause, "EOF"):
+				t.dropReason = "socket closed: " + cause
+			default:
+				t.dropReason = cause
+			}
+		}
+		t.mu.Unlock()
+	case strings.HasPrefix(s, "Sending Socket Mode response"), strings.HasPrefix(s, "Finished sending"), strings.HasPrefix(s, "Scheduling Socket Mode response"):
+		return nil // one per envelope: noise
+	}
+	return l.next.Output(depth+1, s)
 }

@@ -31,6 +31,14 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return 2
 	}
 	dst := fs.Arg(0)
+	dbPath := strings.TrimSpace(getenv("POCBOT_DB"))
+	if dbPath == "" {
+		dbPath = "./pocbot.db"
+	}
+	if dst != "-" && sameFile(dst, dbPath) {
+		fmt.Fprintf(stderr, "pocbot backup: %s is the database itself; write the backup to another file.\n", dst)
+		return 2
+	}
 	if dst != "-" && !*force {
 		if _, err := os.Lstat(dst); err == nil {
 			fmt.Fprintf(stderr, "pocbot backup: %s already exists; nothing was written. Choose a new name, or overwrite it with: pocbot backup -f %s\n", dst, dst)
@@ -279,4 +287,17 @@ func lockFile(path string) (func(), error) {
 		return nil, fmt.Errorf("locked by another process")
 	}
 	return func() { f.Close() }, nil
+}
+
+// sameFile reports whether a and b name the same file (or the same path,
+// if neither exists yet).
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	absA, _ := filepath.Abs(a)
+	absB, _ := filepath.Abs(b)
+	return absA == absB
 }
