@@ -593,7 +593,9 @@ func TestE2E_OutboxGivesUpWithMetricAndLog(t *testing.T) {
 	})
 	h.Slack.FailHTTP("chat.postMessage", 3, 502)
 	reportIssueNoWait(t, h, "U1", validIssue("@given.up"))
-	waitFor(t, func() bool { return value(scrape(t, h.Main.HTTPAddr()), "pocbot_outbox_giveups_total", "kind", "triage") == 1 })
+	waitFor(t, func() bool {
+		return value(scrape(t, h.Main.HTTPAddr()), "pocbot_outbox_giveups_total", "kind", "triage") == 1
+	})
 	if !strings.Contains(h.Logs.String(), "gave up posting triage post triage/1") {
 		t.Errorf("no give-up log line:\n%s", h.Logs.String())
 	}
