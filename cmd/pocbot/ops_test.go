@@ -687,3 +687,64 @@ func TestDockerfileIsMultiStageStaticNonRoot(t *testing.T) {
 }
 
 var _ = io.Discard
+
+func TestE2E_DigestAndTaskDMRefusedArriveOnce(t *testing.T) {
+	h := MustRunMain(t, nil, "", outboxFast)
+	ctx := ctxT(t)
+	// The assignment DM: refused once, delivered by the outbox, and the
+	// task remembers it so later edits update it in place.
+	h.Slack.FailHTTP("chat.postMessage", 1, 500)
+	r := h.command("ULEAD", "/task", "<@U1|ana> Pitch 40 beauty creators by friday")
+	mustContain(t, r, "Assigned `TSK-1`", "did not take the DM", "keep trying")
+	waitFor(t, func() bool { tk, err := h.Main.DB.Task(ctx, 1); return err == nil && tk.DMTS != "" })
+	dms := 0
+	for _, m := range h.Slack.Messages() {
+		if m.Channel == "DU1" && strings.Contains(m.Text, "TSK-1") {
+			dms++
+		}
+	}
+	if dms != 1 {
+		t.Errorf("assignment DMs = %d, want 1", dms)
+	}
+
+	// The digest: refused once, the job succeeds (the post is queued), the
+	// outbox delivers it, and a re-run of the slot posts nothing more.
+	h.sinceSunday("digest")
+	h.Clock.Set(h.at("2026-11-30", "09:00"))
+	h.Slack.FailHTTP("chat.postMessage", 1, 503)
+	if err := h.Bot.RunJob(ctx, "digest", h.at("2026-11-30", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return len(digestMessages(h)) == 1 })
+	if err := h.Main.DB.SetJobLastRun(ctx, "digest", h.at("2026-11-29", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Bot.RunJob(ctx, "digest", h.at("2026-11-30", "09:00")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(digestMessages(h)); n != 1 {
+		t.Errorf("digests = %d, want 1", n)
+	}
+}
+
+func TestE2E_PProfOnlyWhenEnabledAndOnAdminSocket(t *testing.T) {
+	h := MustRunMainEnv(t, nil, "", map[string]string{"POCBOT_HTTP_ADDR": "127.0.0.1:0", "POCBOT_PPROF": "on"})
+	resp, err := http.Get("http://" + h.Main.HTTPAddr() + "/debug/pprof/cmdline")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("pprof on loopback: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	hc, err := adminClient(h.Main.Config.Serve.AdminSocket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = hc.Get("http://pocbot/debug/pprof/cmdline")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("pprof on the admin socket: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if isLoopback(":9102") || isLoopback("0.0.0.0:9102") || !isLoopback("localhost:1") || !isLoopback("[::1]:9102") {
+		t.Error("isLoopback is wrong")
+	}
+}
