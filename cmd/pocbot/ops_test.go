@@ -529,6 +529,16 @@ func TestE2E_TriagePostRefusedTwiceArrivesOnce(t *testing.T) {
 	// The triage buttons work on the post that arrived late.
 	clickOn(t, h, "U2", issueTriageMessages(h)[0], "issue_assign_me", "")
 	waitFor(t, func() bool { is, _ := h.Main.DB.Issue(ctx, 1); return is.AssigneeID == "U2" })
+	// …and its timeline line is in the thread before the next post's
+	// answer gets lost.
+	waitFor(t, func() bool {
+		for _, m := range h.Slack.Messages() {
+			if m.ThreadTS == is.TriageTS && m.TS != is.TriageTS {
+				return true
+			}
+		}
+		return false
+	})
 
 	// The answer is lost after Slack posted: the retry finds the post by
 	// its metadata key instead of posting again.
