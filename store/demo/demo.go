@@ -454,7 +454,7 @@ func (s *seeder) pitch(ss session, batch []*creator, product string, force bool)
 	for _, c := range batch {
 		c.pitched, c.pitchedAt, c.pitcher, c.open = true, ss.at, ss.user, true
 		p := store.Pitch{Handle: c.handle, Product: product, Note: note, Channel: channel, CommissionPct: pct,
-			UserID: ss.user, CreatedAt: s.cal.point(ss.at).UTC(), Status: store.Pitched, Forced: force}
+			UserID: ss.user, CreatedAt: s.cal.point(ss.at).UTC(), Status: store.PitchPitched, Forced: force}
 		p.History = s.outcome(c, ss.at, ss.user, product)
 		p.UpdatedAt = p.CreatedAt
 		if n := len(p.History); n > 0 {
@@ -485,7 +485,7 @@ func (s *seeder) planPitchImports() {
 // pitch's history up to now.
 func (s *seeder) outcome(c *creator, x int, user, product string) []store.StatusChange {
 	var hist []store.StatusChange
-	from := store.Pitched
+	from := store.PitchPitched
 	set := func(at int, to store.PitchStatus) {
 		if at >= s.cal.total {
 			return
@@ -499,11 +499,11 @@ func (s *seeder) outcome(c *creator, x int, user, product string) []store.Status
 	switch r := s.r.Float64(); {
 	case r < 0.40:
 		x += s.between(2*hour, 2*daySecs)
-		set(x, store.Interested)
+		set(x, store.PitchInterested)
 		switch r2 := s.r.Float64(); {
 		case r2 < 0.55:
 			x += s.between(hour, 2*daySecs)
-			set(x, store.Agreed)
+			set(x, store.PitchAgreed)
 			if x < s.cal.total {
 				v := &voucher{issued: x + s.between(10*minute, 3*hour),
 					issuer: s.pocFor(user), handle: c.handle, product: product, campaign: "pitch"}
@@ -513,13 +513,13 @@ func (s *seeder) outcome(c *creator, x int, user, product string) []store.Status
 				}
 			}
 		case r2 < 0.75:
-			set(x+s.between(2*hour, 2*daySecs), store.Declined)
+			set(x+s.between(2*hour, 2*daySecs), store.PitchDeclined)
 		}
 	case r < 0.50:
-		set(x+s.between(hour, 2*daySecs), store.Declined)
+		set(x+s.between(hour, 2*daySecs), store.PitchDeclined)
 	case r < 0.70:
 		// The follow-up list names it after a few days of silence.
-		set(x+s.between(4*daySecs, 6*daySecs), store.NoResponse)
+		set(x+s.between(4*daySecs, 6*daySecs), store.PitchNoResponse)
 	}
 	return hist
 }
@@ -583,7 +583,7 @@ func (s *seeder) planVouchers() {
 		}
 		product := v.product
 		value := values[s.r.IntN(len(values))]
-		nv := store.NewVoucher{IssuerID: v.issuer, Handle: v.handle, Product: product, Value: value, Currency: s.cur,
+		nv := store.VoucherInput{IssuerID: v.issuer, Handle: v.handle, Product: product, Value: value, Currency: s.cur,
 			Campaign: v.campaign, ExpiresAt: v.expires, Location: s.cal.loc, Rand: s.codes}
 		s.on(v.issued, "voucher "+v.handle, func() error {
 			got, _, err := s.db.IssueVoucher(s.ctx, nv)

@@ -209,7 +209,7 @@ func checkContent(t *testing.T, db *store.DB, team *Team, h *history, now time.T
 			t.Errorf("no pitch is %s: %v", st, status)
 		}
 	}
-	if status[store.Pitched] < status[store.Interested] || status[store.Agreed] >= len(h.pitches)/4 {
+	if status[store.PitchPitched] < status[store.PitchInterested] || status[store.PitchAgreed] >= len(h.pitches)/4 {
 		t.Errorf("pitch funnel is not realistic: %v of %d", status, len(h.pitches))
 	}
 	t.Logf("%d pitches: %v", len(h.pitches), status)

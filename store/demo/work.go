@@ -84,7 +84,7 @@ func (s *seeder) planIssues() {
 		if s.chance(0.3) {
 			assignee = pick(s, pocs).ID
 		}
-		n := store.NewIssue{Handle: c.handle, Category: cat, Priority: sp.prio, ReporterID: reporter,
+		n := store.IssueInput{Handle: c.handle, Category: cat, Priority: sp.prio, ReporterID: reporter,
 			Description: pick(s, issueTexts[string(cat)]), SLA: policy.For(sp.prio)}
 		if cat == store.CatSampleMissing || cat == store.CatSampleDamaged || cat == store.CatVoucher {
 			n.OrderID = fmt.Sprintf("5779%014d", s.r.Int64N(1e14))
@@ -250,7 +250,7 @@ func (s *seeder) planTasks() {
 				sp.qty, finish = n, at[n-1]+s.between(5*minute, 40*minute)
 			}
 		}
-		nt := store.NewTask{Assignee: who, Assigner: by, Kind: sp.kind, Quantity: sp.qty,
+		nt := store.TaskInput{Assignee: who, Assigner: by, Kind: sp.kind, Quantity: sp.qty,
 			Due: due, Title: s.taskTitle(sp, who, x)}
 		var id uint64
 		s.on(x, "task "+nt.Title, func() error {
