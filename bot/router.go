@@ -192,7 +192,8 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("socket invalid auth: check SLACK_APP_TOKEN")
 	case socketmode.EventTypeIncomingError:
-		b.log.Warn("socket read error", "err", evt.Data)
+		// The "socket disconnected" line that follows says why (telemetry.go).
+		b.log.Debug("socket read error", "err", evt.Data)
 	case socketmode.EventTypeErrorBadMessage:
 		b.badMessage(evt)
 	case socketmode.EventTypeErrorWriteFailed:

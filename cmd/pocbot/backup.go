@@ -39,6 +39,17 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot backup: %s is the database itself; write the backup to another file.\n", dst)
 		return 2
 	}
+	if dst == "-" {
+		if f, ok := stdout.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				fmt.Fprintln(stderr, "pocbot backup: - writes the database to stdout, which is a terminal here; redirect it: pocbot backup - > copy.db")
+				return 2
+			}
+		}
+	} else if fi, err := os.Stat(filepath.Dir(dst)); err != nil || !fi.IsDir() {
+		fmt.Fprintf(stderr, "pocbot backup: cannot write %s: the directory %s does not exist.\n", dst, filepath.Dir(dst))
+		return 1
+	}
 	if dst != "-" && !*force {
 		if _, err := os.Lstat(dst); err == nil {
 			fmt.Fprintf(stderr, "pocbot backup: %s already exists; nothing was written. Choose a new name, or overwrite it with: pocbot backup -f %s\n", dst, dst)
