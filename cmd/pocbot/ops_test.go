@@ -717,6 +717,36 @@ func TestE2E_DigestAndTaskDMRefusedArriveOnce(t *testing.T) {
 		t.Errorf("assignment DMs = %d, want 1", dms)
 	}
 
+	// The reminder DM on the due day: refused once, delivered once, and a
+	// re-run of the slot sends nothing more.
+	friday := h.at("2026-12-04", "15:00")
+	h.Clock.Set(friday)
+	reminders := func() int {
+		n := 0
+		for _, m := range h.Slack.Messages() {
+			if m.Channel == "DU1" && strings.HasPrefix(m.Text, "Task reminder") {
+				n++
+			}
+		}
+		return n
+	}
+	h.Slack.FailHTTP("chat.postMessage", 1, 502)
+	if err := h.Bot.RunJob(ctx, "task_reminders", friday); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return reminders() == 1 })
+	if err := h.Main.DB.SetJobLastRun(ctx, "task_reminders", friday.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Bot.RunJob(ctx, "task_reminders", friday); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := reminders(); n != 1 {
+		t.Errorf("reminder DMs = %d, want 1", n)
+	}
+	h.Clock.Set(h.at("2026-11-30", "10:00"))
+
 	// The digest: refused once, the job succeeds (the post is queued), the
 	// outbox delivers it, and a re-run of the slot posts nothing more.
 	h.sinceSunday("digest")
