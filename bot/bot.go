@@ -190,8 +190,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	// program with a clear message, not fail on the first reply.
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
-		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && slices.Contains(fatalAuth, se.Err) || slices.Contains(fatalAuth, err.Error()) {
+		if slices.Contains(fatalAuth, slackErrorCode(err)) {
 			return fmt.Errorf("SLACK_BOT_TOKEN was rejected by Slack (%v): copy the Bot User OAuth Token again from your app's OAuth & Permissions page", err)
 		}
 		if ctx.Err() != nil {
@@ -251,6 +250,17 @@ loop:
 // fatalAuth are apps.connections.open errors that no reconnect will fix.
 var fatalAuth = []string{"invalid_auth", "account_inactive", "not_authed", "token_revoked"}
 
+// slackErrorCode is the error code of a Slack Web API refusal
+// ("invalid_auth"), or "" for any other error. It reads the code slack-go
+// decoded, never the error's text.
+func slackErrorCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
+}
+
 // runSocket keeps the Socket Mode connection up. slack-go reconnects by
 // itself on disconnects, drops and missed pings; RunContext returns only on
 // a fatal auth error or when ctx ends, and other returns are retried.
@@ -262,7 +272,7 @@ func (b *Bot) runSocket(ctx context.Context) error {
 			return nil
 		}
 		var se slack.StatusCodeError
-		if err != nil && (slices.Contains(fatalAuth, err.Error()) || (errors.As(err, &se) && se.Code == http.StatusNotFound)) {
+		if err != nil && (slices.Contains(fatalAuth, slackErrorCode(err)) || (errors.As(err, &se) && se.Code == http.StatusNotFound)) {
 			return fmt.Errorf("socket mode: %w: check SLACK_APP_TOKEN (an app-level token with connections:write) and that Socket Mode is enabled", err)
 		}
 		b.log.Warn("socket mode stopped; reconnecting", "err", err, "backoff", backoff)

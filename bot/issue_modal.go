@@ -29,16 +29,22 @@ const (
 	issueBlockReason     = "issue_reason"
 )
 
-// issueFieldBlocks maps store field names to the modal's input blocks, so
-// each validation error lands on its field.
-var issueFieldBlocks = map[string]string{
-	store.FieldCreator:     issueBlockCreator,
-	store.FieldCategory:    issueBlockCategory,
-	store.FieldPriority:    issueBlockPriority,
-	store.FieldDescription: issueBlockDescription,
-	store.FieldOrderID:     issueBlockOrder,
-	store.FieldLink:        issueBlockLink,
-}
+// issueStoreForm puts CreateIssue's errors on the report form, each on its
+// field; resolveStoreForm puts ResolveIssue's on the resolve form (an issue
+// resolved meanwhile is shown on its one text input).
+var (
+	issueStoreForm = storeForm{fields: map[string]string{
+		store.FieldCreator:     issueBlockCreator,
+		store.FieldCategory:    issueBlockCategory,
+		store.FieldPriority:    issueBlockPriority,
+		store.FieldDescription: issueBlockDescription,
+		store.FieldOrderID:     issueBlockOrder,
+		store.FieldLink:        issueBlockLink,
+	}, fallback: issueBlockDescription}
+	resolveStoreForm = storeForm{fields: map[string]string{
+		store.FieldStatus: issueBlockResolution, store.FieldResolution: issueBlockResolution, store.FieldReason: issueBlockReason,
+	}, fallback: issueBlockResolution}
+)
 
 // issueForm is what the report modal starts with.
 type issueForm struct {
@@ -183,15 +189,15 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	}
 	if errs := n.FieldErrors(); errs != nil {
 		fe := fieldErrors{}
-		for field, err := range errs {
-			fe[issueFieldBlocks[field]] = store.ErrorMessage(err)
+		for _, err := range errs {
+			issueStoreForm.put(fe, err)
 		}
 		return fe.response(), nil, nil
 	}
 	is, err := b.db.CreateIssue(ctx, n)
 	if err != nil {
-		if store.ErrorCode(err) == store.Invalid {
-			return fieldErrors{issueBlockDescription: store.ErrorMessage(err)}.response(), nil, nil
+		if fe := issueStoreForm.errors(err); fe != nil {
+			return fe.response(), nil, nil
 		}
 		return nil, nil, err
 	}
@@ -267,11 +273,9 @@ func (b *Bot) submitResolveModal(ctx context.Context, r *Request) (*slack.ViewSu
 		return fieldErrors{issueBlockResolution: "Say what was done, for example: resent the sample, tracking JX123."}.response(), nil, nil
 	}
 	ch, err := b.db.ResolveIssue(ctx, id, r.UserID, store.Resolution{Status: to, Text: text, Reason: store.ResolveReason(st.text(issueBlockReason))})
-	switch store.ErrorCode(err) {
-	case "":
-	case store.Invalid, store.Conflict:
-		return fieldErrors{issueBlockResolution: store.ErrorMessage(err)}.response(), nil, nil
-	default:
+	if fe := resolveStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
+	} else if err != nil {
 		return nil, nil, err
 	}
 	return nil, func(ctx context.Context) error {

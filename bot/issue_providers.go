@@ -24,11 +24,7 @@ const (
 )
 
 func (b *Bot) issueProviders() {
-	b.registerMetric(metricSource{Name: store.MetricIssuesResolved, Label: "issues resolved",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.IssuesResolvedByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.IssuesResolvedByDay})
+	b.registerMetric(metricSource{Name: store.MetricIssuesResolved, Label: "issues resolved", CountDays: b.db.IssuesResolvedByDay})
 	b.registerDigestSection(sectionIssues, b.digestOpenIssues)
 	b.registerWorkload(workloadIssues, b.openIssuesByAssignee)
 	b.registerHomeSection(homeIssues, b.homeMyIssues)

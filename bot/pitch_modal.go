@@ -21,6 +21,12 @@ const (
 	pitchBlockNote       = "pitch_note"
 )
 
+// pitchStoreForm puts CreatePitches' errors on the pitch form.
+var pitchStoreForm = storeForm{fields: map[string]string{
+	store.FieldCreator: pitchBlockCreators, store.FieldProduct: pitchBlockProduct,
+	store.FieldCommission: pitchBlockCommission, store.FieldNote: pitchBlockNote,
+}, fallback: pitchBlockNote}
+
 // contactChannels are the ways a creator gets pitched.
 var contactChannels = []struct{ value, label string }{
 	{"tiktok_dm", "TikTok DM"},
@@ -122,8 +128,8 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	}
 	res, err := b.db.CreatePitches(ctx, np)
 	if err != nil {
-		if store.ErrorCode(err) == store.Invalid {
-			return fieldErrors{pitchBlockNote: store.ErrorMessage(err)}.response(), nil, nil
+		if fe := pitchStoreForm.errors(err); fe != nil {
+			return fe.response(), nil, nil
 		}
 		return nil, nil, err
 	}

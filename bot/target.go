@@ -143,7 +143,7 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 	}
 	var per []int
 	for _, d := range days {
-		c, err := m.Count(ctx, d, d.AddDate(0, 0, 1))
+		c, err := firstDay(m.CountDays(ctx, []time.Time{d, d.AddDate(0, 0, 1)}))
 		if err != nil {
 			return "", err
 		}

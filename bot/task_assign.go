@@ -22,6 +22,12 @@ const (
 	taskBlockNote     = "task_note"
 )
 
+// taskStoreForm puts CreateTask's errors on the assign form.
+var taskStoreForm = storeForm{fields: map[string]string{
+	store.FieldAssignee: taskBlockAssignee, store.FieldTitle: taskBlockTitle, store.FieldKind: taskBlockKind,
+	store.FieldQuantity: taskBlockQuantity, store.FieldDue: taskBlockDueDate, store.FieldNote: taskBlockNote,
+}, fallback: taskBlockTitle}
+
 // taskPrefill fills the task form, e.g. from an overload warning.
 type taskPrefill struct {
 	Assignee, Title, Quantity, DueDate, DueTime, Note string
@@ -135,8 +141,8 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 		return errs.response(), nil, nil
 	}
 	res, err := b.commitTask(ctx, nt)
-	if store.ErrorCode(err) == store.Invalid {
-		return fieldErrors{taskBlockTitle: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := taskStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -189,25 +195,20 @@ type taskCommit struct {
 
 // commitTask assigns nt unless that pushes the assignee past capacity; then
 // it keeps nt as a draft so the assigner can confirm or pick someone else.
-// Nothing reaches the assignee before that choice.
+// Nothing reaches the assignee before that choice. The store reads the
+// assignee's load, applies overloadOf and writes in one transaction.
 func (b *Bot) commitTask(ctx context.Context, nt store.TaskInput) (*taskCommit, error) {
-	if err := nt.Validate(); err != nil {
-		return nil, err
-	}
-	ov, err := b.checkOverload(ctx, nt)
+	var ov *overload
+	now := b.Now()
+	t, draft, err := b.db.CreateTaskWithinCapacity(ctx, nt, func(l store.TaskLoad) bool {
+		ov = b.overloadOf(nt, l, now)
+		return ov != nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if ov != nil {
-		id, err := b.db.SaveTaskDraft(ctx, nt)
-		if err != nil {
-			return nil, err
-		}
-		return &taskCommit{nt: nt, draftID: id, ov: ov}, nil
-	}
-	t, err := b.db.CreateTask(ctx, nt)
-	if err != nil {
-		return nil, err
+	if t == nil {
+		return &taskCommit{nt: nt, draftID: draft, ov: ov}, nil
 	}
 	return &taskCommit{task: t, nt: nt}, nil
 }
@@ -257,39 +258,38 @@ type overload struct {
 
 func (o *overload) limit() int { return o.PerDay * o.Days }
 
-// checkOverload returns the figures if nt pushes its assignee past their
+// overloadOf returns the figures if nt pushes its assignee past their
 // capacity by its due day, nil otherwise: outstanding units due by that day
 // (overdue included) plus nt's, against capacity × working days from today
-// through the due day (at least one day).
-func (b *Bot) checkOverload(ctx context.Context, nt store.TaskInput) (*overload, error) {
+// through the due day (at least one day). It only computes: the store calls
+// it inside the transaction that assigns.
+func (b *Bot) overloadOf(nt store.TaskInput, l store.TaskLoad, now time.Time) *overload {
 	if nt.Quantity <= 0 {
-		return nil, nil
-	}
-	caps, err := b.db.TaskCapacities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	open, err := b.db.TasksByAssignee(ctx, nt.Assignee, true, 0)
-	if err != nil {
-		return nil, err
+		return nil
 	}
 	by := b.dueDay(&store.Task{Due: nt.Due, DueHasTime: nt.DueHasTime})
-	ov := &overload{Assignee: nt.Assignee, By: by, Added: nt.Quantity, PerDay: b.capacityOf(caps, nt.Assignee),
-		Days: max(1, b.workdaysBetween(b.Now(), by))}
-	for i := range open {
-		if !b.dueDay(&open[i]).After(by) {
-			ov.Existing += open[i].Outstanding()
+	ov := &overload{Assignee: nt.Assignee, By: by, Added: nt.Quantity, PerDay: b.capacityOr(l.Capacity),
+		Days: max(1, b.workdaysBetween(now, by))}
+	for i := range l.Open {
+		if !b.dueDay(&l.Open[i]).After(by) {
+			ov.Existing += l.Open[i].Outstanding()
 		}
 	}
 	if ov.Existing+ov.Added <= ov.limit() {
-		return nil, nil
+		return nil
 	}
-	return ov, nil
+	return ov
 }
 
 func (b *Bot) capacityOf(caps map[string]int, userID string) int {
-	if c, ok := caps[userID]; ok && c > 0 {
-		return c
+	return b.capacityOr(caps[userID])
+}
+
+// capacityOr is a person's own daily capacity, or the team's when they
+// have none (0).
+func (b *Bot) capacityOr(own int) int {
+	if own > 0 {
+		return own
 	}
 	return b.cfg.DailyCapacity
 }

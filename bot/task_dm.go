@@ -17,6 +17,15 @@ const (
 	taskBlockReason       = "task_reason"
 )
 
+// progressStoreForm and cantDoStoreForm put AddTaskProgress' and
+// CantDoTask's errors on their forms.
+var (
+	progressStoreForm = storeForm{fields: map[string]string{
+		store.FieldQuantity: taskBlockProgressQty, store.FieldNote: taskBlockProgressNote,
+	}, fallback: taskBlockProgressNote}
+	cantDoStoreForm = storeForm{fields: map[string]string{store.FieldReason: taskBlockReason}, fallback: taskBlockReason}
+)
+
 // taskDMMsg is the assignee's message for a task. It is edited in place as
 // the task changes; a closed task loses its buttons.
 func (b *Bot) taskDMMsg(t *store.Task) msg {
@@ -174,21 +183,13 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		}
 		added = n
 	}
-	if added > 0 {
-		// More than the whole task in one update is a typo (1000 for 10),
-		// not progress; a little over-delivery is fine.
-		if t, err := b.db.Task(ctx, id); err == nil && t.Quantity > 0 && t.Done()+added > 2*t.Quantity {
-			return fieldErrors{taskBlockProgressQty: fmt.Sprintf("TSK-%d is %d units and %d are done; %d more would make %d. Check the number — units done since your last update.",
-				t.ID, t.Quantity, t.Done(), added, t.Done()+added)}.response(), nil, nil
-		}
-	}
 	note := st.text(taskBlockProgressNote)
 	if added == 0 && note == "" {
 		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
 	}
 	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note, viewKey(r.Callback))
-	if code := store.ErrorCode(err); code == store.Invalid {
-		return fieldErrors{taskBlockProgressNote: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := progressStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -225,8 +226,8 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 		return nil, nil, errorf("That form is damaged; press Can't do again.")
 	}
 	t, _, err := b.db.CantDoTask(ctx, id, r.UserID, viewState(r).text(taskBlockReason))
-	if store.ErrorCode(err) == store.Invalid {
-		return fieldErrors{taskBlockReason: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := cantDoStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}

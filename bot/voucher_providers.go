@@ -17,11 +17,7 @@ import (
 const homeMaxVouchers = 5
 
 func (b *Bot) voucherProviders() {
-	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.VoucherCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.VoucherCountsByDay})
+	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", CountDays: b.db.VoucherCountsByDay})
 	b.registerDigestSection(sectionVouchers, b.digestVoucherBudgets)
 	b.registerHomeSection(homeVouchers, b.homeMyVouchers)
 }

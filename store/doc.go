@@ -3,7 +3,9 @@
 //
 // It knows nothing about Slack or cron. Errors that a user may see are
 // *Error values with a Code and a full-sentence Message (see ErrorCode and
-// ErrorMessage); anything uncoded is an internal error to log.
+// ErrorMessage); anything uncoded is an internal error to log. An error about
+// one input field also names it (Field, see ErrorField), so a form can show
+// the message on that field without reading its text.
 //
 // # Transactions
 //

@@ -179,7 +179,7 @@ func (np PitchInput) handles() ([]string, error) {
 		}
 		h, err := NormalizeHandle(raw)
 		if err != nil {
-			return nil, err
+			return nil, onField(FieldCreator, err)
 		}
 		if !seen[h] {
 			seen[h] = true
@@ -188,19 +188,19 @@ func (np PitchInput) handles() ([]string, error) {
 	}
 	switch {
 	case len(hs) == 0:
-		return nil, Errorf(Invalid, "List at least one creator handle to pitch, for example @budi.jkt.")
+		return nil, onField(FieldCreator, Errorf(Invalid, "List at least one creator handle to pitch, for example @budi.jkt."))
 	case len(hs) > MaxPitchHandles:
-		return nil, Errorf(Invalid, "You can pitch at most %d creators at once; this list has %d.", MaxPitchHandles, len(hs))
+		return nil, onField(FieldCreator, Errorf(Invalid, "You can pitch at most %d creators at once; this list has %d.", MaxPitchHandles, len(hs)))
 	}
 	if err := checkLen("The product", strings.TrimSpace(np.Product), MaxProductLen); err != nil {
-		return nil, err
+		return nil, onField(FieldProduct, err)
 	}
 	if err := checkLen("The note", strings.TrimSpace(np.Note), MaxNoteLen); err != nil {
-		return nil, err
+		return nil, onField(FieldNote, err)
 	}
 	if np.CommissionPct != 0 && (np.CommissionPct < 1 || np.CommissionPct > MaxCommissionPct) {
-		return nil, Errorf(Invalid, "The commission must be between 1%% and %d%%, or left empty; %d%% is not possible.",
-			MaxCommissionPct, np.CommissionPct)
+		return nil, onField(FieldCommission, Errorf(Invalid, "The commission must be between 1%% and %d%%, or left empty; %d%% is not possible.",
+			MaxCommissionPct, np.CommissionPct))
 	}
 	if np.Cooldown < 0 {
 		return nil, Errorf(Invalid, "The duplicate cooldown cannot be negative.")
@@ -335,12 +335,8 @@ func createPitch(tx *bolt.Tx, p *Pitch) error {
 	if err := indexPitch(tx, p); err != nil {
 		return err
 	}
-	after, err := jsonText(p)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: p.CreatedAt, UserID: p.UserID, Action: ActionPitchCreate,
-		Entity: PitchEntity(p.ID), After: after})
+	return auditChange(tx, AuditEntry{At: p.CreatedAt, UserID: p.UserID, Action: ActionPitchCreate,
+		Entity: PitchEntity(p.ID)}, nil, p)
 }
 
 // putPitch writes the pitch record.

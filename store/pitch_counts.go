@@ -89,10 +89,7 @@ func checkAgreedIndex(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if got := idx.Stats().KeyN; got != n {
-		return fmt.Errorf("%s has %d entries, want %d", bucketPitchesAgreed, got, n)
-	}
-	return nil
+	return checkCounts(tx, indexCount{bucketPitchesAgreed, n})
 }
 
 // PitchCountsByDay counts, per pitching user, the pitches created in each

@@ -79,7 +79,7 @@ type DB struct {
 	path string
 	now  func() time.Time
 
-	commitObs atomic.Pointer[func(time.Duration)] // ops.go: ObserveCommits
+	commitObs *atomic.Pointer[func(time.Duration)] // ops.go: ObserveCommits; shared by WithClock copies
 	// MigrationBackup is the automatic backup Open wrote before migrating
 	// the schema, "" if there was no migration.
 	MigrationBackup string
@@ -110,7 +110,7 @@ func open(path string, opt Options, migs []migration) (*DB, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, path: path, now: opt.Now}
+	db := &DB{bolt: bdb, path: path, now: opt.Now, commitObs: new(atomic.Pointer[func(time.Duration)])}
 	if err := db.init(migs); err != nil {
 		_ = bdb.Close() // The init error is the one worth reporting.
 		return nil, fmt.Errorf("open %s: %w", path, err)

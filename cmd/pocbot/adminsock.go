@@ -57,18 +57,8 @@ func defaultAdminSocket(dbPath string) string {
 // adminSocketFor is the admin socket the tools look for, from the same
 // settings the bot reads (POCBOT_ADMIN_SOCKET, else next to POCBOT_DB).
 func adminSocketFor(getenv func(string) string) string {
-	v := strings.TrimSpace(getenv("POCBOT_ADMIN_SOCKET"))
-	if strings.EqualFold(v, "off") {
-		return ""
-	}
-	if v != "" {
-		return v
-	}
-	db := strings.TrimSpace(getenv("POCBOT_DB"))
-	if db == "" {
-		db = "./pocbot.db"
-	}
-	return defaultAdminSocket(db)
+	cfg, _ := loadSettings(getenv, "POCBOT_DB", "POCBOT_ADMIN_SOCKET") // both parse anything
+	return cfg.Serve.AdminSocket
 }
 
 // adminCommands are what the socket runs: the tools' own code, given the

@@ -31,10 +31,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return 2
 	}
 	dst := fs.Arg(0)
-	dbPath := strings.TrimSpace(getenv("POCBOT_DB"))
-	if dbPath == "" {
-		dbPath = "./pocbot.db"
-	}
+	dbPath := dbPathFor(getenv)
 	if dst != "-" && sameFile(dst, dbPath) {
 		fmt.Fprintf(stderr, "pocbot backup: %s is the database itself; write the backup to another file.\n", dst)
 		return 2
@@ -67,10 +64,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 			}
 			return cw.n, nil
 		}
-		path := strings.TrimSpace(getenv("POCBOT_DB"))
-		if path == "" {
-			path = "./pocbot.db"
-		}
+		path := dbPath
 		if err := mustExist(path); err != nil {
 			return 0, err
 		}
@@ -139,10 +133,7 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	if code, ok := viaBot(ctx, getenv, "check", args, stdout, stderr); ok {
 		return code
 	}
-	path := strings.TrimSpace(getenv("POCBOT_DB"))
-	if path == "" {
-		path = "./pocbot.db"
-	}
+	path := dbPathFor(getenv)
 	if err := mustExist(path); err != nil {
 		fmt.Fprintf(stderr, "pocbot check: %v\n", err)
 		return 1
@@ -211,10 +202,7 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		return 2
 	}
 	src := args[0]
-	path := strings.TrimSpace(getenv("POCBOT_DB"))
-	if path == "" {
-		path = "./pocbot.db"
-	}
+	path := dbPathFor(getenv)
 	stopHint := "Stop it first (systemctl stop pocbot, docker stop <container>, or Ctrl-C where it runs), then run pocbot restore again."
 	if pid, err := runningBot(getenv); err == nil {
 		fmt.Fprintf(stderr, "pocbot restore: the bot is running on %s (pid %d); nothing was changed. %s\n", path, pid, stopHint)
@@ -314,4 +302,10 @@ func sameFile(a, b string) bool {
 	absA, _ := filepath.Abs(a)
 	absB, _ := filepath.Abs(b)
 	return absA == absB
+}
+
+// dbPathFor is POCBOT_DB as the settings table reads it.
+func dbPathFor(getenv func(string) string) string {
+	cfg, _ := loadSettings(getenv, "POCBOT_DB") // a path: never an error
+	return cfg.DB
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -296,9 +297,19 @@ func cfgErr(format string, args ...any) error {
 // LoadConfig reads and validates the configuration: each setting once, in
 // table order. getenv is os.Getenv in production and a map in tests.
 func LoadConfig(getenv func(string) string) (*Config, error) {
+	return loadSettings(getenv)
+}
+
+// loadSettings reads the named settings (all when none are named) the way
+// LoadConfig does; the offline tools read only what they use, so a missing
+// token does not stop an export.
+func loadSettings(getenv func(string) string, names ...string) (*Config, error) {
 	c := &Config{}
 	var errs []error
 	for _, s := range settings {
+		if len(names) > 0 && !slices.Contains(names, s.Name) {
+			continue
+		}
 		v := strings.TrimSpace(getenv(s.Name))
 		if v == "" {
 			v = s.Default

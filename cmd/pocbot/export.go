@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"pocbot/store"
@@ -21,24 +20,13 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if code, ok := viaBot(ctx, getenv, "export", args, stdout, stderr); ok {
 		return code
 	}
-	env := func(k, def string) string {
-		if v := strings.TrimSpace(getenv(k)); v != "" {
-			return v
-		}
-		return def
-	}
-	loc, err := time.LoadLocation(env("POCBOT_TZ", "Asia/Jakarta"))
+	cfg, err := loadSettings(getenv, "POCBOT_DB", "POCBOT_TZ", "POCBOT_CURRENCY")
 	if err != nil {
-		fmt.Fprintf(stderr, "pocbot export: POCBOT_TZ: %v\n", err)
+		fmt.Fprintf(stderr, "pocbot export:\n%v\n", err)
 		return 2
 	}
-	cur, err := store.CurrencyFor(env("POCBOT_CURRENCY", store.DefaultCurrency))
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot export: POCBOT_CURRENCY: %s\n", store.ErrorMessage(err))
-		return 2
-	}
-	path := env("POCBOT_DB", "./pocbot.db")
-	return exportVouchers(ctx, args, loc, cur, func() (*store.DB, func(), bool) {
+	path := cfg.DB
+	return exportVouchers(ctx, args, cfg.Location, cfg.Currency, func() (*store.DB, func(), bool) {
 		if err := mustExist(path); err != nil {
 			fmt.Fprintf(stderr, "pocbot export: %v\n", err)
 			return nil, nil, false
