@@ -788,3 +788,25 @@ func TestE2E_PProfOnlyWhenEnabledAndOnAdminSocket(t *testing.T) {
 		t.Error("isLoopback is wrong")
 	}
 }
+
+func TestAdminSocketPathFitsASocketAddress(t *testing.T) {
+	short := defaultAdminSocket("/var/lib/pocbot/pocbot.db")
+	if short != "/var/lib/pocbot/pocbot.db.sock" {
+		t.Errorf("short path = %q", short)
+	}
+	long := "/" + strings.Repeat("deep/", 25) + "pocbot.db"
+	p := defaultAdminSocket(long)
+	if len(p) > maxSocketPath || !strings.HasPrefix(p, os.TempDir()) || p != defaultAdminSocket(long) {
+		t.Errorf("long path = %q (%d bytes)", p, len(p))
+	}
+	if p == defaultAdminSocket(long+"2") {
+		t.Error("two databases share a socket")
+	}
+	// Set explicitly too long: a clear start-up error.
+	if _, err := listenAdmin("/tmp/" + strings.Repeat("x", 120)); err == nil || !strings.Contains(err.Error(), "too long for a Unix socket") {
+		t.Errorf("long POCBOT_ADMIN_SOCKET: %v", err)
+	}
+	if got := adminSocketFor(getenvFrom(map[string]string{"POCBOT_DB": "/x/p.db", "POCBOT_ADMIN_SOCKET": "off"})); got != "" {
+		t.Errorf("off = %q", got)
+	}
+}
