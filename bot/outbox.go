@@ -101,7 +101,7 @@ func (b *Bot) attempt(ctx context.Context, p store.Post, checkFirst bool) (strin
 		switch {
 		case found:
 			log.Info("post whose answer was lost is in Slack; not sending it again", "ts", ts)
-			return b.delivered(ctx, p, ch, ts, false)
+			return b.delivered(ctx, p, ch, ts, true)
 		case err != nil && retryable(err):
 			return b.retryLater(dbctx, p, true, fmt.Errorf("checking for an earlier copy: %w", err))
 		case err != nil:
