@@ -283,10 +283,15 @@ func (a *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		outcome = "http_other"
 	default:
 		// ok:false answers come with HTTP 200: peek at the small body.
-		if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && resp.ContentLength < 1<<20 {
-			body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		// (Web API answers are small; the whole body is kept and handed on.)
+		if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			body, rerr := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			resp.Body = io.NopCloser(bytes.NewReader(body))
+			if rerr != nil {
+				outcome = "network"
+				resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{rerr}))
+			}
 			var r struct {
 				OK *bool `json:"ok"`
 			}
@@ -298,6 +303,11 @@ func (a *apiTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	a.t.apiCalls.WithLabelValues(method, outcome).Inc()
 	return resp, err
 }
+
+// errReader hands on a read error after the bytes read before it.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // apiMethod is the Web API method of a request ("chat.postMessage"), or
 // "response_url" / "upload" / "other" for the other URLs the bot calls.
