@@ -153,6 +153,9 @@ func (s *scheduler) runJob(ctx context.Context, j *job, due time.Time) (err erro
 		s.log.Info("job slot already done; skipped", "job", j.name, "due", due)
 		return nil
 	}
+	if s.observe != nil { // deferred before the recover below, so it sees a panic's error
+		defer func() { s.observe(j.name, err) }()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("job %s panicked: %v", j.name, p)
@@ -161,13 +164,7 @@ func (s *scheduler) runJob(ctx context.Context, j *job, due time.Time) (err erro
 	}()
 	start := time.Now()
 	if err := j.run(ctx, due); err != nil {
-		if s.observe != nil {
-			s.observe(j.name, err)
-		}
 		return err
-	}
-	if s.observe != nil {
-		s.observe(j.name, nil)
 	}
 	s.log.Debug("job done", "job", j.name, "due", due, "took", time.Since(start))
 	return s.db.SetJobLastRun(ctx, j.name, due)
