@@ -717,6 +717,22 @@ func TestE2E_DigestAndTaskDMRefusedArriveOnce(t *testing.T) {
 		t.Errorf("assignment DMs = %d, want 1", dms)
 	}
 
+	// A DM whose answer is lost is found in the DM (conversations.open,
+	// then conversations.history) and not sent again.
+	h.Slack.LoseAnswer("chat.postMessage", 1)
+	h.command("ULEAD", "/task", "<@U2|budi> Review 30 videos by friday")
+	waitFor(t, func() bool { tk, err := h.Main.DB.Task(ctx, 2); return err == nil && tk.DMTS != "" })
+	time.Sleep(300 * time.Millisecond)
+	dms = 0
+	for _, m := range h.Slack.Messages() {
+		if m.Channel == "DU2" && strings.Contains(m.Text, "TSK-2") {
+			dms++
+		}
+	}
+	if dms != 1 {
+		t.Errorf("assignment DMs after a lost answer = %d, want 1", dms)
+	}
+
 	// The reminder DM on the due day: refused once, delivered once, and a
 	// re-run of the slot sends nothing more.
 	friday := h.at("2026-12-04", "15:00")
