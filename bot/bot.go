@@ -167,12 +167,6 @@ func (b *Bot) jobs() error {
 	return nil
 }
 
-// isAdmin reports whether userID is listed in POCBOT_ADMINS or is a member
-// of POCBOT_ADMIN_GROUP.
-func (b *Bot) isAdmin(userID string) bool {
-	return slices.Contains(b.cfg.Admins, userID) || b.adminGroup.has(userID)
-}
-
 // API returns the Web API client (used by tests and tools).
 func (b *Bot) API() *slack.Client { return b.api }
 

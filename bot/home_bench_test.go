@@ -1,0 +1,50 @@
+package bot
+
+import (
+	"context"
+	"testing"
+)
+
+// BenchmarkHome measures building one user's App Home on the digest's
+// fixture (1,000,000 pitches, 100 people, ~27 pitches a day each; issue
+// #11's target: under 5 ms). Home loads only that user's window
+// (userBoard). The same-run baselines: DigestInput is what Home's progress
+// section loaded before it had its own loader (the whole digest's data),
+// TeamProgress the team-wide counts alone.
+func BenchmarkHome(b *testing.B) {
+	bt, now := benchDigestBot(b)
+	ctx := context.Background()
+	const user = "U042"
+	b.Run("Build", func(b *testing.B) {
+		for b.Loop() {
+			v, err := bt.homeView(ctx, user)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(v.Blocks.BlockSet) == 0 {
+				b.Fatal("empty Home")
+			}
+		}
+	})
+	b.Run("UserBoard", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := bt.userBoard(ctx, user, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BaselineDigestInput", func(b *testing.B) {
+		for b.Loop() { // what Home's progress section loaded before it had its own loader
+			if _, err := bt.digestInput(ctx, now, now, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BaselineTeamProgress", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := bt.teamProgress(ctx, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
