@@ -26,6 +26,7 @@
 //
 //	meta
 //	  "version"                         → itob(schema version)
+//	  "health_probe"                    → itob(Unix ns of the last readiness write check)
 //	jobs
 //	  job name                          → {"last_run": time}
 //
@@ -49,6 +50,11 @@
 //
 //	once                                (claims of at-most-once work; see once.go)
 //	  claim key                         → itob(claim time, Unix ns)
+//
+//	outbox                              (Slack posts until Slack took them; see outbox.go)
+//	  post key ("triage/12", …)         → Post JSON (pending, sent or failed; pruned after 30 days)
+//	outbox_pending                      (what the outbox worker scans)
+//	  post key                          → ·
 //
 //	vouchers                            (record; key = canonical code, e.g. SMP-7KQ3-9XF2-M4T9)
 //	  code                              → Voucher JSON
