@@ -19,7 +19,7 @@ type OpsConfig struct {
 
 	OutboxInterval    time.Duration // how often the worker looks for due posts; default 2s
 	OutboxBackoff     time.Duration // first retry delay, doubled each attempt up to 10m; default 5s
-	OutboxMaxAttempts int           // then the post is given up; default 20 (about 2.5 hours)
+	OutboxMaxAttempts int           // then the post is given up; default 20 (about 2 hours of retrying)
 	OutboxLease       time.Duration // an attempt in flight; default 1m
 	HeartbeatInterval time.Duration // the scheduler's liveness beat; default 5s
 }
