@@ -151,6 +151,16 @@ func (b *Bot) giveUp(ctx context.Context, p store.Post, err error) (string, stri
 	b.tel.outboxGiveUps.WithLabelValues(p.Kind).Inc()
 	b.log.Error(fmt.Sprintf("gave up posting %s post %s to %s after %d attempt(s): %v", p.Kind, p.Key, p.Channel, p.Attempts, err),
 		"outbox", p.Key, "kind", p.Kind)
+	if kind, arg, _ := strings.Cut(p.Then, ":"); kind == "issue_triage" && p.Attempts > 1 {
+		// The reporter was told it would appear; say that it did not.
+		id, _ := strconv.ParseUint(arg, 10, 64)
+		if is, ierr := b.db.Issue(ctx, id); ierr == nil && is.ReporterID != "" {
+			text := fmt.Sprintf(":warning: I could not post *%s* to <#%s>: Slack kept refusing it. Tell the team yourself, and manage it with `/issue %s`.", is.Ref(), p.Channel, is.Ref())
+			if _, _, perr := b.post(ctx, is.ReporterID, msg{text: text, blocks: []slack.Block{section(text)}}); perr != nil {
+				b.log.Warn("could not tell the reporter about a triage post given up", "issue", id, "err", perr)
+			}
+		}
+	}
 	return "", "", postFailed, err
 }
 

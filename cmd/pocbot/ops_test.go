@@ -609,6 +609,15 @@ func TestE2E_OutboxGivesUpWithMetricAndLog(t *testing.T) {
 	if !strings.Contains(h.Logs.String(), "gave up posting triage post triage/1") {
 		t.Errorf("no give-up log line:\n%s", h.Logs.String())
 	}
+	// The reporter, told it would appear, is told that it did not.
+	waitFor(t, func() bool {
+		for _, m := range h.Slack.Messages() {
+			if m.Channel == "DU1" && strings.Contains(m.Text, "could not post *ISS-1*") {
+				return true
+			}
+		}
+		return false
+	})
 	if v := value(scrape(t, h.Main.HTTPAddr()), "pocbot_outbox_failed"); v != 1 {
 		t.Errorf("pocbot_outbox_failed = %v", v)
 	}
