@@ -222,7 +222,7 @@ func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) er
 		// Through the outbox: if Slack refuses the post now, it is retried
 		// until it lands, and the issue records it then (issue_triage).
 		pch, _, res, err := b.send(ctx, outPost{key: fmt.Sprintf("triage/%d", is.ID), kind: "triage", channel: ch,
-			m: b.triageMsg(is, evs), then: fmt.Sprintf("issue_triage:%d", is.ID)})
+			m: b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is)), then: fmt.Sprintf("issue_triage:%d", is.ID)})
 		if res == postQueued {
 			text = fmt.Sprintf(":white_check_mark: Saved *%s* for *@%s*. Slack did not take the post to <#%s> just now; I will keep trying and it will appear there by itself. Meanwhile manage it with `/issue %s`.", is.Ref(), is.Handle, ch, is.Ref())
 			break
@@ -240,7 +240,7 @@ func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) er
 }
 
 // resolveModal asks what was done and why; to is Resolved or Closed.
-func resolveModal(is *store.Issue, to store.IssueStatus) slack.ModalViewRequest {
+func resolveModal(is *store.Issue, to store.IssueStatus, extra ...slack.Block) slack.ModalViewRequest {
 	var opts []*slack.OptionBlockObject
 	for _, r := range store.ResolveReasons() {
 		opts = append(opts, option(string(r), r.Label()))
@@ -249,11 +249,12 @@ func resolveModal(is *store.Issue, to store.IssueStatus) slack.ModalViewRequest 
 	if to == store.IssueClosed {
 		verb = "Close"
 	}
-	return modal(issueResolveModalID, verb+" "+is.Ref(), verb, viewMeta{Ref: fmt.Sprint(is.ID), Extra: string(to)},
+	blocks := []slack.Block{
 		section(fmt.Sprintf("*%s* · *@%s* · %s", is.Ref(), is.Handle, is.Category.Label())),
 		textInput(issueBlockResolution, "Resolution", "What was done, e.g. resent the sample, tracking JX123", "", true, store.MaxIssueResolutionLen, false),
 		selectInput(issueBlockReason, "Reason", "", false, opts...),
-	)
+	}
+	return modal(issueResolveModalID, verb+" "+is.Ref(), verb, viewMeta{Ref: fmt.Sprint(is.ID), Extra: string(to)}, append(blocks, extra...)...)
 }
 
 // submitResolveModal resolves or closes the issue.
@@ -271,6 +272,15 @@ func (b *Bot) submitResolveModal(ctx context.Context, r *Request) (*slack.ViewSu
 	text := st.text(issueBlockResolution)
 	if text == "" {
 		return fieldErrors{issueBlockResolution: "Say what was done, for example: resent the sample, tracking JX123."}.response(), nil, nil
+	}
+	if choice := st.text(issueBlockSample); choice != "" {
+		// The sample update goes first: if it is refused, nothing is
+		// resolved and the form says why.
+		if msg, err := b.resolveSampleStep(ctx, r, choice); err != nil {
+			return nil, nil, err
+		} else if msg != "" {
+			return fieldErrors{issueBlockSample: msg}.response(), nil, nil
+		}
 	}
 	ch, err := b.db.ResolveIssue(ctx, id, r.UserID, store.Resolution{Status: to, Text: text, Reason: store.ResolveReason(st.text(issueBlockReason))})
 	if fe := resolveStoreForm.errors(err); fe != nil {

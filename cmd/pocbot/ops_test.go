@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -409,7 +410,7 @@ func TestE2E_RestoreBackup(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("restore = %d %q %q", code, out, errs)
 	}
-	for _, want := range []string{"schema version 4", "1 pitches", "restored " + h.DBPath, "before-restore-"} {
+	for _, want := range []string{fmt.Sprintf("schema version %d\n", store.CurrentSchemaVersion()), "1 pitches", "restored " + h.DBPath, "before-restore-"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("restore output lacks %q:\n%s", want, out)
 		}
