@@ -11,6 +11,7 @@
 //	pocbot check            check the database's pages and indexes
 //	pocbot restore FILE     put a backup in place of the database (bot stopped)
 //	pocbot version          module version and VCS revision of this binary
+//	pocbot playground       the bot against a fake Slack, in the browser (no Slack needed)
 //	pocbot -h               list every setting with its default
 package main
 
@@ -22,6 +23,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // POCBOT_TZ must work on machines without zoneinfo
@@ -53,6 +55,9 @@ Usage:
   pocbot restore FILE   check a backup, show its schema version and counts, and put it in place
                         of the database (needs the bot stopped; the old file is kept beside it)
   pocbot version        module version, VCS revision and time of this binary
+  pocbot playground [-addr 127.0.0.1:8080] [-db FILE] [-demo=false]
+                        try pocbot without Slack: the real bot against a fake Slack, in the
+                        browser, with a demo team (see pocbot playground -h)
   pocbot -h             this help
 
 backup, export, digest and check work the same whether the bot runs or not: while it
@@ -90,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "digest":
 		return runDigest(ctx, args, getenv, stdout, stderr)
+	case "playground":
+		return runPlayground(ctx, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
 		return 2
@@ -97,6 +104,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot cannot start:\n%v\n", err)
+		if strings.TrimSpace(getenv("SLACK_BOT_TOKEN")) == "" || strings.TrimSpace(getenv("SLACK_APP_TOKEN")) == "" {
+			fmt.Fprintln(stderr, "No Slack app yet? `pocbot playground` runs pocbot without Slack: the real bot against a fake Slack in your browser, with a demo team.")
+		}
 		return 2
 	}
 	m := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
