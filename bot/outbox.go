@@ -149,7 +149,7 @@ func (b *Bot) giveUp(ctx context.Context, p store.Post, err error) (string, stri
 		err = errors.Join(err, rerr)
 	}
 	b.tel.outboxGiveUps.WithLabelValues(p.Kind).Inc()
-	b.log.Error(fmt.Sprintf("gave up posting %s post %s to %s after %d attempt(s): %v", p.Kind, p.Key, p.Channel, p.Attempts, err),
+	b.log.Error(fmt.Sprintf("gave up posting %s post %s to %s after %s: %v", p.Kind, p.Key, p.Channel, plural(p.Attempts, "attempt", "attempts"), err),
 		"outbox", p.Key, "kind", p.Kind)
 	if kind, arg, _ := strings.Cut(p.Then, ":"); kind == "issue_triage" && p.Attempts > 1 {
 		// The reporter was told it would appear; say that it did not.

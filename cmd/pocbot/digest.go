@@ -52,7 +52,7 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 		defer db.Close()
 		bc := cfg.botConfig()
 		bc.Ops.OutboxInterval = time.Hour // never started: no Run
-		b, err := bot.New(bc, db, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+		b, err := bot.New(bc, db, newLogger(stderr, slog.LevelWarn))
 		if err != nil {
 			fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
 			return "", false

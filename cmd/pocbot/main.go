@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 2
 	}
-	m := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
+	m := NewMain(cfg, newLogger(stderr, cfg.LogLevel))
 	slog.SetDefault(m.Logger)
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "pocbot: %v\n", err)
