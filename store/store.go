@@ -76,6 +76,8 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	now  func() time.Time
+	// commits is the group-commit queue of db.batch (batch.go).
+	commits committer
 }
 
 // Open opens or creates the database at path (mode 0600), creates any

@@ -29,7 +29,8 @@ func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
 		return nil, err
 	}
 	var t *Task
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		t = nil
 		now := db.Now()
 		if id, seen := idemLookup(tx, "task", nt.IdemKey); seen {
 			return Errorf(Conflict, "That was already done: it created TSK-%d.", id)
@@ -244,7 +245,8 @@ func (db *DB) changeTaskKeyed(ctx context.Context, id uint64, userID, key string
 	}
 	var t *Task
 	var changed bool
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		t, changed = nil, false
 		now := db.Now()
 		var err error
 		if t, err = getTask(tx, id, now); err != nil {
