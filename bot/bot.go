@@ -144,6 +144,7 @@ type Bot struct {
 	botUserID          string
 	handlers           sync.WaitGroup
 	issueLocks         issueLocks // per-issue triage refreshes
+	refresh            refresher  // secondary updates after replies (refresh.go)
 	// prov holds the metric, digest, workload and Home providers (metrics.go).
 	prov providers
 }
@@ -287,6 +288,9 @@ loop:
 	case <-time.After(b.cfg.ShutdownTimeout):
 		b.log.Warn("scheduler jobs still running at exit")
 	}
+	rctx, rcancel := context.WithTimeout(context.Background(), b.cfg.ShutdownTimeout)
+	b.waitRefreshes(rctx)
+	rcancel()
 	b.log.Info("bot stopped")
 	return runErr
 }

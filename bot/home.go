@@ -22,15 +22,11 @@ func (b *Bot) appHomeOpened(ctx context.Context, r *Request) error {
 	return b.publishHome(ctx, r.UserID)
 }
 
-// afterChange refreshes the user's App Home after one of their actions. A
-// failure is logged, never shown: the action itself succeeded.
+// afterChange refreshes the user's App Home after one of their actions:
+// after the handler's reply, coalesced per user (refresh.go). A failure is
+// logged, never shown: the action itself succeeded.
 func (b *Bot) afterChange(ctx context.Context, userID string) {
-	if userID == "" {
-		return
-	}
-	if err := b.publishHome(ctx, userID); err != nil {
-		b.log.Warn("home refresh failed", "user", userID, "err", err)
-	}
+	b.refreshLater(ctx, userID, refreshHome)
 }
 
 // homeView builds the Home tab for userID.

@@ -297,6 +297,10 @@ func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.C
 		defer func() { <-b.busy }()
 		ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
 		defer cancel()
+		// Home and task-DM refreshes asked for by the handler run once it
+		// has replied (deferred calls run last in, first out).
+		ctx, later := withDeferred(ctx)
+		defer b.flush(ctx, later)
 		var r *Request
 		defer func() {
 			if p := recover(); p != nil {
@@ -386,6 +390,8 @@ func (b *Bot) viewSubmission(ctx context.Context, evt socketmode.Event, cb *slac
 	b.handlers.Add(1)
 	go func() {
 		defer b.handlers.Done()
+		ctx, later := withDeferred(ctx)
+		defer b.flush(ctx, later)
 		acked := false
 		r := &Request{UserID: cb.User.ID, TriggerID: cb.TriggerID, Callback: cb}
 		r.log = b.log.With("view", cb.View.CallbackID, "user", cb.User.ID)

@@ -1,0 +1,160 @@
+package bot
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// The reply first. After a user's action the confirmation is what they
+// wait for; their App Home, the DMs of their Pitching tasks and the Homes
+// of others the action touched are secondary. Handlers ask for those with
+// afterChange and refreshPitchingDMs, which only record the request on the
+// handler's context; when the handler has returned — its reply posted — the
+// requests go to a per-user refresher that runs them on its own goroutine.
+//
+// Per user, at most one refresh runs at a time, and a refresh that was asked
+// for while one ran (or within refreshGap after it) merges with every other
+// request of that window: a burst of 100 pitches publishes the Home a few
+// times, each showing everything confirmed before it, never 100 times.
+// refreshSlots bounds the refreshes running at once across users, so under
+// load they wait (and merge further) instead of taking CPU from replies.
+
+// refreshKind is a set of secondary updates for one user.
+type refreshKind uint8
+
+const (
+	refreshHome     refreshKind = 1 << iota // views.publish of the App Home
+	refreshPitchDMs                         // chat.update of open Pitching task DMs
+)
+
+// refreshGap is the least time between two refreshes of one user: the
+// first after a quiet spell runs at once, later ones merge for this long.
+var refreshGap = 250 * time.Millisecond
+
+// refreshSlots is how many refreshes may run at once across users.
+const refreshSlots = 2
+
+type refresher struct {
+	mu      sync.Mutex
+	pending map[string]refreshKind // users with a refresher goroutine
+	slots   chan struct{}
+	wg      sync.WaitGroup
+}
+
+// deferredKey marks a handler's context: secondary updates asked for on it
+// wait until the handler returns.
+type deferredKey struct{}
+
+type deferred struct {
+	mu    sync.Mutex
+	users map[string]refreshKind
+	order []string
+}
+
+// withDeferred returns ctx carrying a fresh set of deferred updates.
+func withDeferred(ctx context.Context) (context.Context, *deferred) {
+	d := &deferred{users: map[string]refreshKind{}}
+	return context.WithValue(ctx, deferredKey{}, d), d
+}
+
+// refreshLater asks for secondary updates of userID: after the current
+// handler returns if ctx is a handler's, else now.
+func (b *Bot) refreshLater(ctx context.Context, userID string, what refreshKind) {
+	if userID == "" {
+		return
+	}
+	if d, ok := ctx.Value(deferredKey{}).(*deferred); ok {
+		d.mu.Lock()
+		if _, seen := d.users[userID]; !seen {
+			d.order = append(d.order, userID)
+		}
+		d.users[userID] |= what
+		d.mu.Unlock()
+		return
+	}
+	b.enqueueRefresh(ctx, userID, what)
+}
+
+// flush hands the deferred updates to the refresher. Handlers call it once
+// their reply is posted.
+func (b *Bot) flush(ctx context.Context, d *deferred) {
+	d.mu.Lock()
+	order, users := d.order, d.users
+	d.order, d.users = nil, map[string]refreshKind{}
+	d.mu.Unlock()
+	for _, u := range order {
+		b.enqueueRefresh(ctx, u, users[u])
+	}
+}
+
+// enqueueRefresh merges what into userID's pending updates and starts the
+// user's refresher if none runs.
+func (b *Bot) enqueueRefresh(ctx context.Context, userID string, what refreshKind) {
+	rf := &b.refresh
+	rf.mu.Lock()
+	if rf.pending == nil {
+		rf.pending = map[string]refreshKind{}
+		rf.slots = make(chan struct{}, refreshSlots)
+	}
+	_, running := rf.pending[userID]
+	rf.pending[userID] |= what
+	if !running {
+		rf.wg.Add(1)
+	}
+	rf.mu.Unlock()
+	if !running {
+		go b.runRefresher(context.WithoutCancel(ctx), userID)
+	}
+}
+
+// runRefresher runs userID's pending updates until none came in for a
+// whole refreshGap.
+func (b *Bot) runRefresher(ctx context.Context, userID string) {
+	rf := &b.refresh
+	defer rf.wg.Done()
+	for first := true; ; first = false {
+		if !first {
+			time.Sleep(refreshGap)
+		}
+		rf.slots <- struct{}{}
+		rf.mu.Lock()
+		what := rf.pending[userID]
+		if what == 0 {
+			delete(rf.pending, userID)
+			rf.mu.Unlock()
+			<-rf.slots
+			return
+		}
+		rf.pending[userID] = 0 // still running: new requests merge
+		rf.mu.Unlock()
+		b.refreshNow(ctx, userID, what)
+		<-rf.slots
+	}
+}
+
+// refreshNow runs the updates; failures are logged, never shown: the action
+// itself succeeded.
+func (b *Bot) refreshNow(ctx context.Context, userID string, what refreshKind) {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
+	defer cancel()
+	if what&refreshPitchDMs != 0 {
+		b.refreshPitchingDMsNow(ctx, userID)
+	}
+	if what&refreshHome != 0 {
+		if err := b.publishHome(ctx, userID); err != nil {
+			b.log.Warn("home refresh failed", "user", userID, "err", err)
+		}
+	}
+}
+
+// waitRefreshes waits for running refreshers, at most until ctx ends.
+func (b *Bot) waitRefreshes(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { b.refresh.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		b.log.Warn("home refreshes still running at exit")
+	}
+}
