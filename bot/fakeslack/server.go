@@ -49,6 +49,10 @@ var (
 // Options configures a Server. The zero value is usable.
 type Options struct {
 	PingInterval time.Duration // how often the WS server sends WebSocket PING frames; default 5s
+	// OnResponse, if set, is called after each post to a response URL has
+	// been applied, with the URL and the time it arrived, without the
+	// server's lock held (the load tool times replies with it).
+	OnResponse func(responseURL string, at time.Time)
 	TriggerTTL   time.Duration // default 3s: trigger_id older than this → expired_trigger_id
 	Logger       *slog.Logger  // optional
 }
@@ -80,6 +84,7 @@ type Server struct {
 	pingsOn   bool
 	sentAt    map[string]time.Time // envelope ID → last write
 	acks      []Ack
+	ackIdx    map[string][]int // envelope ID → indexes into acks
 
 	// Web API.
 	calls      []Call
