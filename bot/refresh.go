@@ -30,7 +30,7 @@ const (
 
 // refreshGap is the least time between two refreshes of one user: the
 // first after a quiet spell runs at once, later ones merge for this long.
-var refreshGap = 250 * time.Millisecond
+var refreshGap = time.Second
 
 // refreshSlots is how many refreshes may run at once across users.
 const refreshSlots = 2

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,6 +46,7 @@ type committer struct {
 	mu      sync.Mutex
 	queue   []*batchCall
 	leading bool // a goroutine is committing batches
+	last    int  // size of the last batch
 }
 
 type batchCall struct {
@@ -105,7 +107,16 @@ func (db *DB) batch(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 func (db *DB) commitQueued() {
 	q := &db.commits
 	q.mu.Lock()
+	// The writers of the batch just committed were released a moment ago
+	// and often write again at once: let them join this batch rather than
+	// leave it half full, without waiting on a timer.
+	for i := 0; i < 4 && len(q.queue) < q.last; i++ {
+		q.mu.Unlock()
+		runtime.Gosched()
+		q.mu.Lock()
+	}
 	n := min(len(q.queue), maxBatch)
+	q.last = n
 	calls := q.queue[:n:n]
 	q.queue = q.queue[n:]
 	if len(q.queue) == 0 {

@@ -107,6 +107,8 @@ type sample struct {
 	acks    []time.Duration // envelope written → ack read (the fake's clock)
 	wall    time.Duration   // first command sent → last reply arrived
 	rssKiB  int64           // peak RSS of the bot process (VmHWM)
+	cpu     time.Duration   // CPU time (user+system) of the bot process during the measured load
+	fakeCPU time.Duration   // CPU time of this process (fake Slack and users) during it
 	bad     int             // replies that do not say the pitch was logged
 }
 
@@ -154,9 +156,10 @@ func run(ctx context.Context, o options, out io.Writer) (ok bool, err error) {
 			}
 			all[name] = append(all[name], s)
 			if !o.quiet {
-				fmt.Fprintf(out, "round %d %-8s %5d replies in %7s = %6.0f/s  reply p50 %s p99 %s  ack p99 %s  peak RSS %.1f MiB\n",
+				fmt.Fprintf(out, "round %d %-8s %5d replies in %7s = %6.0f/s  reply p50 %s p99 %s  ack p99 %s  peak RSS %.1f MiB  CPU/reply: bot %s, fake %s\n",
 					r+1, name, len(s.replies), s.wall.Round(time.Millisecond), rate(len(s.replies), s.wall),
-					ms(pctl(s.replies, 50)), ms(pctl(s.replies, 99)), ms(pctl(s.acks, 99)), mib(s.rssKiB))
+					ms(pctl(s.replies, 50)), ms(pctl(s.replies, 99)), ms(pctl(s.acks, 99)), mib(s.rssKiB),
+					perReply(s.cpu, len(s.replies)), perReply(s.fakeCPU, len(s.replies)))
 			}
 		}
 	}
@@ -180,32 +183,37 @@ type figures struct {
 	rate                     float64
 	p50, p99, ackP50, ackP99 time.Duration
 	rssKiB                   int64
+	cpu, fakeCPU             string // per reply
 }
 
 func pool(ss []sample) figures {
 	var replies, acks []time.Duration
-	var wall time.Duration
+	var wall, cpu, fakeCPU time.Duration
 	var f figures
 	for _, s := range ss {
+		cpu += s.cpu
+		fakeCPU += s.fakeCPU
 		replies = append(replies, s.replies...)
 		acks = append(acks, s.acks...)
 		wall += s.wall
 		f.rssKiB = max(f.rssKiB, s.rssKiB)
 	}
 	f.rate = rate(len(replies), wall)
+	f.cpu, f.fakeCPU = perReply(cpu, len(replies)), perReply(fakeCPU, len(replies))
 	f.p50, f.p99 = pctl(replies, 50), pctl(replies, 99)
 	f.ackP50, f.ackP99 = pctl(acks, 50), pctl(acks, 99)
 	return f
 }
 
 func report(out io.Writer, bots []string, all map[string][]sample, o options) {
-	fmt.Fprintf(out, "\n%-32s %10s %20s %10s %10s %10s\n", "all rounds", "replies/s", "reply p50 / p99", "ack p50", "ack p99", "peak RSS")
+	fmt.Fprintf(out, "\n%-32s %10s %20s %10s %10s %12s %14s %14s\n", "all rounds", "replies/s", "reply p50 / p99", "ack p50", "ack p99", "peak RSS",
+		"bot CPU/reply", "fake CPU/reply")
 	figs := map[string]figures{}
 	for _, name := range bots {
 		f := pool(all[name])
 		figs[name] = f
-		fmt.Fprintf(out, "%-32s %10.0f %20s %10s %10s %8.1f MiB\n", botNames[name], f.rate,
-			ms(f.p50)+" / "+ms(f.p99), ms(f.ackP50), ms(f.ackP99), mib(f.rssKiB))
+		fmt.Fprintf(out, "%-32s %10.0f %20s %10s %10s %8.1f MiB %14s %14s\n", botNames[name], f.rate,
+			ms(f.p50)+" / "+ms(f.p99), ms(f.ackP50), ms(f.ackP99), mib(f.rssKiB), f.cpu, f.fakeCPU)
 	}
 	floor, hasFloor := figs["floor"]
 	pb, hasPocbot := figs["pocbot"]
@@ -308,10 +316,12 @@ func measure(ctx context.Context, self, name, dbPath, profile string, o options)
 	if _, err := closedLoop(ctx, fs, w, "warm", warm, min(o.c, 8)); err != nil {
 		return sample{}, err
 	}
+	cpu0, self0 := procCPU(cmd.Process.Pid), selfCPU()
 	s, err := closedLoop(ctx, fs, w, "load", o.n, o.c)
 	if err != nil {
 		return s, err
 	}
+	s.cpu, s.fakeCPU = procCPU(cmd.Process.Pid)-cpu0, selfCPU()-self0
 	s.rssKiB = peakRSS(cmd.Process.Pid)
 	for _, c := range fs.Calls("response_url") {
 		if !strings.HasPrefix(c.Params["text"], "Logged pitch") {
@@ -419,6 +429,32 @@ func (w *waiters) wait(ctx context.Context, url string, timeout time.Duration) (
 	}
 }
 
+// procCPU reads the user+system CPU time of a process from /proc.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
+// selfCPU is this process's user+system CPU time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // peakRSS reads the process's peak resident set size (VmHWM) in KiB.
 func peakRSS(pid int) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -488,6 +524,13 @@ func ratio(a, b time.Duration) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
+}
+
+func perReply(d time.Duration, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(n)/float64(time.Microsecond))
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
