@@ -16,7 +16,9 @@ import (
 // Per user, at most one refresh runs at a time, and a refresh that was asked
 // for while one ran (or within refreshGap after it) merges with every other
 // request of that window: a burst of 100 pitches publishes the Home a few
-// times, each showing everything confirmed before it, never 100 times.
+// times, never 100 times. A refresh also waits (up to refreshHold) while
+// the user has handlers still working, so a Home never shows a pitch whose
+// confirmation has not been posted yet.
 // refreshSlots bounds the refreshes running at once across users, so under
 // load they wait (and merge further) instead of taking CPU from replies.
 
@@ -32,14 +34,21 @@ const (
 // first after a quiet spell runs at once, later ones merge for this long.
 var refreshGap = time.Second
 
+// refreshHold is the longest a refresh waits for the user's handlers in
+// flight to reply.
+const refreshHold = 3 * time.Second
+
 // refreshSlots is how many refreshes may run at once across users.
 const refreshSlots = 2
 
 type refresher struct {
 	mu      sync.Mutex
 	pending map[string]refreshKind // users with a refresher goroutine
+	active  map[string]int         // users' handlers that have not replied yet
 	slots   chan struct{}
 	wg      sync.WaitGroup
+	stop    chan struct{} // closed at shutdown: run what is pending now
+	stopped bool
 }
 
 // deferredKey marks a handler's context: secondary updates asked for on it
@@ -47,15 +56,35 @@ type refresher struct {
 type deferredKey struct{}
 
 type deferred struct {
+	user  string // whose handler it is; "" for events
 	mu    sync.Mutex
 	users map[string]refreshKind
 	order []string
 }
 
-// withDeferred returns ctx carrying a fresh set of deferred updates.
-func withDeferred(ctx context.Context) (context.Context, *deferred) {
-	d := &deferred{users: map[string]refreshKind{}}
+// withDeferred returns ctx carrying a fresh set of deferred updates for a
+// handler acting for userID, and counts the handler as in flight until
+// flush.
+func (b *Bot) withDeferred(ctx context.Context, userID string) (context.Context, *deferred) {
+	d := &deferred{user: userID, users: map[string]refreshKind{}}
+	if userID != "" {
+		rf := &b.refresh
+		rf.mu.Lock()
+		rf.init()
+		rf.active[userID]++
+		rf.mu.Unlock()
+	}
 	return context.WithValue(ctx, deferredKey{}, d), d
+}
+
+// init makes the maps and channels; rf.mu must be held.
+func (rf *refresher) init() {
+	if rf.pending == nil {
+		rf.pending = map[string]refreshKind{}
+		rf.active = map[string]int{}
+		rf.slots = make(chan struct{}, refreshSlots)
+		rf.stop = make(chan struct{})
+	}
 }
 
 // refreshLater asks for secondary updates of userID: after the current
@@ -83,6 +112,15 @@ func (b *Bot) flush(ctx context.Context, d *deferred) {
 	order, users := d.order, d.users
 	d.order, d.users = nil, map[string]refreshKind{}
 	d.mu.Unlock()
+	if d.user != "" {
+		rf := &b.refresh
+		rf.mu.Lock()
+		if rf.active[d.user]--; rf.active[d.user] <= 0 {
+			delete(rf.active, d.user)
+		}
+		rf.mu.Unlock()
+		d.user = ""
+	}
 	for _, u := range order {
 		b.enqueueRefresh(ctx, u, users[u])
 	}
@@ -93,10 +131,7 @@ func (b *Bot) flush(ctx context.Context, d *deferred) {
 func (b *Bot) enqueueRefresh(ctx context.Context, userID string, what refreshKind) {
 	rf := &b.refresh
 	rf.mu.Lock()
-	if rf.pending == nil {
-		rf.pending = map[string]refreshKind{}
-		rf.slots = make(chan struct{}, refreshSlots)
-	}
+	rf.init()
 	_, running := rf.pending[userID]
 	rf.pending[userID] |= what
 	if !running {
@@ -115,8 +150,14 @@ func (b *Bot) runRefresher(ctx context.Context, userID string) {
 	defer rf.wg.Done()
 	for first := true; ; first = false {
 		if !first {
-			time.Sleep(refreshGap)
+			t := time.NewTimer(refreshGap)
+			select {
+			case <-t.C:
+			case <-rf.stop:
+				t.Stop()
+			}
 		}
+		b.holdForReplies(userID)
 		rf.slots <- struct{}{}
 		rf.mu.Lock()
 		what := rf.pending[userID]
@@ -130,6 +171,26 @@ func (b *Bot) runRefresher(ctx context.Context, userID string) {
 		rf.mu.Unlock()
 		b.refreshNow(ctx, userID, what)
 		<-rf.slots
+	}
+}
+
+// holdForReplies waits, up to refreshHold, until userID has no handler
+// that has not replied yet.
+func (b *Bot) holdForReplies(userID string) {
+	rf := &b.refresh
+	deadline := time.Now().Add(refreshHold)
+	for {
+		rf.mu.Lock()
+		n := rf.active[userID]
+		rf.mu.Unlock()
+		if n == 0 || time.Now().After(deadline) {
+			return
+		}
+		select {
+		case <-time.After(5 * time.Millisecond):
+		case <-rf.stop:
+			return
+		}
 	}
 }
 
@@ -150,6 +211,13 @@ func (b *Bot) refreshNow(ctx context.Context, userID string, what refreshKind) {
 
 // waitRefreshes waits for running refreshers, at most until ctx ends.
 func (b *Bot) waitRefreshes(ctx context.Context) {
+	rf := &b.refresh
+	rf.mu.Lock()
+	if rf.stop != nil && !rf.stopped {
+		rf.stopped = true
+		close(rf.stop)
+	}
+	rf.mu.Unlock()
 	done := make(chan struct{})
 	go func() { b.refresh.wg.Wait(); close(done) }()
 	select {

@@ -53,8 +53,8 @@ type Options struct {
 	// been applied, with the URL and the time it arrived, without the
 	// server's lock held (the load tool times replies with it).
 	OnResponse func(responseURL string, at time.Time)
-	TriggerTTL   time.Duration // default 3s: trigger_id older than this → expired_trigger_id
-	Logger       *slog.Logger  // optional
+	TriggerTTL time.Duration // default 3s: trigger_id older than this → expired_trigger_id
+	Logger     *slog.Logger  // optional
 }
 
 // Server is a fake Slack: Web API, Socket Mode and the simulated users'
