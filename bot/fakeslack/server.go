@@ -49,12 +49,13 @@ var (
 // Options configures a Server. The zero value is usable.
 type Options struct {
 	PingInterval time.Duration // how often the WS server sends WebSocket PING frames; default 5s
+	TriggerTTL   time.Duration // default 3s: trigger_id older than this → expired_trigger_id
+	Logger       *slog.Logger  // optional
+
 	// OnResponse, if set, is called after each post to a response URL has
 	// been applied, with the URL and the time it arrived, without the
 	// server's lock held (the load tool times replies with it).
 	OnResponse func(responseURL string, at time.Time)
-	TriggerTTL time.Duration // default 3s: trigger_id older than this → expired_trigger_id
-	Logger     *slog.Logger  // optional
 }
 
 // Server is a fake Slack: Web API, Socket Mode and the simulated users'
