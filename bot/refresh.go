@@ -43,8 +43,9 @@ const refreshSlots = 2
 
 type refresher struct {
 	mu      sync.Mutex
-	pending map[string]refreshKind // users with a refresher goroutine
-	active  map[string]int         // users' handlers that have not replied yet
+	pending map[string]refreshKind   // users with a refresher goroutine
+	active  map[string]int           // users' handlers that have not replied yet
+	idle    map[string]chan struct{} // closed when the user's active count drops to 0
 	slots   chan struct{}
 	wg      sync.WaitGroup
 	stop    chan struct{} // closed at shutdown: run what is pending now
@@ -82,6 +83,7 @@ func (rf *refresher) init() {
 	if rf.pending == nil {
 		rf.pending = map[string]refreshKind{}
 		rf.active = map[string]int{}
+		rf.idle = map[string]chan struct{}{}
 		rf.slots = make(chan struct{}, refreshSlots)
 		rf.stop = make(chan struct{})
 	}
@@ -117,6 +119,10 @@ func (b *Bot) flush(ctx context.Context, d *deferred) {
 		rf.mu.Lock()
 		if rf.active[d.user]--; rf.active[d.user] <= 0 {
 			delete(rf.active, d.user)
+			if ch, ok := rf.idle[d.user]; ok {
+				close(ch)
+				delete(rf.idle, d.user)
+			}
 		}
 		rf.mu.Unlock()
 		d.user = ""
@@ -178,16 +184,24 @@ func (b *Bot) runRefresher(ctx context.Context, userID string) {
 // that has not replied yet.
 func (b *Bot) holdForReplies(userID string) {
 	rf := &b.refresh
-	deadline := time.Now().Add(refreshHold)
+	t := time.NewTimer(refreshHold)
+	defer t.Stop()
 	for {
 		rf.mu.Lock()
-		n := rf.active[userID]
-		rf.mu.Unlock()
-		if n == 0 || time.Now().After(deadline) {
+		if rf.active[userID] == 0 {
+			rf.mu.Unlock()
 			return
 		}
+		ch, ok := rf.idle[userID]
+		if !ok {
+			ch = make(chan struct{})
+			rf.idle[userID] = ch
+		}
+		rf.mu.Unlock()
 		select {
-		case <-time.After(5 * time.Millisecond):
+		case <-ch: // check again: another handler may have started
+		case <-t.C:
+			return
 		case <-rf.stop:
 			return
 		}

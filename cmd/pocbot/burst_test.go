@@ -15,13 +15,20 @@ import (
 // homeWeekCount reads "This week: N pitch(es) logged" from a views.publish.
 var homeWeekCount = regexp.MustCompile(`This week:\*? (\d+) pitch`)
 
-// A burst of 100 pitches from one user: every confirmation is posted, the
-// Home is published a handful of times rather than 100, and no Home shows
-// a pitch whose confirmation had not been posted before it.
+// A burst of 100 pitches from one user, one at a time (a fast typist, a
+// script) and 10 at once: every confirmation is posted, the Home is
+// published a handful of times rather than 100, and no Home shows a pitch
+// whose confirmation had not been posted before it.
 func TestE2E_PitchBurstRepliesFirstHomeCoalesced(t *testing.T) {
+	for _, inFlight := range []int{1, 10} {
+		t.Run(fmt.Sprintf("InFlight%d", inFlight), func(t *testing.T) { testPitchBurst(t, inFlight) })
+	}
+}
+
+func testPitchBurst(t *testing.T, inFlight int) {
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
-	const n, inFlight = 100, 10
+	const n = 100
 	u := h.Slack.User("U7")
 	start := time.Now()
 	var wg sync.WaitGroup
