@@ -62,6 +62,7 @@ type options struct {
 	n, c, rounds int
 	bots         []string
 	profile      string // directory for pocbot's pprof files
+	before       string // a pocload binary built from an older pocbot, measured as bot "before"
 	quiet        bool   // no per-round lines
 }
 
@@ -69,6 +70,7 @@ var botNames = map[string]string{
 	"floor":  "floor (slack-go, no work)",
 	"bolt":   "Bolt for JS (no work)",
 	"pocbot": "pocbot",
+	"before": "pocbot before (-before)",
 }
 
 func parseFlags(args []string) (options, error) {
@@ -78,6 +80,7 @@ func parseFlags(args []string) (options, error) {
 	rounds := fl.Int("rounds", 3, "rounds; the bots' order rotates every round")
 	bots := fl.String("bots", "floor,bolt,pocbot", "bots to measure, comma-separated: floor, bolt, pocbot")
 	profile := fl.String("profile", "", "write pocbot's CPU, mutex and block profiles (last round) to this directory")
+	before := fl.String("before", "", "also measure, as bot \"before\", the pocbot of this pocload binary (built from an older commit)")
 	short := fl.Bool("short", false, "a few seconds: -n 200 -c 8 -rounds 1 -bots floor,pocbot")
 	if err := fl.Parse(args); err != nil {
 		return options{}, err
@@ -85,7 +88,7 @@ func parseFlags(args []string) (options, error) {
 	if *short {
 		*n, *c, *rounds, *bots = 200, 8, 1, "floor,pocbot"
 	}
-	o := options{n: *n, c: *c, rounds: *rounds, profile: *profile}
+	o := options{n: *n, c: *c, rounds: *rounds, profile: *profile, before: *before}
 	if o.n < 1 || o.n > 1_000_000 || o.c < 1 || o.c > 1000 || o.rounds < 1 || o.rounds > 100 {
 		return o, fmt.Errorf("-n must be 1..1000000, -c 1..1000 and -rounds 1..100")
 	}
@@ -94,9 +97,15 @@ func parseFlags(args []string) (options, error) {
 		if _, ok := botNames[b]; !ok {
 			return o, fmt.Errorf("unknown bot %q in -bots: use floor, bolt or pocbot", b)
 		}
+		if b == "before" && o.before == "" {
+			return o, fmt.Errorf("bot before needs -before BINARY")
+		}
 		if !slices.Contains(o.bots, b) {
 			o.bots = append(o.bots, b)
 		}
+	}
+	if o.before != "" && !slices.Contains(o.bots, "before") {
+		o.bots = append(o.bots, "before")
 	}
 	return o, nil
 }
@@ -147,7 +156,7 @@ func run(ctx context.Context, o options, out io.Writer) (ok bool, err error) {
 			if name == "pocbot" && o.profile != "" && r == o.rounds-1 {
 				profile = o.profile
 			}
-			s, err := measure(ctx, self, name, filepath.Join(tmp, fmt.Sprintf("r%d.db", r)), profile, o)
+			s, err := measure(ctx, self, name, filepath.Join(tmp, fmt.Sprintf("%s-r%d.db", name, r)), profile, o)
 			if err != nil {
 				return false, fmt.Errorf("round %d, %s: %w", r+1, name, err)
 			}
@@ -230,6 +239,11 @@ func report(out io.Writer, bots []string, all map[string][]sample, o options) {
 		fmt.Fprintf(out, "pocbot / Bolt:  replies/s %.2f×, reply p99 %.2f×, peak RSS %.2f×\n",
 			pb.rate/bolt.rate, ratio(pb.p99, bolt.p99), float64(pb.rssKiB)/float64(max(bolt.rssKiB, 1)))
 	}
+	if before, ok := figs["before"]; ok {
+		fmt.Fprintf(out, "pocbot / before: replies/s %.2f×, reply p50 %.2f×, reply p99 %.2f×, ack p99 %.2f×, peak RSS %.2f×, bot CPU/reply %s → %s\n",
+			pb.rate/before.rate, ratio(pb.p50, before.p50), ratio(pb.p99, before.p99), ratio(pb.ackP99, before.ackP99),
+			float64(pb.rssKiB)/float64(max(before.rssKiB, 1)), before.cpu, pb.cpu)
+	}
 	check := func(name string, got, limit float64, higherIsBetter bool) {
 		met := got <= limit
 		if higherIsBetter {
@@ -267,6 +281,9 @@ func measure(ctx context.Context, self, name, dbPath, profile string, o options)
 	case "bolt":
 		cmd = exec.Command("node", filepath.Join(boltDir, "app.js"))
 		cmd.Dir = boltDir
+	case "before":
+		cmd = exec.Command(o.before)
+		env = append(env, envServe+"=pocbot", envDB+"="+dbPath)
 	default:
 		cmd = exec.Command(self)
 		env = append(env, envServe+"="+name, envDB+"="+dbPath)
