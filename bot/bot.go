@@ -18,15 +18,16 @@ import (
 )
 
 // Config is everything the bot needs from outside. cmd/pocbot fills it from
-// the environment; tests fill it directly.
+// the environment; tests fill it directly. A zero field takes its value from
+// Defaults.
 type Config struct {
 	BotToken string // xoxb-…; never logged
 	AppToken string // xapp-…; never logged
 	APIURL   string // Web API base, ending in "/"
 
-	Location      *time.Location
+	Location      *time.Location // nil = UTC
 	DigestChannel string
-	TriageChannel string
+	TriageChannel string // "" = DigestChannel
 	DigestCron    string
 	BackupCron    string // "" disables the scheduled hot backup
 	BackupDir     string
@@ -35,85 +36,24 @@ type Config struct {
 
 	PitchCooldown time.Duration
 	FollowupDays  int
-	FollowupCron  string   // the daily follow-up DM; default "0 10 * * 1-5"
-	NudgeCron     string   // the "you are behind" DMs; default "0 15 * * *"
-	Workdays      Workdays // working weekdays; zero = Mon-Fri
+	FollowupCron  string   // the daily follow-up DM
+	NudgeCron     string   // the "you are behind" DMs
+	Workdays      Workdays // working weekdays
 
-	Currency          store.Currency  // voucher values; default IDR
-	VoucherDays       int             // default validity of a voucher; default 14
+	Currency          store.Currency  // voucher values
+	VoucherDays       int             // default validity of a voucher
 	VoucherDailyCap   int             // vouchers per issuer per day; 0 = no cap
 	VoucherMax        store.Money     // most one voucher may be worth; 0 = the currency's absolute maximum
-	VoucherExpiryCron string          // the daily expiry job; default "5 0 * * *"
-	DailyCapacity     int             // task units a person can do per working day; default 60
-	TaskReminder      string          // HH:MM local time of the daily task reminder; default "15:00"
-	IssueSLA          store.SLAPolicy // time allowed per issue priority; default store.DefaultSLAPolicy
+	VoucherExpiryCron string          // the daily expiry job
+	DailyCapacity     int             // task units a person can do per working day
+	TaskReminder      string          // HH:MM local time of the daily task reminder
+	IssueSLA          store.SLAPolicy // time allowed per issue priority
 
-	HandlerTimeout  time.Duration // per handler; default 30s
-	SubmitTimeout   time.Duration // view_submission validate+commit before ack; default 2.5s
-	ShutdownTimeout time.Duration // wait for in-flight handlers; default 10s
-	PingInterval    time.Duration // socket watchdog; default 30s
-	MaxRetries      int           // Web API retries on HTTP 429; default 3
-}
-
-func (c *Config) setDefaults() {
-	if c.Location == nil {
-		c.Location = time.UTC
-	}
-	if c.TriageChannel == "" {
-		c.TriageChannel = c.DigestChannel
-	}
-	if c.DigestCron == "" {
-		c.DigestCron = "0 9 * * *"
-	}
-	if c.BackupKeep <= 0 {
-		c.BackupKeep = 7
-	}
-	if c.PitchCooldown == 0 {
-		c.PitchCooldown = 14 * 24 * time.Hour
-	}
-	if c.FollowupCron == "" {
-		c.FollowupCron = "0 10 * * 1-5"
-	}
-	if c.NudgeCron == "" {
-		c.NudgeCron = "0 15 * * *"
-	}
-	if c.Workdays.isZero() {
-		c.Workdays = DefaultWorkdays
-	}
-	if c.FollowupDays == 0 {
-		c.FollowupDays = 3
-	}
-	if c.Currency.Code == "" {
-		c.Currency, _ = store.CurrencyFor(store.DefaultCurrency) // a known code: never fails
-	}
-	if c.VoucherDays <= 0 {
-		c.VoucherDays = 14
-	}
-	if c.VoucherExpiryCron == "" {
-		c.VoucherExpiryCron = "5 0 * * *"
-	}
-	c.setTaskDefaults()
-	if c.IssueSLA == (store.SLAPolicy{}) {
-		c.IssueSLA = store.DefaultSLAPolicy()
-	}
-	if c.HandlerTimeout == 0 {
-		c.HandlerTimeout = 30 * time.Second
-	}
-	if c.SubmitTimeout == 0 {
-		c.SubmitTimeout = 2500 * time.Millisecond
-	}
-	if c.ShutdownTimeout == 0 {
-		c.ShutdownTimeout = 10 * time.Second
-	}
-	if c.PingInterval == 0 {
-		c.PingInterval = 30 * time.Second
-	}
-	if c.MaxRetries == 0 {
-		c.MaxRetries = 3
-	}
-	if c.APIURL == "" {
-		c.APIURL = slack.APIURL
-	}
+	HandlerTimeout  time.Duration // per handler
+	SubmitTimeout   time.Duration // view_submission validate+commit before ack
+	ShutdownTimeout time.Duration // wait for in-flight handlers
+	PingInterval    time.Duration // socket watchdog
+	MaxRetries      int           // Web API retries on HTTP 429
 }
 
 // maxBusy bounds concurrent handler work. Handlers mostly wait on a shared
@@ -239,8 +179,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	// program with a clear message, not fail on the first reply.
 	auth, err := b.api.AuthTestContext(ctx)
 	if err != nil {
-		var se slack.SlackErrorResponse
-		if errors.As(err, &se) && slices.Contains(fatalAuth, se.Err) || slices.Contains(fatalAuth, err.Error()) {
+		if slices.Contains(fatalAuth, slackErrorCode(err)) {
 			return fmt.Errorf("SLACK_BOT_TOKEN was rejected by Slack (%v): copy the Bot User OAuth Token again from your app's OAuth & Permissions page", err)
 		}
 		if ctx.Err() != nil {
@@ -301,6 +240,17 @@ loop:
 // fatalAuth are apps.connections.open errors that no reconnect will fix.
 var fatalAuth = []string{"invalid_auth", "account_inactive", "not_authed", "token_revoked"}
 
+// slackErrorCode is the error code of a Slack Web API refusal
+// ("invalid_auth"), or "" for any other error. It reads the code slack-go
+// decoded, never the error's text.
+func slackErrorCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
+}
+
 // runSocket keeps the Socket Mode connection up. slack-go reconnects by
 // itself on disconnects, drops and missed pings; RunContext returns only on
 // a fatal auth error or when ctx ends, and other returns are retried.
@@ -312,7 +262,7 @@ func (b *Bot) runSocket(ctx context.Context) error {
 			return nil
 		}
 		var se slack.StatusCodeError
-		if err != nil && (slices.Contains(fatalAuth, err.Error()) || (errors.As(err, &se) && se.Code == http.StatusNotFound)) {
+		if err != nil && (slices.Contains(fatalAuth, slackErrorCode(err)) || (errors.As(err, &se) && se.Code == http.StatusNotFound)) {
 			return fmt.Errorf("socket mode: %w: check SLACK_APP_TOKEN (an app-level token with connections:write) and that Socket Mode is enabled", err)
 		}
 		b.log.Warn("socket mode stopped; reconnecting", "err", err, "backoff", backoff)

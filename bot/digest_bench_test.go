@@ -50,18 +50,18 @@ func benchDigestBot(b *testing.B) (*Bot, time.Time) {
 	for i := 0; i < benchPitches; i++ {
 		at := first.Add(time.Duration(i) * step)
 		p := store.Pitch{Handle: fmt.Sprintf("creator%06d", rng.IntN(100_000)), UserID: fmt.Sprintf("U%03d", rng.IntN(benchPeople)),
-			CreatedAt: at, Status: store.Pitched}
+			CreatedAt: at, Status: store.PitchPitched}
 		recent := now.Sub(at) < 14*24*time.Hour
 		switch r := rng.IntN(100); {
 		case r < 8:
-			p.Status = store.Agreed
-			p.History = []store.StatusChange{{At: at.Add(time.Duration(rng.IntN(72)) * time.Hour), UserID: p.UserID, From: store.Pitched, To: store.Agreed}}
+			p.Status = store.PitchAgreed
+			p.History = []store.StatusChange{{At: at.Add(time.Duration(rng.IntN(72)) * time.Hour), UserID: p.UserID, From: store.PitchPitched, To: store.PitchAgreed}}
 		case !recent && r < 60:
-			p.Status = store.Declined
+			p.Status = store.PitchDeclined
 		case !recent:
-			p.Status = store.NoResponse
+			p.Status = store.PitchNoResponse
 		case r < 30:
-			p.Status = store.Interested
+			p.Status = store.PitchInterested
 		}
 		batch = append(batch, p)
 		if len(batch) == benchBatch {

@@ -22,11 +22,11 @@ func (b *Bot) appHomeOpened(ctx context.Context, r *Request) error {
 	return b.publishHome(ctx, r.UserID)
 }
 
-// afterChange refreshes the user's App Home after one of their actions:
+// refreshHome refreshes the user's App Home after one of their actions:
 // after the handler's reply, coalesced per user (refresh.go). A failure is
 // logged, never shown: the action itself succeeded.
-func (b *Bot) afterChange(ctx context.Context, userID string) {
-	b.refreshLater(ctx, userID, refreshHome)
+func (b *Bot) refreshHome(ctx context.Context, userID string) {
+	b.refreshLater(ctx, userID, kindHome)
 }
 
 // homeView builds the Home tab for userID.

@@ -14,7 +14,7 @@ func (b *Bot) homeTargetRoutes() {
 		if err := b.db.SetNudges(ctx, r.UserID, on); err != nil {
 			return err
 		}
-		b.afterChange(ctx, r.UserID)
+		b.refreshHome(ctx, r.UserID)
 		return nil
 	})
 }

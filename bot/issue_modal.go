@@ -29,16 +29,22 @@ const (
 	issueBlockReason     = "issue_reason"
 )
 
-// issueFieldBlocks maps store field names to the modal's input blocks, so
-// each validation error lands on its field.
-var issueFieldBlocks = map[string]string{
-	store.FieldCreator:     issueBlockCreator,
-	store.FieldCategory:    issueBlockCategory,
-	store.FieldPriority:    issueBlockPriority,
-	store.FieldDescription: issueBlockDescription,
-	store.FieldOrderID:     issueBlockOrder,
-	store.FieldLink:        issueBlockLink,
-}
+// issueStoreForm puts CreateIssue's errors on the report form, each on its
+// field; resolveStoreForm puts ResolveIssue's on the resolve form (an issue
+// resolved meanwhile is shown on its one text input).
+var (
+	issueStoreForm = storeForm{fields: map[string]string{
+		store.FieldCreator:     issueBlockCreator,
+		store.FieldCategory:    issueBlockCategory,
+		store.FieldPriority:    issueBlockPriority,
+		store.FieldDescription: issueBlockDescription,
+		store.FieldOrderID:     issueBlockOrder,
+		store.FieldLink:        issueBlockLink,
+	}, fallback: issueBlockDescription}
+	resolveStoreForm = storeForm{fields: map[string]string{
+		store.FieldStatus: issueBlockResolution, store.FieldResolution: issueBlockResolution, store.FieldReason: issueBlockReason,
+	}, fallback: issueBlockResolution}
+)
 
 // issueForm is what the report modal starts with.
 type issueForm struct {
@@ -167,7 +173,7 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	st := viewState(r)
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
 	prio, _ := store.ParsePriority(st.text(issueBlockPriority))
-	n := store.NewIssue{
+	n := store.IssueInput{
 		Handle:      st.text(issueBlockCreator),
 		Category:    store.IssueCategory(st.text(issueBlockCategory)),
 		Priority:    prio,
@@ -183,25 +189,25 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 	}
 	if errs := n.FieldErrors(); errs != nil {
 		fe := fieldErrors{}
-		for field, err := range errs {
-			fe[issueFieldBlocks[field]] = store.ErrorMessage(err)
+		for _, err := range errs {
+			issueStoreForm.put(fe, err)
 		}
 		return fe.response(), nil, nil
 	}
 	is, err := b.db.CreateIssue(ctx, n)
 	if err != nil {
-		if store.ErrorCode(err) == store.Invalid {
-			return fieldErrors{issueBlockDescription: store.ErrorMessage(err)}.response(), nil, nil
+		if fe := issueStoreForm.errors(err); fe != nil {
+			return fe.response(), nil, nil
 		}
 		return nil, nil, err
 	}
 	r.ChannelID = meta.Channel
-	return nil, func(ctx context.Context) error { return b.afterIssueCreated(ctx, r, is) }, nil
+	return nil, func(ctx context.Context) error { return b.announceIssue(ctx, r, is) }, nil
 }
 
-// afterIssueCreated posts the triage message and confirms to the reporter.
+// announceIssue posts the triage message and confirms to the reporter.
 // The issue is already stored: a failed post is reported, not undone.
-func (b *Bot) afterIssueCreated(ctx context.Context, r *Request, is *store.Issue) error {
+func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) error {
 	ch := b.cfg.TriageChannel
 	var text string
 	switch {
@@ -225,7 +231,7 @@ func (b *Bot) afterIssueCreated(ctx context.Context, r *Request, is *store.Issue
 		text = fmt.Sprintf(":white_check_mark: Logged *%s* for *@%s* (%s, %s) and posted it to <#%s> for triage.",
 			is.Ref(), is.Handle, is.Category.Label(), is.Priority, pch)
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Logged %s for @%s.", is.Ref(), is.Handle), blocks: []slack.Block{section(text)}})
 }
 
@@ -263,15 +269,13 @@ func (b *Bot) submitResolveModal(ctx context.Context, r *Request) (*slack.ViewSu
 		return fieldErrors{issueBlockResolution: "Say what was done, for example: resent the sample, tracking JX123."}.response(), nil, nil
 	}
 	ch, err := b.db.ResolveIssue(ctx, id, r.UserID, store.Resolution{Status: to, Text: text, Reason: store.ResolveReason(st.text(issueBlockReason))})
-	switch store.ErrorCode(err) {
-	case "":
-	case store.Invalid, store.Conflict:
-		return fieldErrors{issueBlockResolution: store.ErrorMessage(err)}.response(), nil, nil
-	default:
+	if fe := resolveStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
+	} else if err != nil {
 		return nil, nil, err
 	}
 	return nil, func(ctx context.Context) error {
-		b.issueChanged(ctx, r, ch)
+		b.publishIssueChange(ctx, r, ch)
 		return nil
 	}, nil
 }

@@ -24,11 +24,7 @@ const (
 )
 
 func (b *Bot) issueProviders() {
-	b.registerMetric(metricSource{Name: store.MetricIssuesResolved, Label: "issues resolved",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.IssuesResolvedByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.IssuesResolvedByDay})
+	b.registerMetric(metricSource{Name: store.MetricIssuesResolved, Label: "issues resolved", CountDays: b.db.IssuesResolvedByDay})
 	b.registerDigestSection(sectionIssues, b.digestOpenIssues)
 	b.registerWorkload(workloadIssues, b.openIssuesByAssignee)
 	b.registerHomeSection(homeIssues, b.homeMyIssues)
@@ -165,10 +161,10 @@ func (b *Bot) homeMyIssues(ctx context.Context, userID string) ([]slack.Block, e
 	return out, nil
 }
 
-// issueHomesChanged refreshes the Home of whoever acted on an issue and of
+// refreshIssueHomes refreshes the Home of whoever acted on an issue and of
 // the people it concerns: its assignee and, after a reassignment, the
 // previous one.
-func (b *Bot) issueHomesChanged(ctx context.Context, r *Request, ch *store.IssueChange) {
+func (b *Bot) refreshIssueHomes(ctx context.Context, r *Request, ch *store.IssueChange) {
 	seen := map[string]bool{}
 	users := []string{ch.Issue.AssigneeID}
 	if r != nil {
@@ -180,7 +176,7 @@ func (b *Bot) issueHomesChanged(ctx context.Context, r *Request, ch *store.Issue
 	for _, u := range users {
 		if u != "" && !seen[u] {
 			seen[u] = true
-			b.afterChange(ctx, u)
+			b.refreshHome(ctx, u)
 		}
 	}
 }

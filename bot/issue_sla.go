@@ -84,7 +84,7 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 	}
 	// The triage message and its thread show the new state whatever happens
 	// to the notifications.
-	b.issueChanged(ctx, nil, &store.IssueChange{Issue: is, Event: b.lastEvent(ctx, is)})
+	b.publishIssueChange(ctx, nil, &store.IssueChange{Issue: is, Event: b.lastEvent(ctx, is)})
 	sent := 0
 	var errs []error
 	for _, u := range to {

@@ -51,7 +51,7 @@ func (b *Bot) issueAssignMe(ctx context.Context, r *Request) error {
 		text := fmt.Sprintf("*%s* is already yours.", ch.Issue.Ref())
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 	}
-	b.issueChanged(ctx, r, ch)
+	b.publishIssueChange(ctx, r, ch)
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (b *Bot) issueReassign(ctx context.Context, r *Request) error {
 		return err
 	}
 	if ch.Event != nil {
-		b.issueChanged(ctx, r, ch)
+		b.publishIssueChange(ctx, r, ch)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (b *Bot) issueStatus(ctx context.Context, r *Request) error {
 		return err
 	}
 	if ch.Event != nil {
-		b.issueChanged(ctx, r, ch)
+		b.publishIssueChange(ctx, r, ch)
 	}
 	return nil
 }
@@ -125,16 +125,16 @@ func (b *Bot) issueReopen(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	b.issueChanged(ctx, r, ch)
+	b.publishIssueChange(ctx, r, ch)
 	return nil
 }
 
-// issueChanged follows a committed change: the triage message is edited
+// publishIssueChange shows a committed change everywhere: the triage message is edited
 // in place, the change is added to its thread, and if the change was made
 // from another copy of the issue (a /issue reply), that copy is redrawn.
-func (b *Bot) issueChanged(ctx context.Context, r *Request, ch *store.IssueChange) {
+func (b *Bot) publishIssueChange(ctx context.Context, r *Request, ch *store.IssueChange) {
 	is := ch.Issue
-	b.issueHomesChanged(ctx, r, ch)
+	b.refreshIssueHomes(ctx, r, ch)
 	if is.TriageTS != "" {
 		if err := b.refreshTriage(ctx, is.ID); err != nil {
 			b.log.Warn("triage message not updated", "issue", is.ID, "err", err)

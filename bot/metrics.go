@@ -15,7 +15,7 @@ import (
 // features that record work. A feature registers what it can count or
 // show with one call from its routes function, for example
 //
-//	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", Count: b.voucherCounts})
+//	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", CountDays: b.db.VoucherCountsByDay})
 //	b.registerDigestSection(sectionIssues, b.digestOpenIssues)
 //	b.registerWorkload(workloadIssues, b.openIssuesByUser)
 //	b.registerHomeSection(homeIssues, b.homeMyIssues)
@@ -29,10 +29,8 @@ import (
 type metricSource struct {
 	Name  string // one of store.Metrics()
 	Label string // as shown: "pitches", "vouchers issued"
-	// Count returns per-user counts of work done in [from, to).
-	Count func(ctx context.Context, from, to time.Time) (perUser map[string]int, err error)
-	// CountDays, optional, counts every interval [bounds[i], bounds[i+1])
-	// in one pass; without it Count is called once per interval.
+	// CountDays returns per-user counts of work done in every interval
+	// [bounds[i], bounds[i+1]), in one pass; one interval is two bounds.
 	CountDays func(ctx context.Context, bounds []time.Time) ([]map[string]int, error)
 }
 
@@ -106,8 +104,8 @@ type providers struct {
 }
 
 func (b *Bot) registerMetric(m metricSource) {
-	if _, ok := metricLabels[m.Name]; !ok || m.Count == nil {
-		panic("registerMetric: unknown metric or no Count: " + m.Name)
+	if _, ok := metricLabels[m.Name]; !ok || m.CountDays == nil {
+		panic("registerMetric: unknown metric or no CountDays: " + m.Name)
 	}
 	if b.prov.metrics == nil {
 		b.prov.metrics = map[string]metricSource{}
@@ -163,37 +161,19 @@ func (b *Bot) metricInfos() []metricInfo {
 func (b *Bot) countDays(ctx context.Context, bounds []time.Time) (map[string][]map[string]int, error) {
 	out := map[string][]map[string]int{}
 	for name, m := range b.prov.metrics {
-		if m.CountDays != nil {
-			c, err := m.CountDays(ctx, bounds)
-			if err != nil {
-				return nil, fmt.Errorf("count %s: %w", name, err)
-			}
-			out[name] = c
-			continue
+		c, err := m.CountDays(ctx, bounds)
+		if err != nil {
+			return nil, fmt.Errorf("count %s: %w", name, err)
 		}
-		for i := 0; i+1 < len(bounds); i++ {
-			c, err := m.Count(ctx, bounds[i], bounds[i+1])
-			if err != nil {
-				return nil, fmt.Errorf("count %s: %w", name, err)
-			}
-			out[name] = append(out[name], c)
-		}
+		out[name] = c
 	}
 	return out, nil
 }
 
 // pitchProviders registers what the pitch feature can count and show.
 func (b *Bot) pitchProviders() {
-	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.PitchCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.PitchCountsByDay})
-	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.AgreedCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.AgreedCountsByDay})
+	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches", CountDays: b.db.PitchCountsByDay})
+	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed", CountDays: b.db.AgreedCountsByDay})
 	b.registerDigestSection(sectionFollowups, b.digestFollowups)
 	b.registerWorkload(workloadFollowups, func(ctx context.Context, now time.Time) (map[string]int, error) {
 		c, _, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(now))

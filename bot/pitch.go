@@ -59,7 +59,7 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
-		if s == store.Pitched {
+		if s == store.PitchPitched {
 			return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch @%s agreed`.", h)
 		}
 		return b.pitchStatusByText(ctx, r, h, s)
@@ -68,13 +68,13 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	np := store.NewPitch{UserID: r.UserID, Handles: args.Handles, Product: args.Product, Note: args.Note,
+	np := store.PitchInput{UserID: r.UserID, Handles: args.Handles, Product: args.Product, Note: args.Note,
 		Cooldown: b.cfg.PitchCooldown}
 	res, err := b.db.CreatePitches(ctx, np)
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if len(res.Created) > 0 {
 		b.refreshPitchingDMs(ctx, r.UserID)
 	}
@@ -90,7 +90,7 @@ const maxOutcomeRows = 15
 // valid, then duplicates with Log anyway / Skip — and the logged pitches
 // last, with outcome buttons while they fit in Slack's 50 blocks, so a
 // long list can never push the skipped ones out of the message.
-func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.NewPitch, invalid []string) msg {
+func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invalid []string) msg {
 	var blocks []slack.Block
 	if len(invalid) > 0 {
 		var q []string

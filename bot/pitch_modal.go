@@ -21,6 +21,12 @@ const (
 	pitchBlockNote       = "pitch_note"
 )
 
+// pitchStoreForm puts CreatePitches' errors on the pitch form.
+var pitchStoreForm = storeForm{fields: map[string]string{
+	store.FieldCreator: pitchBlockCreators, store.FieldProduct: pitchBlockProduct,
+	store.FieldCommission: pitchBlockCommission, store.FieldNote: pitchBlockNote,
+}, fallback: pitchBlockNote}
+
 // contactChannels are the ways a creator gets pitched.
 var contactChannels = []struct{ value, label string }{
 	{"tiktok_dm", "TikTok DM"},
@@ -116,20 +122,20 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 		return errs.response(), nil, nil
 	}
 	meta := decodeMeta(r.Callback.View.PrivateMetadata)
-	np := store.NewPitch{
+	np := store.PitchInput{
 		UserID: r.UserID, Handles: handles, Product: st.text(pitchBlockProduct), Note: st.text(pitchBlockNote),
 		Channel: st.text(pitchBlockChannel), CommissionPct: commission, Cooldown: b.cfg.PitchCooldown,
 	}
 	res, err := b.db.CreatePitches(ctx, np)
 	if err != nil {
-		if store.ErrorCode(err) == store.Invalid {
-			return fieldErrors{pitchBlockNote: store.ErrorMessage(err)}.response(), nil, nil
+		if fe := pitchStoreForm.errors(err); fe != nil {
+			return fe.response(), nil, nil
 		}
 		return nil, nil, err
 	}
 	r.ChannelID = meta.Channel
 	return nil, func(ctx context.Context) error {
-		b.afterChange(ctx, r.UserID)
+		b.refreshHome(ctx, r.UserID)
 		if len(res.Created) > 0 {
 			b.refreshPitchingDMs(ctx, r.UserID)
 		}

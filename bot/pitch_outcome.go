@@ -21,7 +21,7 @@ const (
 func statusAction(s store.PitchStatus) string { return "pitch_status_" + string(s) }
 
 // outcomeStatuses are the buttons on a pitch confirmation.
-var outcomeStatuses = []store.PitchStatus{store.Interested, store.Agreed, store.Declined, store.NoResponse}
+var outcomeStatuses = []store.PitchStatus{store.PitchInterested, store.PitchAgreed, store.PitchDeclined, store.PitchNoResponse}
 
 func (b *Bot) pitchOutcomeRoutes() {
 	for _, s := range outcomeStatuses {
@@ -43,7 +43,7 @@ func outcomeButtons(p store.Pitch) *slack.ActionBlock {
 	var els []slack.BlockElement
 	for _, s := range outcomeStatuses {
 		btn := button(statusAction(s), strconv.FormatUint(p.ID, 10), s.Label())
-		if s == store.Agreed {
+		if s == store.PitchAgreed {
 			btn.Style = slack.StylePrimary
 		}
 		els = append(els, btn)
@@ -68,7 +68,7 @@ func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store
 	if p.UserID != r.UserID {
 		text += fmt.Sprintf(" (pitch by <@%s>)", p.UserID)
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 }
 
@@ -105,7 +105,7 @@ func encodeForce(v forceValue) string {
 	}
 }
 
-func duplicateButtons(d store.Duplicate, np store.NewPitch) *slack.ActionBlock {
+func duplicateButtons(d store.Duplicate, np store.PitchInput) *slack.ActionBlock {
 	v := encodeForce(forceValue{Handle: d.Handle, Product: np.Product, Note: np.Note, Contact: np.Channel, Commission: np.CommissionPct})
 	force := button(actionPitchForce, v, "Log anyway")
 	force.Style = slack.StyleDanger
@@ -130,7 +130,7 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 			return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 		}
 	}
-	res, err := b.db.CreatePitches(ctx, store.NewPitch{UserID: r.UserID, Handles: []string{v.Handle}, Product: v.Product,
+	res, err := b.db.CreatePitches(ctx, store.PitchInput{UserID: r.UserID, Handles: []string{v.Handle}, Product: v.Product,
 		Note: v.Note, Channel: v.Contact, CommissionPct: v.Commission, Force: true, Cooldown: b.cfg.PitchCooldown})
 	if err != nil {
 		if r.Callback.Container.MessageTs != "" {
@@ -140,9 +140,9 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 		}
 		return err
 	}
-	m := b.pitchResultMsg(res, store.NewPitch{}, nil)
+	m := b.pitchResultMsg(res, store.PitchInput{}, nil)
 	m.replace = true
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, m)
 }
 

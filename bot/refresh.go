@@ -26,8 +26,8 @@ import (
 type refreshKind uint8
 
 const (
-	refreshHome     refreshKind = 1 << iota // views.publish of the App Home
-	refreshPitchDMs                         // chat.update of open Pitching task DMs
+	kindHome     refreshKind = 1 << iota // views.publish of the App Home
+	kindPitchDMs                         // chat.update of open Pitching task DMs
 )
 
 // refreshGap is the least time between two refreshes of one user: the
@@ -213,10 +213,10 @@ func (b *Bot) holdForReplies(userID string) {
 func (b *Bot) refreshNow(ctx context.Context, userID string, what refreshKind) {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
 	defer cancel()
-	if what&refreshPitchDMs != 0 {
+	if what&kindPitchDMs != 0 {
 		b.refreshPitchingDMsNow(ctx, userID)
 	}
-	if what&refreshHome != 0 {
+	if what&kindHome != 0 {
 		if err := b.publishHome(ctx, userID); err != nil {
 			b.log.Warn("home refresh failed", "user", userID, "err", err)
 		}

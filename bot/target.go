@@ -117,9 +117,9 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 			text += " Note: " + label + " is not tracked yet, so progress shows once that feature is live."
 		}
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	if a.UserID != "" && a.UserID != r.UserID {
-		b.afterChange(ctx, a.UserID)
+		b.refreshHome(ctx, a.UserID)
 	}
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}, replace: replace})
 }
@@ -143,7 +143,7 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 	}
 	var per []int
 	for _, d := range days {
-		c, err := m.Count(ctx, d, d.AddDate(0, 0, 1))
+		c, err := firstDay(m.CountDays(ctx, []time.Time{d, d.AddDate(0, 0, 1)}))
 		if err != nil {
 			return "", err
 		}
@@ -424,6 +424,6 @@ func (b *Bot) targetNudges(ctx context.Context, r *Request, rest string) error {
 	if on {
 		text = ":bell: Nudges on: if you're under half of a daily target by the afternoon, I'll DM you what's left."
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, msg{text: notifyText(text), blocks: []slack.Block{section(text)}})
 }

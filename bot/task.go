@@ -26,15 +26,6 @@ const (
 	actionTaskReassign = "task_reassign"      // Can't do: reopen the form for someone else
 )
 
-func (c *Config) setTaskDefaults() {
-	if c.DailyCapacity <= 0 {
-		c.DailyCapacity = 60
-	}
-	if c.TaskReminder == "" {
-		c.TaskReminder = "15:00"
-	}
-}
-
 func (b *Bot) taskRoutes() {
 	b.rt.command(&command{
 		Name:    "/task",
@@ -121,13 +112,13 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	nt := store.NewTask{Assignee: a.Assignee, Assigner: r.UserID, Title: a.Title, Kind: a.Kind, Quantity: a.Quantity,
+	nt := store.TaskInput{Assignee: a.Assignee, Assigner: r.UserID, Title: a.Title, Kind: a.Kind, Quantity: a.Quantity,
 		Due: a.Due, DueHasTime: a.HasTime}
 	res, err := b.commitTask(ctx, nt)
 	if err != nil {
 		return err
 	}
-	return b.afterCommit(ctx, r, res)
+	return b.replyTaskCommit(ctx, r, res)
 }
 
 // isWorkday reports whether t's local day is one of POCBOT_WORKDAYS (for

@@ -22,6 +22,12 @@ const (
 	taskBlockNote     = "task_note"
 )
 
+// taskStoreForm puts CreateTask's errors on the assign form.
+var taskStoreForm = storeForm{fields: map[string]string{
+	store.FieldAssignee: taskBlockAssignee, store.FieldTitle: taskBlockTitle, store.FieldKind: taskBlockKind,
+	store.FieldQuantity: taskBlockQuantity, store.FieldDue: taskBlockDueDate, store.FieldNote: taskBlockNote,
+}, fallback: taskBlockTitle}
+
 // taskPrefill fills the task form, e.g. from an overload warning.
 type taskPrefill struct {
 	Assignee, Title, Quantity, DueDate, DueTime, Note string
@@ -32,7 +38,7 @@ type taskPrefill struct {
 
 // prefillFrom fills the form from a task or draft, keeping the due date
 // only if it is still ahead.
-func (b *Bot) prefillFrom(nt store.NewTask) taskPrefill {
+func (b *Bot) prefillFrom(nt store.TaskInput) taskPrefill {
 	p := taskPrefill{Title: nt.Title, Kind: nt.Kind, Note: nt.Note}
 	if nt.Quantity > 0 {
 		p.Quantity = strconv.Itoa(nt.Quantity)
@@ -105,7 +111,7 @@ func (b *Bot) openTaskModal(ctx context.Context, r *Request, p taskPrefill) erro
 func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
 	st := viewState(r)
 	errs := fieldErrors{}
-	nt := store.NewTask{Assignee: st.text(taskBlockAssignee), Assigner: r.UserID, Title: st.text(taskBlockTitle),
+	nt := store.TaskInput{Assignee: st.text(taskBlockAssignee), Assigner: r.UserID, Title: st.text(taskBlockTitle),
 		Kind: store.TaskKind(st.text(taskBlockKind)), Note: st.text(taskBlockNote), IdemKey: viewKey(r.Callback)}
 	if x := decodeMeta(r.Callback.View.PrivateMetadata).Extra; strings.HasPrefix(x, "reassign:") {
 		nt.IdemKey = x // one task may be reassigned once; its replacement has its own Reassign
@@ -135,8 +141,8 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 		return errs.response(), nil, nil
 	}
 	res, err := b.commitTask(ctx, nt)
-	if store.ErrorCode(err) == store.Invalid {
-		return fieldErrors{taskBlockTitle: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := taskStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -147,7 +153,7 @@ func (b *Bot) submitTaskModal(ctx context.Context, r *Request) (*slack.ViewSubmi
 		}
 	}
 	r.ChannelID = meta.Channel
-	return nil, func(ctx context.Context) error { return b.afterCommit(ctx, r, res) }, nil
+	return nil, func(ctx context.Context) error { return b.replyTaskCommit(ctx, r, res) }, nil
 }
 
 // formDue turns the date and time pickers into a deadline; msg explains a
@@ -182,39 +188,34 @@ func (b *Bot) formDue(date, clock string) (time.Time, bool, string) {
 // an overload warning.
 type taskCommit struct {
 	task    *store.Task
-	nt      store.NewTask
+	nt      store.TaskInput
 	draftID uint64
 	ov      *overload
 }
 
 // commitTask assigns nt unless that pushes the assignee past capacity; then
 // it keeps nt as a draft so the assigner can confirm or pick someone else.
-// Nothing reaches the assignee before that choice.
-func (b *Bot) commitTask(ctx context.Context, nt store.NewTask) (*taskCommit, error) {
-	if err := nt.Validate(); err != nil {
-		return nil, err
-	}
-	ov, err := b.checkOverload(ctx, nt)
+// Nothing reaches the assignee before that choice. The store reads the
+// assignee's load, applies overloadOf and writes in one transaction.
+func (b *Bot) commitTask(ctx context.Context, nt store.TaskInput) (*taskCommit, error) {
+	var ov *overload
+	now := b.Now()
+	t, draft, err := b.db.CreateTaskWithinCapacity(ctx, nt, func(l store.TaskLoad) bool {
+		ov = b.overloadOf(nt, l, now)
+		return ov != nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if ov != nil {
-		id, err := b.db.SaveTaskDraft(ctx, nt)
-		if err != nil {
-			return nil, err
-		}
-		return &taskCommit{nt: nt, draftID: id, ov: ov}, nil
-	}
-	t, err := b.db.CreateTask(ctx, nt)
-	if err != nil {
-		return nil, err
+	if t == nil {
+		return &taskCommit{nt: nt, draftID: draft, ov: ov}, nil
 	}
 	return &taskCommit{task: t, nt: nt}, nil
 }
 
-// afterCommit tells the assignee and confirms to the assigner, or shows
+// replyTaskCommit tells the assignee and confirms to the assigner, or shows
 // the overload warning.
-func (b *Bot) afterCommit(ctx context.Context, r *Request, c *taskCommit) error {
+func (b *Bot) replyTaskCommit(ctx context.Context, r *Request, c *taskCommit) error {
 	if c.ov != nil {
 		m, err := b.overloadMsg(ctx, c)
 		if err != nil {
@@ -238,9 +239,9 @@ func (b *Bot) announceTask(ctx context.Context, t *store.Task) msg {
 		b.log.Error("task DM failed", "task", t.ID, "err", err)
 		text += fmt.Sprintf(" :warning: I could not DM <@%s>; please tell them yourself.", t.Assignee)
 	}
-	b.afterChange(ctx, t.Assignee)
+	b.refreshHome(ctx, t.Assignee)
 	if t.Assigner != t.Assignee {
-		b.afterChange(ctx, t.Assigner)
+		b.refreshHome(ctx, t.Assigner)
 	}
 	return msg{text: fmt.Sprintf("Assigned TSK-%d.", t.ID), blocks: []slack.Block{section(text)}}
 }
@@ -257,39 +258,38 @@ type overload struct {
 
 func (o *overload) limit() int { return o.PerDay * o.Days }
 
-// checkOverload returns the figures if nt pushes its assignee past their
+// overloadOf returns the figures if nt pushes its assignee past their
 // capacity by its due day, nil otherwise: outstanding units due by that day
 // (overdue included) plus nt's, against capacity × working days from today
-// through the due day (at least one day).
-func (b *Bot) checkOverload(ctx context.Context, nt store.NewTask) (*overload, error) {
+// through the due day (at least one day). It only computes: the store calls
+// it inside the transaction that assigns.
+func (b *Bot) overloadOf(nt store.TaskInput, l store.TaskLoad, now time.Time) *overload {
 	if nt.Quantity <= 0 {
-		return nil, nil
-	}
-	caps, err := b.db.TaskCapacities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	open, err := b.db.TasksByAssignee(ctx, nt.Assignee, true, 0)
-	if err != nil {
-		return nil, err
+		return nil
 	}
 	by := b.dueDay(&store.Task{Due: nt.Due, DueHasTime: nt.DueHasTime})
-	ov := &overload{Assignee: nt.Assignee, By: by, Added: nt.Quantity, PerDay: b.capacityOf(caps, nt.Assignee),
-		Days: max(1, b.workdaysBetween(b.Now(), by))}
-	for i := range open {
-		if !b.dueDay(&open[i]).After(by) {
-			ov.Existing += open[i].Outstanding()
+	ov := &overload{Assignee: nt.Assignee, By: by, Added: nt.Quantity, PerDay: b.capacityOr(l.Capacity),
+		Days: max(1, b.workdaysBetween(now, by))}
+	for i := range l.Open {
+		if !b.dueDay(&l.Open[i]).After(by) {
+			ov.Existing += l.Open[i].Outstanding()
 		}
 	}
 	if ov.Existing+ov.Added <= ov.limit() {
-		return nil, nil
+		return nil
 	}
-	return ov, nil
+	return ov
 }
 
 func (b *Bot) capacityOf(caps map[string]int, userID string) int {
-	if c, ok := caps[userID]; ok && c > 0 {
-		return c
+	return b.capacityOr(caps[userID])
+}
+
+// capacityOr is a person's own daily capacity, or the team's when they
+// have none (0).
+func (b *Bot) capacityOr(own int) int {
+	if own > 0 {
+		return own
 	}
 	return b.cfg.DailyCapacity
 }
@@ -369,7 +369,7 @@ func (b *Bot) taskReassign(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	p := b.prefillFrom(store.NewTask{Title: t.Title, Kind: t.Kind, Quantity: max(t.Quantity-t.Done(), 0), Due: t.Due,
+	p := b.prefillFrom(store.TaskInput{Title: t.Title, Kind: t.Kind, Quantity: max(t.Quantity-t.Done(), 0), Due: t.Due,
 		DueHasTime: t.DueHasTime, Note: t.Note})
 	if p.Assignee, err = b.leastLoaded(ctx, t.Assignee); err != nil {
 		return err

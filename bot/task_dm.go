@@ -17,6 +17,15 @@ const (
 	taskBlockReason       = "task_reason"
 )
 
+// progressStoreForm and cantDoStoreForm put AddTaskProgress' and
+// CantDoTask's errors on their forms.
+var (
+	progressStoreForm = storeForm{fields: map[string]string{
+		store.FieldQuantity: taskBlockProgressQty, store.FieldNote: taskBlockProgressNote,
+	}, fallback: taskBlockProgressNote}
+	cantDoStoreForm = storeForm{fields: map[string]string{store.FieldReason: taskBlockReason}, fallback: taskBlockReason}
+)
+
 // taskDMMsg is the assignee's message for a task. It is edited in place as
 // the task changes; a closed task loses its buttons.
 func (b *Bot) taskDMMsg(t *store.Task) msg {
@@ -79,8 +88,8 @@ func taskIDFrom(r *Request) (uint64, error) {
 	return id, nil
 }
 
-// taskChanged edits the assignee's message in place and tells the assigner.
-func (b *Bot) taskChanged(ctx context.Context, t *store.Task, news string) {
+// publishTaskChange edits the assignee's message in place and tells the assigner.
+func (b *Bot) publishTaskChange(ctx context.Context, t *store.Task, news string) {
 	if t.DMChannel != "" && t.DMTS != "" {
 		m := b.taskDMMsg(t)
 		_, _, _, err := b.api.UpdateMessageContext(ctx, t.DMChannel, t.DMTS,
@@ -89,7 +98,7 @@ func (b *Bot) taskChanged(ctx context.Context, t *store.Task, news string) {
 			b.log.Warn("task DM update failed", "task", t.ID, "err", slackDetail(err))
 		}
 	}
-	b.afterChange(ctx, t.Assignee)
+	b.refreshHome(ctx, t.Assignee)
 	if t.Assigner == t.Assignee {
 		return
 	}
@@ -113,7 +122,7 @@ func (b *Bot) taskAccept(ctx context.Context, r *Request) error {
 		return err
 	}
 	if changed {
-		b.taskChanged(ctx, t, fmt.Sprintf(":handshake: <@%s> accepted `TSK-%d` *%s*.", t.Assignee, t.ID, esc(truncate(t.Title, 200))))
+		b.publishTaskChange(ctx, t, fmt.Sprintf(":handshake: <@%s> accepted `TSK-%d` *%s*.", t.Assignee, t.ID, esc(truncate(t.Title, 200))))
 	}
 	return nil
 }
@@ -131,7 +140,7 @@ func (b *Bot) taskDone(ctx context.Context, r *Request) error {
 	if p := taskProgressText(t); p != "" {
 		news += " — " + p
 	}
-	b.taskChanged(ctx, t, news+".")
+	b.publishTaskChange(ctx, t, news+".")
 	return nil
 }
 
@@ -174,21 +183,13 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		}
 		added = n
 	}
-	if added > 0 {
-		// More than the whole task in one update is a typo (1000 for 10),
-		// not progress; a little over-delivery is fine.
-		if t, err := b.db.Task(ctx, id); err == nil && t.Quantity > 0 && t.Done()+added > 2*t.Quantity {
-			return fieldErrors{taskBlockProgressQty: fmt.Sprintf("TSK-%d is %d units and %d are done; %d more would make %d. Check the number — units done since your last update.",
-				t.ID, t.Quantity, t.Done(), added, t.Done()+added)}.response(), nil, nil
-		}
-	}
 	note := st.text(taskBlockProgressNote)
 	if added == 0 && note == "" {
 		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
 	}
 	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note, viewKey(r.Callback))
-	if code := store.ErrorCode(err); code == store.Invalid {
-		return fieldErrors{taskBlockProgressNote: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := progressStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -203,7 +204,7 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 		if note != "" {
 			news += "\n>" + esc(truncate(note, 1000))
 		}
-		b.taskChanged(ctx, t, news)
+		b.publishTaskChange(ctx, t, news)
 		return nil
 	}, nil
 }
@@ -225,13 +226,13 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 		return nil, nil, errorf("That form is damaged; press Can't do again.")
 	}
 	t, _, err := b.db.CantDoTask(ctx, id, r.UserID, viewState(r).text(taskBlockReason))
-	if store.ErrorCode(err) == store.Invalid {
-		return fieldErrors{taskBlockReason: store.ErrorMessage(err)}.response(), nil, nil
+	if fe := cantDoStoreForm.errors(err); fe != nil {
+		return fe.response(), nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
 	return nil, func(ctx context.Context) error {
-		b.taskChanged(ctx, t, fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> can't do `TSK-%d` *%s* and handed it back:\n>%s",
+		b.publishTaskChange(ctx, t, fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> can't do `TSK-%d` *%s* and handed it back:\n>%s",
 			t.Assignee, t.ID, esc(truncate(t.Title, 200)), esc(truncate(t.Reason, 1000))))
 		return nil
 	}, nil
@@ -241,7 +242,7 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 // they logged pitches, so "12/40 done (12 from /pitch)" is current where
 // they look at it: after the reply, coalesced per user (refresh.go).
 func (b *Bot) refreshPitchingDMs(ctx context.Context, userID string) {
-	b.refreshLater(ctx, userID, refreshPitchDMs)
+	b.refreshLater(ctx, userID, kindPitchDMs)
 }
 
 // refreshPitchingDMsNow does it. Failures are logged: the pitches are

@@ -158,7 +158,7 @@ func (b *Bot) taskCapacity(ctx context.Context, r *Request, arg string) error {
 	if err := b.db.SetTaskCapacity(ctx, r.UserID, u, units); err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	text := fmt.Sprintf(":gear: <@%s> can now take *%d units* a working day.", u, units)
 	if units == 0 {
 		text = fmt.Sprintf(":gear: <@%s> is back on the default of *%d units* a working day.", u, b.cfg.DailyCapacity)

@@ -24,11 +24,7 @@ const (
 )
 
 func (b *Bot) taskProviders() {
-	b.registerMetric(metricSource{Name: store.MetricTasksDone, Label: "tasks done",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.TasksDoneByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.TasksDoneByDay})
+	b.registerMetric(metricSource{Name: store.MetricTasksDone, Label: "tasks done", CountDays: b.db.TasksDoneByDay})
 	b.registerDigestSection(sectionTasks, b.digestOverdueTasks)
 	// Open tasks per person (not units: a task without a quantity has none).
 	b.registerWorkload(workloadTasks, func(ctx context.Context, _ time.Time) (map[string]int, error) {

@@ -116,13 +116,13 @@ func (b *Bot) voucherQuick(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, b.voucherIssuedMsg(ctx, v, existed))
 }
 
 // newVoucher fills the configured rules into a store request.
-func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.NewVoucher {
-	return store.NewVoucher{
+func (b *Bot) newVoucher(userID, handle, product string, value store.Money, campaign string, expires time.Time, note, idem string) store.VoucherInput {
+	return store.VoucherInput{
 		IssuerID: userID, Handle: handle, Product: product, Value: value, Currency: b.cfg.Currency,
 		Campaign: campaign, ExpiresAt: expires, Note: note, DailyCap: b.cfg.VoucherDailyCap,
 		Location: b.cfg.Location, IdemKey: idem,
@@ -258,7 +258,7 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	if err != nil {
 		return err
 	}
-	b.voucherHomesChanged(ctx, r.UserID, v)
+	b.refreshVoucherHomes(ctx, r.UserID, v)
 	text := fmt.Sprintf(":white_check_mark: *%s* redeemed — @%s, %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 200)), b.money(v.Value))
 	if r.Action != nil {
 		// Pressed on a message: replace it, so its Mark redeemed button
@@ -288,7 +288,7 @@ func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
-	b.voucherHomesChanged(ctx, r.UserID, v)
+	b.refreshVoucherHomes(ctx, r.UserID, v)
 	text := fmt.Sprintf(":no_entry: *%s* revoked (@%s, %s): %s.", v.Code, v.Handle, b.money(v.Value), esc(truncate(reason, 300)))
 	if v.Campaign != "" {
 		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {
@@ -345,7 +345,7 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
-	b.afterChange(ctx, r.UserID)
+	b.refreshHome(ctx, r.UserID)
 	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
 }

@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -111,40 +109,24 @@ func (b *Bot) submitVoucherModal(ctx context.Context, r *Request) (*slack.ViewSu
 	idem := "view:" + view.ID + ":" + view.Hash
 	v, existed, err := b.db.IssueVoucher(ctx, b.newVoucher(r.UserID, handle, product, value, campaign, expires, st.text(voucherBlockNote), idem))
 	if err != nil {
-		if block := voucherErrorBlock(err); block != "" {
-			return fieldErrors{block: store.ErrorMessage(err)}.response(), nil, nil
+		if fe := voucherStoreForm.errors(err); fe != nil {
+			return fe.response(), nil, nil
 		}
 		return nil, nil, err
 	}
 	r.ChannelID = decodeMeta(view.PrivateMetadata).Channel
 	return nil, func(ctx context.Context) error {
-		b.afterChange(ctx, r.UserID)
+		b.refreshHome(ctx, r.UserID)
 		return b.reply(ctx, r, b.voucherIssuedMsg(ctx, v, existed))
 	}, nil
 }
 
-// voucherErrorBlock picks the form field a store error belongs on, or ""
-// for an error that is not the user's (those are replied, not shown on the
-// form).
-func voucherErrorBlock(err error) string {
-	msg := strings.ToLower(store.ErrorMessage(err))
-	switch {
-	case errors.Is(err, store.ErrVoucherBudget), errors.Is(err, store.ErrVoucherDailyCap):
-		return voucherBlockValue
-	case errors.Is(err, store.ErrVoucherCreatorLimit), errors.Is(err, store.ErrVoucherIdemConflict):
-		return voucherBlockCreator
-	case store.ErrorCode(err) == store.NotFound:
-		return voucherBlockCampaign
-	case store.ErrorCode(err) != store.Invalid:
-		return ""
-	case strings.Contains(msg, "expiry") || strings.Contains(msg, "valid for"):
-		return voucherBlockExpires
-	case strings.Contains(msg, "product"):
-		return voucherBlockProduct
-	case strings.Contains(msg, "note"):
-		return voucherBlockNote
-	case strings.Contains(msg, "campaign"):
-		return voucherBlockCampaign
-	}
-	return voucherBlockValue
-}
+// voucherStoreForm puts IssueVoucher's errors on the voucher form. The
+// daily cap is shown with the value it refused; a form submitted before with
+// other details (its idempotency key reused), at the top.
+var voucherStoreForm = storeForm{fields: map[string]string{
+	store.FieldCreator: voucherBlockCreator, store.FieldProduct: voucherBlockProduct,
+	store.FieldValue: voucherBlockValue, store.FieldDailyCap: voucherBlockValue,
+	store.FieldCampaign: voucherBlockCampaign, store.FieldExpires: voucherBlockExpires,
+	store.FieldNote: voucherBlockNote, store.FieldIdemKey: voucherBlockCreator,
+}, fallback: voucherBlockValue}

@@ -17,11 +17,7 @@ import (
 const homeMaxVouchers = 5
 
 func (b *Bot) voucherProviders() {
-	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued",
-		Count: func(ctx context.Context, from, to time.Time) (map[string]int, error) {
-			return firstDay(b.db.VoucherCountsByDay(ctx, []time.Time{from, to}))
-		},
-		CountDays: b.db.VoucherCountsByDay})
+	b.registerMetric(metricSource{Name: store.MetricVouchers, Label: "vouchers issued", CountDays: b.db.VoucherCountsByDay})
 	b.registerDigestSection(sectionVouchers, b.digestVoucherBudgets)
 	b.registerHomeSection(homeVouchers, b.homeMyVouchers)
 }
@@ -82,11 +78,11 @@ func (b *Bot) homeMyVouchers(ctx context.Context, userID string) ([]slack.Block,
 	return out, nil
 }
 
-// voucherHomesChanged refreshes the Home of whoever acted on a voucher and
+// refreshVoucherHomes refreshes the Home of whoever acted on a voucher and
 // of its issuer, whose recent vouchers show it.
-func (b *Bot) voucherHomesChanged(ctx context.Context, userID string, v *store.Voucher) {
-	b.afterChange(ctx, userID)
+func (b *Bot) refreshVoucherHomes(ctx context.Context, userID string, v *store.Voucher) {
+	b.refreshHome(ctx, userID)
 	if v != nil && v.IssuerID != userID {
-		b.afterChange(ctx, v.IssuerID)
+		b.refreshHome(ctx, v.IssuerID)
 	}
 }

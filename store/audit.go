@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -67,6 +68,25 @@ func (db *DB) AuditLog(ctx context.Context, entity string, limit int) ([]AuditEn
 		return nil, err
 	}
 	return entries, nil
+}
+
+// auditChange audits e with before and after, each JSON-encoded (nil is
+// left out: a creation has no before).
+func auditChange(tx *bolt.Tx, e AuditEntry, before, after any) error {
+	for _, f := range []struct {
+		v   any
+		out *string
+	}{{before, &e.Before}, {after, &e.After}} {
+		if f.v == nil {
+			continue
+		}
+		b, err := json.Marshal(f.v)
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", e.Action, err)
+		}
+		*f.out = string(b)
+	}
+	return audit(tx, e)
 }
 
 // audit writes e (with a new ID) and its entity index entry. Callers pass

@@ -13,7 +13,7 @@ func TestDB_AuditLog(t *testing.T) {
 	db := MustOpenOptions(t, Options{Now: clock.Now})
 	p := mustPitch(t, db, "U1", "budi")
 	clock.Add(time.Minute)
-	if _, err := db.SetPitchStatus(ctx, p.ID, "U2", Declined); err != nil {
+	if _, err := db.SetPitchStatus(ctx, p.ID, "U2", PitchDeclined); err != nil {
 		t.Fatal(err)
 	}
 

@@ -85,7 +85,7 @@ func (db *DB) batch(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 		return nil
 	}
 	c := &batchCall{fn: wrapped, err: make(chan error, 1)}
-	q := &db.commits
+	q := db.commits
 	q.mu.Lock()
 	q.queue = append(q.queue, c)
 	lead := !q.leading
@@ -105,7 +105,7 @@ func (db *DB) batch(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 // new goroutine if more queued meanwhile, so no caller waits for batches
 // other than its own.
 func (db *DB) commitQueued() {
-	q := &db.commits
+	q := db.commits
 	q.mu.Lock()
 	// The writers of the batch just committed were released a moment ago
 	// and often write again at once: let them join this batch rather than

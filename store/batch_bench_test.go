@@ -53,7 +53,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 							return err
 						}
 						return createPitch(tx, &Pitch{Handle: h, Product: "Glow Serum 30ml", UserID: "U01", CreatedAt: now,
-							UpdatedAt: now, Status: Pitched})
+							UpdatedAt: now, Status: PitchPitched})
 					})
 				}
 				b.ResetTimer()

@@ -17,7 +17,7 @@ import (
 // then commits them as one batch.
 func queueCalls(t *testing.T, db *DB, n int, start func(i int)) {
 	t.Helper()
-	q := &db.commits
+	q := db.commits
 	q.mu.Lock()
 	q.leading = true
 	q.mu.Unlock()
@@ -65,7 +65,7 @@ func TestBatchRetriedWriteAppliedOnce(t *testing.T) {
 	wg.Add(n)
 	queueCalls(t, db, n, func(i int) {
 		defer wg.Done()
-		results[i], errs[i] = db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{fmt.Sprintf("batch.%02d", i)},
+		results[i], errs[i] = db.CreatePitches(ctx, PitchInput{UserID: "U1", Handles: []string{fmt.Sprintf("batch.%02d", i)},
 			Product: "Serum", Cooldown: time.Hour})
 	})
 	wg.Wait()
@@ -131,10 +131,10 @@ func TestBatchFailingCallDoesNotSinkOthers(t *testing.T) {
 	queueCalls(t, db, n, func(i int) {
 		defer wg.Done()
 		if i == 3 {
-			_, errs[i] = db.SetPitchStatus(ctx, 999, "U1", Agreed) // no such pitch
+			_, errs[i] = db.SetPitchStatus(ctx, 999, "U1", PitchAgreed) // no such pitch
 			return
 		}
-		_, errs[i] = db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{fmt.Sprintf("ok.%d", i)}})
+		_, errs[i] = db.CreatePitches(ctx, PitchInput{UserID: "U1", Handles: []string{fmt.Sprintf("ok.%d", i)}})
 	})
 	wg.Wait()
 	for i, err := range errs {

@@ -138,7 +138,7 @@ func fixturePitch(rng *rand.Rand, id uint64, t time.Time, products []string) *Pi
 	}
 	p := &Pitch{ID: id, Handle: h, Product: products[rng.IntN(len(products))],
 		UserID: fmt.Sprintf("U%02d", rng.IntN(fixtureUsers)), CommissionPct: 5 + rng.IntN(20),
-		Channel: "C0PITCHES", CreatedAt: t, Status: Pitched, UpdatedAt: t}
+		Channel: "C0PITCHES", CreatedAt: t, Status: PitchPitched, UpdatedAt: t}
 	if rng.IntN(2) == 0 {
 		p.Note = "Sent sample request, waiting for address."
 	}
@@ -153,18 +153,18 @@ func fixturePitch(rng *rand.Rand, id uint64, t time.Time, products []string) *Pi
 	var path []PitchStatus
 	if rng.Float64() < openShare {
 		if rng.IntN(3) == 0 {
-			path = []PitchStatus{Interested}
+			path = []PitchStatus{PitchInterested}
 		}
 	} else {
 		switch r := rng.Float64(); {
 		case r < 0.2:
-			path = []PitchStatus{Interested, Agreed}
+			path = []PitchStatus{PitchInterested, PitchAgreed}
 		case r < 0.3:
-			path = []PitchStatus{Interested, Declined}
+			path = []PitchStatus{PitchInterested, PitchDeclined}
 		case r < 0.55:
-			path = []PitchStatus{Declined}
+			path = []PitchStatus{PitchDeclined}
 		default:
-			path = []PitchStatus{NoResponse}
+			path = []PitchStatus{PitchNoResponse}
 		}
 	}
 	at := t
@@ -185,7 +185,7 @@ func BenchmarkCreatePitch(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		res, err := db.CreatePitches(ctx, NewPitch{UserID: "U01", Handles: []string{fmt.Sprintf("creator%07d", i)},
+		res, err := db.CreatePitches(ctx, PitchInput{UserID: "U01", Handles: []string{fmt.Sprintf("creator%07d", i)},
 			Product: "Glow Serum 30ml", CommissionPct: 10, Cooldown: 72 * time.Hour})
 		if err != nil || len(res.Created) != 1 {
 			b.Fatal(res, err)

@@ -178,13 +178,7 @@ func (db *DB) UpdateCreator(ctx context.Context, handle, userID string, upd Crea
 				return err
 			}
 			e := AuditEntry{At: now, UserID: userID, Action: ActionCreatorUpdate, Entity: CreatorEntity(h)}
-			if e.Before, err = jsonText(before); err != nil {
-				return err
-			}
-			if e.After, err = jsonText(after); err != nil {
-				return err
-			}
-			if err := audit(tx, e); err != nil {
+			if err := auditChange(tx, e, before, after); err != nil {
 				return err
 			}
 		}
@@ -236,10 +230,7 @@ func (db *DB) AddCreatorNote(ctx context.Context, handle, userID, text string) (
 			return err
 		}
 		e := AuditEntry{At: now, UserID: userID, Action: ActionCreatorNote, Entity: CreatorEntity(h)}
-		if e.After, err = jsonText(n); err != nil {
-			return err
-		}
-		if err := audit(tx, e); err != nil {
+		if err := auditChange(tx, e, nil, n); err != nil {
 			return err
 		}
 		c.Notes, err = creatorNotes(tx, h)
@@ -365,12 +356,8 @@ func createCreator(tx *bolt.Tx, c *Creator, userID string) error {
 	if err := putCreator(tx, c); err != nil {
 		return err
 	}
-	after, err := jsonText(c)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: c.FirstSeen, UserID: userID, Action: ActionCreatorCreate,
-		Entity: CreatorEntity(c.Handle), After: after})
+	return auditChange(tx, AuditEntry{At: c.FirstSeen, UserID: userID, Action: ActionCreatorCreate,
+		Entity: CreatorEntity(c.Handle)}, nil, c)
 }
 
 // putCreator writes the creator record (notes live elsewhere) and its

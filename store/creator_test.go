@@ -126,7 +126,7 @@ func TestDB_AddCreatorNote(t *testing.T) {
 	if c.OwnerID != "" {
 		t.Errorf("owner = %q, want none: the owner is the first to pitch, not the first to note", c.OwnerID)
 	}
-	if _, err := db.CreatePitches(ctx, NewPitch{UserID: "U3", Handles: []string{"rina"}}); err != nil {
+	if _, err := db.CreatePitches(ctx, PitchInput{UserID: "U3", Handles: []string{"rina"}}); err != nil {
 		t.Fatal(err)
 	}
 	if c, _ := db.Creator(ctx, "rina"); c.OwnerID != "U3" {

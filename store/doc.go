@@ -3,7 +3,9 @@
 //
 // It knows nothing about Slack or cron. Errors that a user may see are
 // *Error values with a Code and a full-sentence Message (see ErrorCode and
-// ErrorMessage); anything uncoded is an internal error to log.
+// ErrorMessage); anything uncoded is an internal error to log. An error about
+// one input field also names it (Field, see ErrorField), so a form can show
+// the message on that field without reading its text.
 //
 // # Transactions
 //
@@ -74,7 +76,7 @@
 //	tasks_by_creator                    (tasks naming @handle in title or note)
 //	  handle 0x00 itob(id)              → ·
 //	task_drafts                         (tasks held back by an overload warning)
-//	  itob(id)                          → NewTask JSON
+//	  itob(id)                          → TaskInput JSON
 //	task_capacity                       (per-person daily capacity override)
 //	  userID                            → itob(units per day)
 //

@@ -24,7 +24,39 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// Field is the input field the error is about (one of the Field*
+	// names), or "" for the request as a whole. A form shows Message on the
+	// input of that field.
+	Field string
 }
+
+// Input field names: the Field of an *Error. Each names a field of a
+// method's input (IssueInput, VoucherInput, …); the Slack layer maps them
+// to a form's inputs, so a store error lands on the input it concerns.
+const (
+	FieldCreator     = "creator"     // a creator handle, or the creators of a pitch
+	FieldCategory    = "category"    // IssueInput.Category
+	FieldPriority    = "priority"    // IssueInput.Priority
+	FieldDescription = "description" // IssueInput.Description
+	FieldOrderID     = "order_id"    // IssueInput.OrderID
+	FieldLink        = "link"        // IssueInput.Link
+	FieldStatus      = "status"      // the status a change moves to (Resolution.Status)
+	FieldResolution  = "resolution"  // Resolution.Text
+	FieldProduct     = "product"
+	FieldValue       = "value"    // VoucherInput.Value, and the budget it must fit
+	FieldCampaign    = "campaign" // VoucherInput.Campaign
+	FieldExpires     = "expires"  // VoucherInput.ExpiresAt
+	FieldDailyCap    = "daily_cap"
+	FieldIdemKey     = "idem_key" // a form submitted before with other details
+	FieldNote        = "note"
+	FieldCommission  = "commission" // PitchInput.CommissionPct
+	FieldTitle       = "title"      // TaskInput.Title
+	FieldKind        = "kind"       // TaskInput.Kind
+	FieldAssignee    = "assignee"   // TaskInput.Assignee
+	FieldQuantity    = "quantity"   // TaskInput.Quantity, and progress added to a task
+	FieldDue         = "due"        // TaskInput.Due
+	FieldReason      = "reason"     // a reason picked or written (Resolution.Reason, a task's can't-do reason)
+)
 
 // Error implements the error interface. It returns the message only, so a
 // coded error reads the same in a log line and in a reply.
@@ -49,6 +81,33 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return Internal
+}
+
+// ErrorField returns the Field of the first *Error in err's chain: the
+// input field err is about, or "" for none.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// onField returns err about field: a copy of its *Error with Field set. An
+// error that is not an *Error (or a codeError) is returned unchanged: it is
+// not the user's to fix, so it belongs on no field.
+func onField(field string, err error) error {
+	switch e := err.(type) {
+	case *Error:
+		c := *e
+		c.Field = field
+		return &c
+	case *codeError:
+		c := *e.err
+		c.Field = field
+		return &codeError{kind: e.kind, err: &c}
+	}
+	return err
 }
 
 // ErrorMessage returns the user-facing message of err. Uncoded errors give

@@ -134,14 +134,14 @@ func TestParsePitchStatus(t *testing.T) {
 		in   string
 		want PitchStatus
 	}{
-		{"pitched", Pitched},
-		{"Interested", Interested},
-		{" AGREED ", Agreed},
-		{"declined", Declined},
-		{"no response", NoResponse},
-		{"no_response", NoResponse},
-		{"noresponse", NoResponse},
-		{"No-Response", NoResponse},
+		{"pitched", PitchPitched},
+		{"Interested", PitchInterested},
+		{" AGREED ", PitchAgreed},
+		{"declined", PitchDeclined},
+		{"no response", PitchNoResponse},
+		{"no_response", PitchNoResponse},
+		{"noresponse", PitchNoResponse},
+		{"No-Response", PitchNoResponse},
 	}
 	for _, tc := range good {
 		t.Run(tc.in, func(t *testing.T) {
@@ -166,11 +166,11 @@ func TestPitchStatus_LabelOpen(t *testing.T) {
 		label string
 		open  bool
 	}{
-		{Pitched, "Pitched", true},
-		{Interested, "Interested", true},
-		{Agreed, "Agreed", false},
-		{Declined, "Declined", false},
-		{NoResponse, "No response", false},
+		{PitchPitched, "Pitched", true},
+		{PitchInterested, "Interested", true},
+		{PitchAgreed, "Agreed", false},
+		{PitchDeclined, "Declined", false},
+		{PitchNoResponse, "No response", false},
 	}
 	for _, tc := range tests {
 		if got := tc.s.Label(); got != tc.label {

@@ -298,8 +298,8 @@ type IssueEvent struct {
 	Note   string        `json:"note,omitempty"`
 }
 
-// NewIssue asks CreateIssue to record an issue.
-type NewIssue struct {
+// IssueInput asks CreateIssue to record an issue.
+type IssueInput struct {
 	Handle      string // raw or normalised
 	Category    IssueCategory
 	Priority    Priority
@@ -312,38 +312,28 @@ type NewIssue struct {
 	SLA time.Duration
 }
 
-// Issue field names, the keys of NewIssue.FieldErrors.
-const (
-	FieldCreator     = "creator"
-	FieldCategory    = "category"
-	FieldPriority    = "priority"
-	FieldDescription = "description"
-	FieldOrderID     = "order_id"
-	FieldLink        = "link"
-)
-
 // FieldErrors checks every field and returns the problems keyed by field
-// name (Field*), each a user-facing *Error; nil when n is valid.
-func (n NewIssue) FieldErrors() map[string]error {
+// name (Field*), each a user-facing *Error about that field; nil when n is
+// valid.
+func (n IssueInput) FieldErrors() map[string]error {
 	errs := map[string]error{}
-	if _, err := NormalizeHandle(n.Handle); err != nil {
-		errs[FieldCreator] = err
+	check := func(field string, err error) {
+		if err != nil {
+			errs[field] = onField(field, err)
+		}
 	}
+	_, err := NormalizeHandle(n.Handle)
+	check(FieldCreator, err)
 	if !n.Category.Valid() {
-		errs[FieldCategory] = Errorf(Invalid, "Pick a category from the list.")
+		check(FieldCategory, Errorf(Invalid, "Pick a category from the list."))
 	}
 	if !n.Priority.Valid() {
-		errs[FieldPriority] = Errorf(Invalid, "Pick a priority from P1 (urgent) to P4 (low).")
+		check(FieldPriority, Errorf(Invalid, "Pick a priority from P1 (urgent) to P4 (low)."))
 	}
-	if err := CheckIssueDescription(n.Description); err != nil {
-		errs[FieldDescription] = err
-	}
-	if _, err := NormalizeOrderID(n.OrderID); err != nil {
-		errs[FieldOrderID] = err
-	}
-	if err := CheckIssueLink(n.Link); err != nil {
-		errs[FieldLink] = err
-	}
+	check(FieldDescription, CheckIssueDescription(n.Description))
+	_, err = NormalizeOrderID(n.OrderID)
+	check(FieldOrderID, err)
+	check(FieldLink, CheckIssueLink(n.Link))
 	if len(errs) == 0 {
 		return nil
 	}
@@ -355,7 +345,7 @@ var fieldOrder = []string{FieldCreator, FieldCategory, FieldPriority, FieldDescr
 
 // Validate returns the first field error (in form order), Invalid if the
 // reporter or SLA is missing, or nil.
-func (n NewIssue) Validate() error {
+func (n IssueInput) Validate() error {
 	errs := n.FieldErrors()
 	for _, f := range fieldOrder {
 		if err := errs[f]; err != nil {
@@ -442,16 +432,16 @@ type Resolution struct {
 // validate returns Invalid with a message for the user.
 func (r Resolution) validate() error {
 	if !r.Status.Done() {
-		return Errorf(Invalid, "An issue can only be resolved or closed this way.")
+		return onField(FieldStatus, Errorf(Invalid, "An issue can only be resolved or closed this way."))
 	}
 	if !r.Reason.Valid() {
-		return Errorf(Invalid, "Pick a reason from the list.")
+		return onField(FieldReason, Errorf(Invalid, "Pick a reason from the list."))
 	}
 	text := strings.TrimSpace(r.Text)
 	if text == "" {
-		return Errorf(Invalid, "Say what was done, for example: resent the sample, tracking JX123.")
+		return onField(FieldResolution, Errorf(Invalid, "Say what was done, for example: resent the sample, tracking JX123."))
 	}
-	return checkLen("The resolution", text, MaxIssueResolutionLen)
+	return onField(FieldResolution, checkLen("The resolution", text, MaxIssueResolutionLen))
 }
 
 // SLAPolicy is the time allowed per priority, index 0 = P1.

@@ -41,8 +41,8 @@ func IssueEntity(id uint64) string { return fmt.Sprintf("issue:%d", id) }
 // status Open, its SLA clock started, its first timeline entry, its index
 // entries and its audit entry. The creator is recorded (owned by the
 // reporter) if this is their first mention.
-// Returns Invalid (see NewIssue.Validate) if n cannot be stored.
-func (db *DB) CreateIssue(ctx context.Context, n NewIssue) (*Issue, error) {
+// Returns Invalid (see IssueInput.Validate) if n cannot be stored.
+func (db *DB) CreateIssue(ctx context.Context, n IssueInput) (*Issue, error) {
 	if err := n.Validate(); err != nil {
 		return nil, err
 	}
@@ -75,11 +75,7 @@ func (db *DB) CreateIssue(ctx context.Context, n NewIssue) (*Issue, error) {
 		if err := indexIssue(tx, is, true); err != nil {
 			return err
 		}
-		after, err := jsonText(is)
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: now, UserID: n.ReporterID, Action: ActionIssueCreate, Entity: IssueEntity(id), After: after})
+		return auditChange(tx, AuditEntry{At: now, UserID: n.ReporterID, Action: ActionIssueCreate, Entity: IssueEntity(id)}, nil, is)
 	})
 	if err != nil {
 		return nil, err
@@ -205,7 +201,7 @@ func (db *DB) ResolveIssue(ctx context.Context, id uint64, by string, res Resolu
 	text := strings.TrimSpace(res.Text)
 	return db.changeIssue(ctx, id, by, func(is *Issue, now time.Time) (*IssueEvent, error) {
 		if is.Status.Done() {
-			return nil, Errorf(Conflict, "%s is already %s.", is.Ref(), strings.ToLower(is.Status.Label()))
+			return nil, onField(FieldStatus, Errorf(Conflict, "%s is already %s.", is.Ref(), strings.ToLower(is.Status.Label())))
 		}
 		ev := &IssueEvent{At: now, UserID: by, Action: ActionIssueResolve, From: string(is.Status), To: string(res.Status),
 			Reason: res.Reason, Note: text}
@@ -291,11 +287,8 @@ func (db *DB) SetIssueTriage(ctx context.Context, id uint64, channel, ts string)
 		if err := putIssue(tx, is); err != nil {
 			return err
 		}
-		after, err := jsonText(map[string]string{"channel": channel, "ts": ts})
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: db.Now(), UserID: is.ReporterID, Action: ActionIssueTriage, Entity: IssueEntity(id), After: after})
+		return auditChange(tx, AuditEntry{At: db.Now(), UserID: is.ReporterID, Action: ActionIssueTriage, Entity: IssueEntity(id)},
+			nil, map[string]string{"channel": channel, "ts": ts})
 	})
 	if err != nil {
 		return nil, err
@@ -357,15 +350,7 @@ func (db *DB) changeIssue(ctx context.Context, id uint64, by string, fn func(is 
 			return err
 		}
 		ch.Event = ev
-		before, err := jsonText(auditView(&old))
-		if err != nil {
-			return err
-		}
-		after, err := jsonText(auditView(is))
-		if err != nil {
-			return err
-		}
-		return audit(tx, AuditEntry{At: now, UserID: by, Action: ev.Action, Entity: IssueEntity(id), Before: before, After: after})
+		return auditChange(tx, AuditEntry{At: now, UserID: by, Action: ev.Action, Entity: IssueEntity(id)}, auditView(&old), auditView(is))
 	})
 	if fnErr != nil && err == fnErr {
 		return ch, err
@@ -491,17 +476,7 @@ func checkIssueIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	counts := []struct {
-		b    []byte
-		want int
-	}{
-		{bucketIssuesByStatus, n}, {bucketIssuesByCreator, n}, {bucketIssuesByAssignee, nAssigned},
-		{bucketIssuesUnassigned, nUnassigned}, {bucketIssueEvents, nEvents},
-	}
-	for _, c := range counts {
-		if got := tx.Bucket(c.b).Stats().KeyN; got != c.want {
-			return fmt.Errorf("%s has %d entries, want %d", c.b, got, c.want)
-		}
-	}
-	return nil
+	return checkCounts(tx, indexCount{bucketIssuesByStatus, n}, indexCount{bucketIssuesByCreator, n},
+		indexCount{bucketIssuesByAssignee, nAssigned}, indexCount{bucketIssuesUnassigned, nUnassigned},
+		indexCount{bucketIssueEvents, nEvents})
 }

@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-func newIssue(handle string) NewIssue {
-	return NewIssue{Handle: handle, Category: CatVoucher, Priority: P2, Description: "Voucher code says expired",
+func newIssue(handle string) IssueInput {
+	return IssueInput{Handle: handle, Category: CatVoucher, Priority: P2, Description: "Voucher code says expired",
 		ReporterID: "U1", SLA: 24 * time.Hour}
 }
 
-func mustIssue(tb testing.TB, db *DB, n NewIssue) *Issue {
+func mustIssue(tb testing.TB, db *DB, n IssueInput) *Issue {
 	tb.Helper()
 	is, err := db.CreateIssue(context.Background(), n)
 	if err != nil {
@@ -26,22 +26,22 @@ func TestNewIssue_FieldErrors(t *testing.T) {
 	ok := newIssue("@sari.beauty")
 	tests := []struct {
 		name  string
-		edit  func(n *NewIssue)
+		edit  func(n *IssueInput)
 		field string
 		want  string
 	}{
-		{"MissingCreator", func(n *NewIssue) { n.Handle = " " }, FieldCreator, "handle is required"},
-		{"SlackMention", func(n *NewIssue) { n.Handle = "<@U123|sari>" }, FieldCreator, "Slack user mention"},
-		{"BadHandle", func(n *NewIssue) { n.Handle = "sari beauty" }, FieldCreator, "space"},
-		{"EmptyDescription", func(n *NewIssue) { n.Description = " \n " }, FieldDescription, "Describe the problem"},
-		{"LongDescription", func(n *NewIssue) { n.Description = strings.Repeat("é", 3001) }, FieldDescription, "at most 3000"},
-		{"OrderLetters", func(n *NewIssue) { n.OrderID = "5771ABC" }, FieldOrderID, "only digits"},
-		{"OrderTooLong", func(n *NewIssue) { n.OrderID = strings.Repeat("9", 33) }, FieldOrderID, "33 digits"},
-		{"LinkNoScheme", func(n *NewIssue) { n.Link = "tiktok.com/@x" }, FieldLink, "not a web address"},
-		{"LinkJavascript", func(n *NewIssue) { n.Link = "javascript:alert(1)" }, FieldLink, "not a web address"},
-		{"LinkSlackMarkup", func(n *NewIssue) { n.Link = "https://x.com/a|<!channel>" }, FieldLink, "not a web address"},
-		{"NoCategory", func(n *NewIssue) { n.Category = "" }, FieldCategory, "category"},
-		{"BadPriority", func(n *NewIssue) { n.Priority = 9 }, FieldPriority, "priority"},
+		{"MissingCreator", func(n *IssueInput) { n.Handle = " " }, FieldCreator, "handle is required"},
+		{"SlackMention", func(n *IssueInput) { n.Handle = "<@U123|sari>" }, FieldCreator, "Slack user mention"},
+		{"BadHandle", func(n *IssueInput) { n.Handle = "sari beauty" }, FieldCreator, "space"},
+		{"EmptyDescription", func(n *IssueInput) { n.Description = " \n " }, FieldDescription, "Describe the problem"},
+		{"LongDescription", func(n *IssueInput) { n.Description = strings.Repeat("é", 3001) }, FieldDescription, "at most 3000"},
+		{"OrderLetters", func(n *IssueInput) { n.OrderID = "5771ABC" }, FieldOrderID, "only digits"},
+		{"OrderTooLong", func(n *IssueInput) { n.OrderID = strings.Repeat("9", 33) }, FieldOrderID, "33 digits"},
+		{"LinkNoScheme", func(n *IssueInput) { n.Link = "tiktok.com/@x" }, FieldLink, "not a web address"},
+		{"LinkJavascript", func(n *IssueInput) { n.Link = "javascript:alert(1)" }, FieldLink, "not a web address"},
+		{"LinkSlackMarkup", func(n *IssueInput) { n.Link = "https://x.com/a|<!channel>" }, FieldLink, "not a web address"},
+		{"NoCategory", func(n *IssueInput) { n.Category = "" }, FieldCategory, "category"},
+		{"BadPriority", func(n *IssueInput) { n.Priority = 9 }, FieldPriority, "priority"},
 	}
 	if errs := ok.FieldErrors(); errs != nil {
 		t.Fatalf("valid issue has errors %v", errs)
@@ -84,7 +84,7 @@ func TestDB_CreateIssue(t *testing.T) {
 	if is2.ID != 2 {
 		t.Errorf("second ID = %d", is2.ID)
 	}
-	if _, err := db.CreateIssue(ctx, NewIssue{Handle: "x!"}); ErrorCode(err) != Invalid {
+	if _, err := db.CreateIssue(ctx, IssueInput{Handle: "x!"}); ErrorCode(err) != Invalid {
 		t.Errorf("bad issue: %v", err)
 	}
 	got, _, _ := db.IssuesByCreator(ctx, "@SARI.BEAUTY", 0)

@@ -151,15 +151,6 @@ func scanReverse(b *bolt.Bucket, lo, hi []byte, fn func(k, v []byte) (bool, erro
 	return nil
 }
 
-// jsonText marshals v for an audit Before/After field.
-func jsonText(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
-}
-
 // putJSON stores v as JSON under k.
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
 	data, err := json.Marshal(v)

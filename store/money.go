@@ -61,16 +61,22 @@ func CurrencyFor(code string) (Currency, error) {
 	if st, ok := currencies[c]; ok {
 		return st.Currency, nil
 	}
-	codes := make([]string, 0, len(currencies))
-	for k := range currencies {
-		codes = append(codes, k)
-	}
-	slices.Sort(codes)
+	codes := CurrencyCodes()
 	list := strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
 	if c == "" {
 		return Currency{}, Errorf(Invalid, "A currency code is required: one of %s.", list)
 	}
 	return Currency{}, Errorf(Invalid, "%s is not a supported currency. Use one of %s.", quoteInput(code), list)
+}
+
+// CurrencyCodes lists the supported ISO 4217 codes, sorted.
+func CurrencyCodes() []string {
+	codes := make([]string, 0, len(currencies))
+	for k := range currencies {
+		codes = append(codes, k)
+	}
+	slices.Sort(codes)
+	return codes
 }
 
 // Max returns the largest amount ParseAmount accepts: 10^(12−Decimals)

@@ -12,14 +12,15 @@ import (
 // PitchStatus is where a pitch stands. Values are stored; never rename one.
 type PitchStatus string
 
-// Pitch statuses. A pitch starts as Pitched; Pitched and Interested are
-// open (waiting on the creator), the others are closed.
+// Pitch statuses, prefixed like IssueOpen, TaskDone and VoucherIssued. A
+// pitch starts as PitchPitched; PitchPitched and PitchInterested are open
+// (waiting on the creator), the others are closed.
 const (
-	Pitched    PitchStatus = "pitched"
-	Interested PitchStatus = "interested"
-	Agreed     PitchStatus = "agreed"
-	Declined   PitchStatus = "declined"
-	NoResponse PitchStatus = "no_response"
+	PitchPitched    PitchStatus = "pitched"
+	PitchInterested PitchStatus = "interested"
+	PitchAgreed     PitchStatus = "agreed"
+	PitchDeclined   PitchStatus = "declined"
+	PitchNoResponse PitchStatus = "no_response"
 )
 
 // pitchStatuses lists every status in funnel order, with its label and the
@@ -29,11 +30,11 @@ var pitchStatuses = []struct {
 	label  string
 	code   byte
 }{
-	{Pitched, "Pitched", 1},
-	{Interested, "Interested", 2},
-	{Agreed, "Agreed", 3},
-	{Declined, "Declined", 4},
-	{NoResponse, "No response", 5},
+	{PitchPitched, "Pitched", 1},
+	{PitchInterested, "Interested", 2},
+	{PitchAgreed, "Agreed", 3},
+	{PitchDeclined, "Declined", 4},
+	{PitchNoResponse, "No response", 5},
 }
 
 // PitchStatuses returns every status in funnel order, e.g. for a menu.
@@ -79,7 +80,7 @@ func (s PitchStatus) Label() string {
 // Open reports whether the pitch still waits on the creator: pitched or
 // interested. Open pitches are the follow-up list.
 func (s PitchStatus) Open() bool {
-	return s == Pitched || s == Interested
+	return s == PitchPitched || s == PitchInterested
 }
 
 // Valid reports whether s is one of the defined statuses.
@@ -117,7 +118,7 @@ type StatusChange struct {
 
 // Pitch is one offer of a product to one creator by one staff member.
 // History holds status changes after creation, oldest first. Forced is set
-// when the pitch was created with NewPitch.Force although the creator had
+// when the pitch was created with PitchInput.Force although the creator had
 // been pitched within the cooldown.
 type Pitch struct {
 	ID            uint64         `json:"id"`
@@ -134,14 +135,14 @@ type Pitch struct {
 	Forced        bool           `json:"forced,omitempty"`
 }
 
-// Limits of a NewPitch.
+// Limits of a PitchInput.
 const (
 	MaxPitchHandles  = 100
 	MaxCommissionPct = 80
 )
 
-// NewPitch asks CreatePitches to pitch one product to several creators.
-type NewPitch struct {
+// PitchInput asks CreatePitches to pitch one product to several creators.
+type PitchInput struct {
 	UserID string
 	// Handles may be raw or normalised; they are normalised again. Blank
 	// entries are skipped and repeats collapse to the first occurrence.
@@ -160,13 +161,13 @@ type NewPitch struct {
 
 // Validate returns Invalid, with a message for the user, if np cannot be
 // created.
-func (np NewPitch) Validate() error {
+func (np PitchInput) Validate() error {
 	_, err := np.handles()
 	return err
 }
 
 // handles validates np and returns its normalised, de-duplicated handles.
-func (np NewPitch) handles() ([]string, error) {
+func (np PitchInput) handles() ([]string, error) {
 	if err := checkUser(np.UserID); err != nil {
 		return nil, err
 	}
@@ -178,7 +179,7 @@ func (np NewPitch) handles() ([]string, error) {
 		}
 		h, err := NormalizeHandle(raw)
 		if err != nil {
-			return nil, err
+			return nil, onField(FieldCreator, err)
 		}
 		if !seen[h] {
 			seen[h] = true
@@ -187,19 +188,19 @@ func (np NewPitch) handles() ([]string, error) {
 	}
 	switch {
 	case len(hs) == 0:
-		return nil, Errorf(Invalid, "List at least one creator handle to pitch, for example @budi.jkt.")
+		return nil, onField(FieldCreator, Errorf(Invalid, "List at least one creator handle to pitch, for example @budi.jkt."))
 	case len(hs) > MaxPitchHandles:
-		return nil, Errorf(Invalid, "You can pitch at most %d creators at once; this list has %d.", MaxPitchHandles, len(hs))
+		return nil, onField(FieldCreator, Errorf(Invalid, "You can pitch at most %d creators at once; this list has %d.", MaxPitchHandles, len(hs)))
 	}
 	if err := checkLen("The product", strings.TrimSpace(np.Product), MaxProductLen); err != nil {
-		return nil, err
+		return nil, onField(FieldProduct, err)
 	}
 	if err := checkLen("The note", strings.TrimSpace(np.Note), MaxNoteLen); err != nil {
-		return nil, err
+		return nil, onField(FieldNote, err)
 	}
 	if np.CommissionPct != 0 && (np.CommissionPct < 1 || np.CommissionPct > MaxCommissionPct) {
-		return nil, Errorf(Invalid, "The commission must be between 1%% and %d%%, or left empty; %d%% is not possible.",
-			MaxCommissionPct, np.CommissionPct)
+		return nil, onField(FieldCommission, Errorf(Invalid, "The commission must be between 1%% and %d%%, or left empty; %d%% is not possible.",
+			MaxCommissionPct, np.CommissionPct))
 	}
 	if np.Cooldown < 0 {
 		return nil, Errorf(Invalid, "The duplicate cooldown cannot be negative.")
@@ -230,7 +231,7 @@ type PitchResult struct {
 // owner. Every creation is audited.
 //
 // Returns Invalid if np fails Validate; nothing is written then.
-func (db *DB) CreatePitches(ctx context.Context, np NewPitch) (*PitchResult, error) {
+func (db *DB) CreatePitches(ctx context.Context, np PitchInput) (*PitchResult, error) {
 	hs, err := np.handles()
 	if err != nil {
 		return nil, err
@@ -262,7 +263,7 @@ func (db *DB) CreatePitches(ctx context.Context, np NewPitch) (*PitchResult, err
 				CommissionPct: np.CommissionPct,
 				UserID:        np.UserID,
 				CreatedAt:     now,
-				Status:        Pitched,
+				Status:        PitchPitched,
 				UpdatedAt:     now,
 				Forced:        recent,
 			}
@@ -334,12 +335,8 @@ func createPitch(tx *bolt.Tx, p *Pitch) error {
 	if err := indexPitch(tx, p); err != nil {
 		return err
 	}
-	after, err := jsonText(p)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: p.CreatedAt, UserID: p.UserID, Action: ActionPitchCreate,
-		Entity: PitchEntity(p.ID), After: after})
+	return auditChange(tx, AuditEntry{At: p.CreatedAt, UserID: p.UserID, Action: ActionPitchCreate,
+		Entity: PitchEntity(p.ID)}, nil, p)
 }
 
 // putPitch writes the pitch record.

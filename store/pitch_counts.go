@@ -23,11 +23,11 @@ var bucketPitchesAgreed = []byte("pitches_agreed")
 // agreedAt returns when p became agreed: the time of its last change to
 // agreed, or its creation for a pitch created (imported) as agreed.
 func agreedAt(p *Pitch) (time.Time, bool) {
-	if p.Status != Agreed {
+	if p.Status != PitchAgreed {
 		return time.Time{}, false
 	}
 	for i := len(p.History) - 1; i >= 0; i-- {
-		if p.History[i].To == Agreed {
+		if p.History[i].To == PitchAgreed {
 			return p.History[i].At, true
 		}
 	}
@@ -41,7 +41,7 @@ func indexPitchAgreed(tx *bolt.Tx, p *Pitch) error {
 	b := tx.Bucket(bucketPitchesAgreed)
 	stale := []time.Time{p.CreatedAt}
 	for _, c := range p.History {
-		if c.To == Agreed {
+		if c.To == PitchAgreed {
 			stale = append(stale, c.At)
 		}
 	}
@@ -89,10 +89,7 @@ func checkAgreedIndex(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if got := idx.Stats().KeyN; got != n {
-		return fmt.Errorf("%s has %d entries, want %d", bucketPitchesAgreed, got, n)
-	}
-	return nil
+	return checkCounts(tx, indexCount{bucketPitchesAgreed, n})
 }
 
 // PitchCountsByDay counts, per pitching user, the pitches created in each

@@ -131,41 +131,41 @@ func checkIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	// With every record's entries present, equal counts mean no stray ones.
-	counts := []struct {
-		b    []byte
-		want int
-	}{
-		{bucketPitchesByCreator, nPitches},
-		{bucketPitchesByUser, nPitches},
-		{bucketPitchesByTime, nPitches},
-		{bucketPitchesOpen, nOpen},
-		{bucketAuditByEntity, tx.Bucket(bucketAudit).Stats().KeyN},
+	err = checkCounts(tx,
+		indexCount{bucketPitchesByCreator, nPitches},
+		indexCount{bucketPitchesByUser, nPitches},
+		indexCount{bucketPitchesByTime, nPitches},
+		indexCount{bucketPitchesOpen, nOpen},
+		indexCount{bucketAuditByEntity, tx.Bucket(bucketAudit).Stats().KeyN},
+	)
+	if err != nil {
+		return err
 	}
-	for _, c := range counts {
-		if got := tx.Bucket(c.b).Stats().KeyN; got != c.want {
-			return fmt.Errorf("%s has %d entries, want %d", c.b, got, c.want)
+	for _, check := range []func(*bolt.Tx) error{checkCreatorIndexes, checkVoucherIndexes, checkTaskIndexes,
+		checkIssueIndexes, checkAgreedIndex, checkWorkIndexes, checkAuditIndex} {
+		if err := check(tx); err != nil {
+			return err
 		}
 	}
-	if err := checkCreatorIndexes(tx); err != nil {
-		return err
+	return nil
+}
+
+// indexCount is how many entries an index bucket must hold.
+type indexCount struct {
+	bucket []byte
+	want   int
+}
+
+// checkCounts is the tail of every index check: once each record's entries
+// are known to be present, an index with as many entries as the records
+// imply has no stray ones.
+func checkCounts(tx *bolt.Tx, counts ...indexCount) error {
+	for _, c := range counts {
+		if got := tx.Bucket(c.bucket).Stats().KeyN; got != c.want {
+			return fmt.Errorf("%s has %d entries, want %d", c.bucket, got, c.want)
+		}
 	}
-	if err := checkVoucherIndexes(tx); err != nil {
-		return err
-	}
-	if err := checkTaskIndexes(tx); err != nil {
-		return err
-	}
-	if err := checkIssueIndexes(tx); err != nil {
-		return err
-	}
-	if err := checkAgreedIndex(tx); err != nil {
-		return err
-	}
-	if err := checkWorkIndexes(tx); err != nil {
-		return err
-	}
-	return checkAuditIndex(tx)
+	return nil
 }
 
 // checkCreatorIndexes verifies creator_names and that notes belong to a
@@ -189,8 +189,8 @@ func checkCreatorIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	if got, want := names.Stats().KeyN, creators.Stats().KeyN; got != want {
-		return fmt.Errorf("%s has %d entries, want %d", bucketCreatorNames, got, want)
+	if err := checkCounts(tx, indexCount{bucketCreatorNames, creators.Stats().KeyN}); err != nil {
+		return err
 	}
 	return tx.Bucket(bucketCreatorNotes).ForEach(func(k, _ []byte) error {
 		i := bytes.IndexByte(k, sep)

@@ -185,14 +185,14 @@ type Funnel struct {
 func (f *Funnel) add(s PitchStatus) {
 	f.Pitched++
 	switch s {
-	case Interested:
+	case PitchInterested:
 		f.Interested++
-	case Agreed:
+	case PitchAgreed:
 		f.Interested++
 		f.Agreed++
-	case Declined:
+	case PitchDeclined:
 		f.Declined++
-	case NoResponse:
+	case PitchNoResponse:
 		f.NoResponse++
 	}
 }

@@ -12,7 +12,7 @@ import (
 // mustPitch creates one pitch and returns it.
 func mustPitch(tb testing.TB, db *DB, userID, handle string) Pitch {
 	tb.Helper()
-	res, err := db.CreatePitches(context.Background(), NewPitch{UserID: userID, Handles: []string{handle}, Product: "Serum"})
+	res, err := db.CreatePitches(context.Background(), PitchInput{UserID: userID, Handles: []string{handle}, Product: "Serum"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestDB_CreatePitches(t *testing.T) {
 	clock := NewTestClock(t0)
 	db := MustOpenOptions(t, Options{Now: clock.Now})
 
-	res, err := db.CreatePitches(ctx, NewPitch{
+	res, err := db.CreatePitches(ctx, PitchInput{
 		UserID: "U1", Handles: []string{"@Budi", "budi", " ", "sari", "@BUDI", "rina"},
 		Product: " Glow Serum ", Note: "Free sample", Channel: "C1", CommissionPct: 15, Cooldown: 24 * time.Hour,
 	})
@@ -39,7 +39,7 @@ func TestDB_CreatePitches(t *testing.T) {
 	}
 	for i, h := range []string{"budi", "sari", "rina"} {
 		p := res.Created[i]
-		if p.Handle != h || p.ID != uint64(i+1) || p.Product != "Glow Serum" || p.Status != Pitched ||
+		if p.Handle != h || p.ID != uint64(i+1) || p.Product != "Glow Serum" || p.Status != PitchPitched ||
 			p.CommissionPct != 15 || p.UserID != "U1" || p.Channel != "C1" || !p.CreatedAt.Equal(t0) || p.Forced {
 			t.Errorf("created[%d] = %+v", i, p)
 		}
@@ -54,7 +54,7 @@ func TestDB_CreatePitches(t *testing.T) {
 
 	// A second batch an hour later: budi and sari are duplicates, dewi is new.
 	clock.Add(time.Hour)
-	res, err = db.CreatePitches(ctx, NewPitch{UserID: "U2", Handles: []string{"sari", "dewi", "budi"}, Cooldown: 24 * time.Hour})
+	res, err = db.CreatePitches(ctx, PitchInput{UserID: "U2", Handles: []string{"sari", "dewi", "budi"}, Cooldown: 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,18 +78,18 @@ func TestDB_CreatePitches_Invalid(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		np   NewPitch
+		np   PitchInput
 		want string
 	}{
-		{"NoUser", NewPitch{Handles: []string{"budi"}}, "A Slack user is required."},
-		{"NoHandles", NewPitch{UserID: "U1", Handles: []string{" ", ""}}, "List at least one creator handle"},
-		{"TooMany", NewPitch{UserID: "U1", Handles: many}, "at most 100 creators at once; this list has 101."},
-		{"BadHandle", NewPitch{UserID: "U1", Handles: []string{"budi", "bu di"}}, `"bu di" is not a valid TikTok handle`},
-		{"LongProduct", NewPitch{UserID: "U1", Handles: []string{"budi"}, Product: strings.Repeat("p", 201)}, "The product can be at most 200 characters"},
-		{"LongNote", NewPitch{UserID: "U1", Handles: []string{"budi"}, Note: strings.Repeat("n", 3001)}, "The note can be at most 3000 characters"},
-		{"Commission81", NewPitch{UserID: "U1", Handles: []string{"budi"}, CommissionPct: 81}, "between 1% and 80%"},
-		{"CommissionNeg", NewPitch{UserID: "U1", Handles: []string{"budi"}, CommissionPct: -1}, "between 1% and 80%"},
-		{"NegCooldown", NewPitch{UserID: "U1", Handles: []string{"budi"}, Cooldown: -time.Hour}, "cannot be negative"},
+		{"NoUser", PitchInput{Handles: []string{"budi"}}, "A Slack user is required."},
+		{"NoHandles", PitchInput{UserID: "U1", Handles: []string{" ", ""}}, "List at least one creator handle"},
+		{"TooMany", PitchInput{UserID: "U1", Handles: many}, "at most 100 creators at once; this list has 101."},
+		{"BadHandle", PitchInput{UserID: "U1", Handles: []string{"budi", "bu di"}}, `"bu di" is not a valid TikTok handle`},
+		{"LongProduct", PitchInput{UserID: "U1", Handles: []string{"budi"}, Product: strings.Repeat("p", 201)}, "The product can be at most 200 characters"},
+		{"LongNote", PitchInput{UserID: "U1", Handles: []string{"budi"}, Note: strings.Repeat("n", 3001)}, "The note can be at most 3000 characters"},
+		{"Commission81", PitchInput{UserID: "U1", Handles: []string{"budi"}, CommissionPct: 81}, "between 1% and 80%"},
+		{"CommissionNeg", PitchInput{UserID: "U1", Handles: []string{"budi"}, CommissionPct: -1}, "between 1% and 80%"},
+		{"NegCooldown", PitchInput{UserID: "U1", Handles: []string{"budi"}, Cooldown: -time.Hour}, "cannot be negative"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,7 +107,7 @@ func TestDB_CreatePitches_Invalid(t *testing.T) {
 		t.Errorf("Creator(budi) err = %v, want NotFound", err)
 	}
 	// Limits are inclusive.
-	ok := NewPitch{UserID: "U1", Handles: many[:MaxPitchHandles], Product: strings.Repeat("p", 200), CommissionPct: 80}
+	ok := PitchInput{UserID: "U1", Handles: many[:MaxPitchHandles], Product: strings.Repeat("p", 200), CommissionPct: 80}
 	if err := ok.Validate(); err != nil {
 		t.Errorf("100 handles, 200-rune product, 80%%: %v", err)
 	}
@@ -123,7 +123,7 @@ func TestDB_CreatePitches_CooldownBoundary(t *testing.T) {
 	first := mustPitch(t, db, "U1", "budi")
 
 	clock.Add(cooldown - time.Nanosecond)
-	res, err := db.CreatePitches(ctx, NewPitch{UserID: "U2", Handles: []string{"budi"}, Cooldown: cooldown})
+	res, err := db.CreatePitches(ctx, PitchInput{UserID: "U2", Handles: []string{"budi"}, Cooldown: cooldown})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestDB_CreatePitches_CooldownBoundary(t *testing.T) {
 	}
 
 	clock.Add(time.Nanosecond)
-	res, err = db.CreatePitches(ctx, NewPitch{UserID: "U2", Handles: []string{"budi"}, Cooldown: cooldown})
+	res, err = db.CreatePitches(ctx, PitchInput{UserID: "U2", Handles: []string{"budi"}, Cooldown: cooldown})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestDB_CreatePitches_CooldownBoundary(t *testing.T) {
 	}
 
 	// Cooldown 0 disables the check.
-	res, err = db.CreatePitches(ctx, NewPitch{UserID: "U3", Handles: []string{"budi"}})
+	res, err = db.CreatePitches(ctx, PitchInput{UserID: "U3", Handles: []string{"budi"}})
 	if err != nil || len(res.Created) != 1 {
 		t.Errorf("cooldown 0: %+v, %v; want created", res, err)
 	}
@@ -154,7 +154,7 @@ func TestDB_CreatePitches_Force(t *testing.T) {
 	mustPitch(t, db, "U1", "budi")
 	clock.Add(time.Minute)
 
-	res, err := db.CreatePitches(ctx, NewPitch{UserID: "U2", Handles: []string{"budi", "sari"}, Cooldown: time.Hour, Force: true})
+	res, err := db.CreatePitches(ctx, PitchInput{UserID: "U2", Handles: []string{"budi", "sari"}, Cooldown: time.Hour, Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestDB_CreatePitches_Concurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = db.CreatePitches(ctx, NewPitch{
+			results[i], errs[i] = db.CreatePitches(ctx, PitchInput{
 				UserID: fmt.Sprintf("U%d", i), Handles: []string{"@budi"}, Cooldown: time.Hour,
 			})
 		}()
@@ -212,19 +212,19 @@ func TestDB_SetPitchStatus(t *testing.T) {
 	p := mustPitch(t, db, "U1", "budi")
 
 	clock.Add(time.Hour)
-	if _, err := db.SetPitchStatus(ctx, p.ID, "U1", Interested); err != nil {
+	if _, err := db.SetPitchStatus(ctx, p.ID, "U1", PitchInterested); err != nil {
 		t.Fatal(err)
 	}
 	clock.Add(time.Hour)
-	got, err := db.SetPitchStatus(ctx, p.ID, "U2", Agreed)
+	got, err := db.SetPitchStatus(ctx, p.ID, "U2", PitchAgreed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []StatusChange{
-		{At: t0.Add(time.Hour), UserID: "U1", From: Pitched, To: Interested},
-		{At: t0.Add(2 * time.Hour), UserID: "U2", From: Interested, To: Agreed},
+		{At: t0.Add(time.Hour), UserID: "U1", From: PitchPitched, To: PitchInterested},
+		{At: t0.Add(2 * time.Hour), UserID: "U2", From: PitchInterested, To: PitchAgreed},
 	}
-	if got.Status != Agreed || !got.UpdatedAt.Equal(t0.Add(2*time.Hour)) || len(got.History) != 2 {
+	if got.Status != PitchAgreed || !got.UpdatedAt.Equal(t0.Add(2*time.Hour)) || len(got.History) != 2 {
 		t.Fatalf("pitch = %+v", got)
 	}
 	for i := range want {
@@ -235,7 +235,7 @@ func TestDB_SetPitchStatus(t *testing.T) {
 
 	// Same status again: no change, no new history, no audit.
 	clock.Add(time.Hour)
-	again, err := db.SetPitchStatus(ctx, p.ID, "U3", Agreed)
+	again, err := db.SetPitchStatus(ctx, p.ID, "U3", PitchAgreed)
 	if err != nil || len(again.History) != 2 || !again.UpdatedAt.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("repeat = %+v, %v; want unchanged", again, err)
 	}
@@ -243,7 +243,7 @@ func TestDB_SetPitchStatus(t *testing.T) {
 		t.Errorf("audit has %d entries, want 3 (create + 2 changes)", len(log))
 	}
 
-	if _, err := db.SetPitchStatus(ctx, 999, "U1", Agreed); ErrorCode(err) != NotFound || ErrorMessage(err) != "There is no pitch #999." {
+	if _, err := db.SetPitchStatus(ctx, 999, "U1", PitchAgreed); ErrorCode(err) != NotFound || ErrorMessage(err) != "There is no pitch #999." {
 		t.Errorf("unknown pitch err = %v, want NotFound", err)
 	}
 	if _, err := db.SetPitchStatus(ctx, p.ID, "U1", "maybe"); ErrorCode(err) != Invalid {
@@ -264,7 +264,7 @@ func TestDB_OpenPitchesBefore(t *testing.T) {
 	for _, c := range []struct {
 		id uint64
 		to PitchStatus
-	}{{ids[0], Agreed}, {ids[1], Interested}, {ids[2], Declined}, {ids[2], Pitched}, {ids[3], NoResponse}} {
+	}{{ids[0], PitchAgreed}, {ids[1], PitchInterested}, {ids[2], PitchDeclined}, {ids[2], PitchPitched}, {ids[3], PitchNoResponse}} {
 		if _, err := db.SetPitchStatus(ctx, c.id, "U1", c.to); err != nil {
 			t.Fatal(err)
 		}
@@ -316,12 +316,12 @@ func TestDB_PitchStats(t *testing.T) {
 		path         []PitchStatus
 	}{
 		{"U1", "c1", nil},
-		{"U1", "c2", []PitchStatus{Interested}},
-		{"U1", "c3", []PitchStatus{Interested, Agreed}},
-		{"U1", "c4", []PitchStatus{Interested, Declined}}, // Was interested, now declined.
-		{"U2", "c5", []PitchStatus{Agreed}},
-		{"U2", "c6", []PitchStatus{NoResponse}},
-		{"U2", "c7", []PitchStatus{Declined}},
+		{"U1", "c2", []PitchStatus{PitchInterested}},
+		{"U1", "c3", []PitchStatus{PitchInterested, PitchAgreed}},
+		{"U1", "c4", []PitchStatus{PitchInterested, PitchDeclined}}, // Was interested, now declined.
+		{"U2", "c5", []PitchStatus{PitchAgreed}},
+		{"U2", "c6", []PitchStatus{PitchNoResponse}},
+		{"U2", "c7", []PitchStatus{PitchDeclined}},
 	}
 	for _, pl := range plan {
 		p := mustPitch(t, db, pl.user, pl.handle)

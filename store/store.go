@@ -76,8 +76,9 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	now  func() time.Time
-	// commits is the group-commit queue of db.batch (batch.go).
-	commits committer
+	// commits is the group-commit queue of db.batch (batch.go), shared by
+	// WithClock's copies.
+	commits *committer
 }
 
 // Open opens or creates the database at path (mode 0600), creates any
@@ -105,7 +106,7 @@ func open(path string, opt Options, migs []migration) (*DB, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, path: path, now: opt.Now}
+	db := &DB{bolt: bdb, path: path, now: opt.Now, commits: &committer{}}
 	if err := db.init(migs); err != nil {
 		_ = bdb.Close() // The init error is the one worth reporting.
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -111,11 +111,11 @@ func TestOpen_Durability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{"@Budi"}, Product: "Serum"})
+	res, err := db.CreatePitches(ctx, PitchInput{UserID: "U1", Handles: []string{"@Budi"}, Product: "Serum"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SetPitchStatus(ctx, res.Created[0].ID, "U1", Agreed); err != nil {
+	if _, err := db.SetPitchStatus(ctx, res.Created[0].ID, "U1", PitchAgreed); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetJobLastRun(ctx, "digest", t0); err != nil {
@@ -134,7 +134,7 @@ func TestOpen_Durability(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Handle != "budi" || p.Product != "Serum" || p.Status != Agreed || !p.CreatedAt.Equal(t0) {
+	if p.Handle != "budi" || p.Product != "Serum" || p.Status != PitchAgreed || !p.CreatedAt.Equal(t0) {
 		t.Errorf("pitch after reopen = %+v", p)
 	}
 	if c, err := db.Creator(ctx, "budi"); err != nil || c.OwnerID != "U1" {
@@ -212,7 +212,7 @@ func TestOpen_MigrateOpenPitchUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{"budi", "sari"}}); err != nil {
+	if _, err := db.CreatePitches(ctx, PitchInput{UserID: "U1", Handles: []string{"budi", "sari"}}); err != nil {
 		t.Fatal(err)
 	}
 	mustPitch(t, db, "U2", "rina")
@@ -297,7 +297,7 @@ func TestDB_SchemaVersion(t *testing.T) {
 func TestDB_Backup(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	if _, err := db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{"budi", "sari"}}); err != nil {
+	if _, err := db.CreatePitches(ctx, PitchInput{UserID: "U1", Handles: []string{"budi", "sari"}}); err != nil {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(t.TempDir(), "backup.db")
@@ -335,7 +335,7 @@ func TestDB_ContextCanceled(t *testing.T) {
 	db := MustOpen(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := db.CreatePitches(ctx, NewPitch{UserID: "U1", Handles: []string{"budi"}})
+	_, err := db.CreatePitches(ctx, PitchInput{UserID: "U1", Handles: []string{"budi"}})
 	if !errors.Is(err, context.Canceled) || ErrorCode(err) != Internal {
 		t.Errorf("err = %v (code %q), want context.Canceled (internal)", err, ErrorCode(err))
 	}

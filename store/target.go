@@ -139,11 +139,7 @@ func appendTarget(tx *bolt.Tx, t *Target, now time.Time) error {
 	if err := putJSON(b, itob(id), t); err != nil {
 		return fmt.Errorf("put target %d: %w", id, err)
 	}
-	after, err := jsonText(t)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: t.SetAt, UserID: t.SetBy, Action: ActionTargetSet, Entity: TargetEntity(id), After: after})
+	return auditChange(tx, AuditEntry{At: t.SetAt, UserID: t.SetBy, Action: ActionTargetSet, Entity: TargetEntity(id)}, nil, t)
 }
 
 // latestTarget is the newest history entry for metric, scope and period

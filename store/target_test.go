@@ -91,9 +91,9 @@ func TestDB_CountsByDay(t *testing.T) {
 	day0 := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 	var ps []Pitch
 	for i, at := range []time.Time{day0.Add(time.Hour), day0.Add(2 * time.Hour), day0.Add(25 * time.Hour)} {
-		ps = append(ps, Pitch{Handle: "c" + string(rune('a'+i)) + "x", UserID: "U1", CreatedAt: at, Status: Pitched})
+		ps = append(ps, Pitch{Handle: "c" + string(rune('a'+i)) + "x", UserID: "U1", CreatedAt: at, Status: PitchPitched})
 	}
-	ps = append(ps, Pitch{Handle: "cdx", UserID: "U2", CreatedAt: day0.Add(3 * time.Hour), Status: Pitched})
+	ps = append(ps, Pitch{Handle: "cdx", UserID: "U2", CreatedAt: day0.Add(3 * time.Hour), Status: PitchPitched})
 	if err := db.ImportPitches(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestDB_CountsByDay(t *testing.T) {
 	}
 	// U1's first pitch (created day 0) is agreed on day 1: agreed counts by
 	// the day of agreement, not of the pitch.
-	if _, err := db.SetPitchStatus(ctx, ps[0].ID, "U1", Agreed); err != nil {
+	if _, err := db.SetPitchStatus(ctx, ps[0].ID, "U1", PitchAgreed); err != nil {
 		t.Fatal(err)
 	}
 	bounds = []time.Time{day0, day0.AddDate(0, 0, 1), day0.AddDate(0, 0, 2)}
@@ -119,7 +119,7 @@ func TestDB_CountsByDay(t *testing.T) {
 		t.Errorf("AgreedCountsByDay = %v", got)
 	}
 	// Leaving agreed leaves the index.
-	if _, err := db.SetPitchStatus(ctx, ps[0].ID, "U1", Declined); err != nil {
+	if _, err := db.SetPitchStatus(ctx, ps[0].ID, "U1", PitchDeclined); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = db.AgreedCountsByDay(ctx, bounds); got[1]["U1"] != 0 {

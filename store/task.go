@@ -174,8 +174,8 @@ const (
 	MaxCapacity      = 10000
 )
 
-// NewTask asks CreateTask to assign work.
-type NewTask struct {
+// TaskInput asks CreateTask to assign work.
+type TaskInput struct {
 	Assignee   string    `json:"assignee"`
 	Assigner   string    `json:"assigner"`
 	Title      string    `json:"title"`
@@ -192,31 +192,31 @@ type NewTask struct {
 
 // Validate returns Invalid, with a message for the user, if nt cannot be
 // created.
-func (nt NewTask) Validate() error {
+func (nt TaskInput) Validate() error {
 	if err := checkUser(nt.Assigner); err != nil {
 		return err
 	}
 	if strings.TrimSpace(nt.Assignee) == "" {
-		return Errorf(Invalid, "Pick the person who should do the task.")
+		return onField(FieldAssignee, Errorf(Invalid, "Pick the person who should do the task."))
 	}
 	title := strings.TrimSpace(nt.Title)
 	if title == "" {
-		return Errorf(Invalid, "A task needs a title, like \"Pitch 40 beauty creators\".")
+		return onField(FieldTitle, Errorf(Invalid, "A task needs a title, like \"Pitch 40 beauty creators\"."))
 	}
 	if err := checkLen("The title", title, MaxTaskTitleLen); err != nil {
-		return err
+		return onField(FieldTitle, err)
 	}
 	if err := checkLen("The note", strings.TrimSpace(nt.Note), MaxNoteLen); err != nil {
-		return err
+		return onField(FieldNote, err)
 	}
 	if !nt.Kind.Valid() {
-		return Errorf(Invalid, "%s is not a task kind. Use Pitching, Follow-up, Sample check, Content review or Other.", quoteInput(string(nt.Kind)))
+		return onField(FieldKind, Errorf(Invalid, "%s is not a task kind. Use Pitching, Follow-up, Sample check, Content review or Other.", quoteInput(string(nt.Kind))))
 	}
 	if nt.Quantity < 0 || nt.Quantity > MaxTaskQuantity {
-		return Errorf(Invalid, "The quantity must be a whole number from 1 to %d, or left empty.", MaxTaskQuantity)
+		return onField(FieldQuantity, Errorf(Invalid, "The quantity must be a whole number from 1 to %d, or left empty.", MaxTaskQuantity))
 	}
 	if nt.Due.IsZero() {
-		return Errorf(Invalid, "A task needs a due date.")
+		return onField(FieldDue, Errorf(Invalid, "A task needs a due date."))
 	}
 	return nil
 }

@@ -24,16 +24,46 @@ var (
 // CreateTask assigns nt and returns the new task (status Assigned). The
 // record, its index entries and its audit entry commit together.
 // Returns Invalid if nt fails Validate.
-func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
+func (db *DB) CreateTask(ctx context.Context, nt TaskInput) (*Task, error) {
+	t, _, err := db.CreateTaskWithinCapacity(ctx, nt, nil)
+	return t, err
+}
+
+// TaskLoad is what an overload rule decides on: the assignee's open tasks
+// (soonest due first) and their own daily capacity in units (0 = none set,
+// the team default applies).
+type TaskLoad struct {
+	Open     []Task
+	Capacity int
+}
+
+// CreateTaskWithinCapacity assigns nt like CreateTask unless overloaded
+// says the assignee's load, with nt added, is too much; then it keeps nt as
+// a draft (see SaveTaskDraft) and returns the draft's ID instead of a task.
+// The load is read, decided on and written in one write transaction, so two
+// assignments at the same moment cannot both slip under the limit.
+// overloaded runs inside that transaction: it must be quick and must not
+// use db. A nil overloaded never holds a task back.
+// Returns Invalid if nt fails Validate, Conflict if its IdemKey was used.
+func (db *DB) CreateTaskWithinCapacity(ctx context.Context, nt TaskInput, overloaded func(TaskLoad) bool) (t *Task, draftID uint64, err error) {
 	if err := nt.Validate(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var t *Task
-	err := db.batch(ctx, func(tx *bolt.Tx) error {
-		t = nil
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
+		t, draftID = nil, 0
 		now := db.Now()
 		if id, seen := idemLookup(tx, "task", nt.IdemKey); seen {
 			return Errorf(Conflict, "That was already done: it created TSK-%d.", id)
+		}
+		if overloaded != nil {
+			open, err := openTasksOf(tx, nt.Assignee, now)
+			if err != nil {
+				return err
+			}
+			if overloaded(TaskLoad{Open: open, Capacity: taskCapacity(tx, nt.Assignee)}) {
+				draftID, err = putDraft(tx, nt)
+				return err
+			}
 		}
 		var err error
 		if t, err = createTask(tx, nt, now); err != nil {
@@ -45,34 +75,39 @@ func (db *DB) CreateTask(ctx context.Context, nt NewTask) (*Task, error) {
 		return idemRecord(tx, "task", nt.IdemKey, t.ID)
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return t, nil
+	return t, draftID, nil
 }
 
 // SaveTaskDraft keeps nt, not yet assigned, until the assigner confirms an
 // overload warning, and returns the draft's ID. Returns Invalid if nt fails
 // Validate.
-func (db *DB) SaveTaskDraft(ctx context.Context, nt NewTask) (uint64, error) {
+func (db *DB) SaveTaskDraft(ctx context.Context, nt TaskInput) (uint64, error) {
 	if err := nt.Validate(); err != nil {
 		return 0, err
 	}
 	var id uint64
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketTaskDrafts)
-		var err error
-		if id, err = b.NextSequence(); err != nil {
-			return fmt.Errorf("draft sequence: %w", err)
-		}
-		return putJSON(b, itob(id), nt)
+	err := db.update(ctx, func(tx *bolt.Tx) (err error) {
+		id, err = putDraft(tx, nt)
+		return err
 	})
 	return id, err
 }
 
+func putDraft(tx *bolt.Tx, nt TaskInput) (uint64, error) {
+	b := tx.Bucket(bucketTaskDrafts)
+	id, err := b.NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("draft sequence: %w", err)
+	}
+	return id, putJSON(b, itob(id), nt)
+}
+
 // TaskDraft returns a saved draft. Returns NotFound if it was assigned or
 // discarded.
-func (db *DB) TaskDraft(ctx context.Context, id uint64) (*NewTask, error) {
-	var nt NewTask
+func (db *DB) TaskDraft(ctx context.Context, id uint64) (*TaskInput, error) {
+	var nt TaskInput
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return getDraft(tx, id, &nt)
 	})
@@ -89,7 +124,7 @@ func (db *DB) TaskDraft(ctx context.Context, id uint64) (*NewTask, error) {
 func (db *DB) AssignTaskDraft(ctx context.Context, id uint64, userID string) (*Task, error) {
 	var t *Task
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		var nt NewTask
+		var nt TaskInput
 		if err := getDraft(tx, id, &nt); err != nil {
 			return err
 		}
@@ -116,7 +151,7 @@ func (db *DB) DeleteTaskDraft(ctx context.Context, id uint64) error {
 	})
 }
 
-func getDraft(tx *bolt.Tx, id uint64, nt *NewTask) error {
+func getDraft(tx *bolt.Tx, id uint64, nt *TaskInput) error {
 	err := getJSON(tx.Bucket(bucketTaskDrafts), itob(id), nt)
 	if err == errMissing {
 		return Errorf(NotFound, "That task was already assigned or discarded.")
@@ -170,10 +205,10 @@ func (db *DB) CompleteTask(ctx context.Context, id uint64, userID string) (*Task
 func (db *DB) CantDoTask(ctx context.Context, id uint64, userID, reason string) (*Task, bool, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, false, Errorf(Invalid, "Say why you can't do it, so the assigner can decide what to do.")
+		return nil, false, onField(FieldReason, Errorf(Invalid, "Say why you can't do it, so the assigner can decide what to do."))
 	}
 	if err := checkLen("The reason", reason, MaxTaskReasonLen); err != nil {
-		return nil, false, err
+		return nil, false, onField(FieldReason, err)
 	}
 	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
 		t.Reason = reason
@@ -185,8 +220,9 @@ func (db *DB) CantDoTask(ctx context.Context, id uint64, userID, reason string) 
 // and moves it to In progress. The read, the addition and the write happen
 // in one bbolt write transaction, and bbolt runs one writer at a time, so
 // two updates sent at the same moment both count.
-// Returns Invalid for a negative amount or an empty update, NotFound,
-// Forbidden if userID is not the assignee, Conflict if the task is closed.
+// Returns Invalid for a negative amount, an empty update or one that would
+// take a task with a quantity past twice it, NotFound, Forbidden if userID
+// is not the assignee, Conflict if the task is closed.
 //
 // idemKey, if set, makes the update idempotent: a redelivered progress form
 // with the same key changes nothing the second time.
@@ -194,14 +230,22 @@ func (db *DB) AddTaskProgress(ctx context.Context, id uint64, userID string, add
 	note = strings.TrimSpace(note)
 	switch {
 	case added < 0 || added > MaxTaskQuantity:
-		return nil, Errorf(Invalid, "Progress is a whole number of units done since your last update, from 0 to %d.", MaxTaskQuantity)
+		return nil, onField(FieldQuantity, Errorf(Invalid, "Progress is a whole number of units done since your last update, from 0 to %d.", MaxTaskQuantity))
 	case added == 0 && note == "":
-		return nil, Errorf(Invalid, "Type how many units you did since your last update, or a note.")
+		return nil, onField(FieldQuantity, Errorf(Invalid, "Type how many units you did since your last update, or a note."))
 	}
 	if err := checkLen("The note", note, MaxNoteLen); err != nil {
-		return nil, err
+		return nil, onField(FieldNote, err)
 	}
 	t, _, err := db.changeTaskKeyed(ctx, id, userID, idemKey, func(t *Task, now time.Time) (bool, error) {
+		// More than the whole task in one update is a typo (1000 for 10),
+		// not progress; a little over-delivery is fine. Decided on the
+		// task as this transaction reads it, so two updates at once cannot
+		// both pass.
+		if t.Quantity > 0 && added > 0 && t.Done()+added > 2*t.Quantity {
+			return false, onField(FieldQuantity, Errorf(Invalid, "TSK-%d is %d units and %d are done; %d more would make %d. Check the number — units done since your last update.",
+				t.ID, t.Quantity, t.Done(), added, t.Done()+added))
+		}
 		if t.AcceptedAt.IsZero() {
 			t.AcceptedAt = now // reporting progress is taking the task on
 		}
@@ -278,14 +322,13 @@ func (db *DB) changeTaskKeyed(ctx context.Context, id uint64, userID, key string
 		e := AuditEntry{At: now, UserID: userID, Entity: TaskEntity(id)}
 		if before.Status != t.Status {
 			e.Action, e.Before, e.After = ActionTaskStatus, string(before.Status), string(t.Status)
+			err = audit(tx, e)
 		} else {
 			last := t.History[len(t.History)-1]
 			e.Action = ActionTaskProgress
-			if e.After, err = jsonText(map[string]any{"added": last.Added, "done": t.DoneQty, "note": last.Note}); err != nil {
-				return err
-			}
+			err = auditChange(tx, e, nil, map[string]any{"added": last.Added, "done": t.DoneQty, "note": last.Note})
 		}
-		if err := audit(tx, e); err != nil {
+		if err != nil {
 			return err
 		}
 		t.Pitched = countPitched(tx, t, now)
@@ -312,7 +355,7 @@ func (db *DB) SetTaskDM(ctx context.Context, id uint64, channel, ts string) erro
 }
 
 // createTask writes a new task, its index entries and its audit entry.
-func createTask(tx *bolt.Tx, nt NewTask, now time.Time) (*Task, error) {
+func createTask(tx *bolt.Tx, nt TaskInput, now time.Time) (*Task, error) {
 	id, err := tx.Bucket(bucketTasks).NextSequence()
 	if err != nil {
 		return nil, fmt.Errorf("task sequence: %w", err)
@@ -330,11 +373,7 @@ func createTask(tx *bolt.Tx, nt NewTask, now time.Time) (*Task, error) {
 	if err := reindexTask(tx, nil, t); err != nil {
 		return nil, err
 	}
-	after, err := jsonText(t)
-	if err != nil {
-		return nil, err
-	}
-	if err := audit(tx, AuditEntry{At: now, UserID: nt.Assigner, Action: ActionTaskCreate, Entity: TaskEntity(id), After: after}); err != nil {
+	if err := auditChange(tx, AuditEntry{At: now, UserID: nt.Assigner, Action: ActionTaskCreate, Entity: TaskEntity(id)}, nil, t); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -449,7 +488,7 @@ func pitchAllocation(tx *bolt.Tx, assignee string, now time.Time) map[uint64]int
 // linkReassigned notes on the task that nt reassigns (IdemKey
 // "reassign:<id>") which task replaced it, and on the new task which one
 // it replaces, so both histories tell the story.
-func linkReassigned(tx *bolt.Tx, nt NewTask, t *Task, now time.Time) error {
+func linkReassigned(tx *bolt.Tx, nt TaskInput, t *Task, now time.Time) error {
 	idText, ok := strings.CutPrefix(nt.IdemKey, "reassign:")
 	if !ok {
 		return nil

@@ -111,22 +111,10 @@ func (db *DB) TasksByAssignee(ctx context.Context, userID string, open bool, lim
 	if err := checkUser(userID); err != nil {
 		return nil, err
 	}
-	flag := flagClosed
-	if open {
-		flag = flagOpen
-	}
 	var ts []Task
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		now := db.Now()
-		prefix := key(strPrefix(userID), []byte{flag})
-		return scan(tx.Bucket(bucketTasksByAssignee), prefix, prefixEnd(prefix), func(k, _ []byte) (bool, error) {
-			t, err := getTask(tx, btoi(k[len(prefix):]), now)
-			if err != nil {
-				return false, err
-			}
-			ts = append(ts, *t)
-			return true, nil
-		})
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		ts, err = tasksOf(tx, userID, open, db.Now())
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -255,6 +243,40 @@ func (db *DB) SetTaskCapacity(ctx context.Context, adminID, userID string, units
 	})
 }
 
+// tasksOf returns userID's open or closed tasks in ID order.
+func tasksOf(tx *bolt.Tx, userID string, open bool, now time.Time) ([]Task, error) {
+	flag := flagClosed
+	if open {
+		flag = flagOpen
+	}
+	var ts []Task
+	prefix := key(strPrefix(userID), []byte{flag})
+	err := scan(tx.Bucket(bucketTasksByAssignee), prefix, prefixEnd(prefix), func(k, _ []byte) (bool, error) {
+		t, err := getTask(tx, btoi(k[len(prefix):]), now)
+		if err != nil {
+			return false, err
+		}
+		ts = append(ts, *t)
+		return true, nil
+	})
+	return ts, err
+}
+
+// openTasksOf returns userID's open tasks, soonest due first.
+func openTasksOf(tx *bolt.Tx, userID string, now time.Time) ([]Task, error) {
+	ts, err := tasksOf(tx, userID, true, now)
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].Due.Before(ts[j].Due) })
+	return ts, err
+}
+
+// taskCapacity returns userID's own daily capacity, 0 if none is set.
+func taskCapacity(tx *bolt.Tx, userID string) int {
+	if v := tx.Bucket(bucketTaskCapacity).Get([]byte(userID)); v != nil {
+		return int(btoi(v))
+	}
+	return 0
+}
+
 // TaskCapacities returns the per-person capacity overrides.
 func (db *DB) TaskCapacities(ctx context.Context) (map[string]int, error) {
 	out := map[string]int{}
@@ -303,13 +325,6 @@ func checkTaskIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range []struct {
-		b    []byte
-		want int
-	}{{bucketTasksByAssignee, n}, {bucketTasksDue, nOpen}, {bucketTasksByCreator, nCreators}} {
-		if got := tx.Bucket(c.b).Stats().KeyN; got != c.want {
-			return fmt.Errorf("%s has %d entries, want %d", c.b, got, c.want)
-		}
-	}
-	return nil
+	return checkCounts(tx, indexCount{bucketTasksByAssignee, n}, indexCount{bucketTasksDue, nOpen},
+		indexCount{bucketTasksByCreator, nCreators})
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func mustTask(tb testing.TB, db *DB, nt NewTask) *Task {
+func mustTask(tb testing.TB, db *DB, nt TaskInput) *Task {
 	tb.Helper()
 	if nt.Assigner == "" {
 		nt.Assigner = "ULEAD"
@@ -32,7 +32,7 @@ func mustTask(tb testing.TB, db *DB, nt NewTask) *Task {
 func TestDB_CreateTask(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenOptions(t, Options{Now: NewTestClock(t0).Now})
-	tk := mustTask(t, db, NewTask{Assignee: "U1", Title: " Pitch @Sari.Beauty and @budi.jkt, not a@b.com ", Kind: KindPitching,
+	tk := mustTask(t, db, TaskInput{Assignee: "U1", Title: " Pitch @Sari.Beauty and @budi.jkt, not a@b.com ", Kind: KindPitching,
 		Quantity: 40, Note: "also @sari.beauty again and <@U9>"})
 	if tk.ID != 1 || tk.Status != TaskAssigned || tk.Title != "Pitch @Sari.Beauty and @budi.jkt, not a@b.com" ||
 		!slices.Equal(tk.Creators, []string{"sari.beauty", "budi.jkt"}) || len(tk.History) != 1 {
@@ -59,14 +59,14 @@ func TestDB_CreateTask_Invalid(t *testing.T) {
 	long := string(make([]rune, MaxTaskTitleLen+1))
 	tests := []struct {
 		name string
-		nt   NewTask
+		nt   TaskInput
 	}{
-		{"NoAssignee", NewTask{Assigner: "U0", Title: "x", Kind: KindOther, Due: due}},
-		{"NoTitle", NewTask{Assigner: "U0", Assignee: "U1", Title: "  ", Kind: KindOther, Due: due}},
-		{"LongTitle", NewTask{Assigner: "U0", Assignee: "U1", Title: long + "x", Kind: KindOther, Due: due}},
-		{"BadKind", NewTask{Assigner: "U0", Assignee: "U1", Title: "x", Kind: "nap", Due: due}},
-		{"NegativeQty", NewTask{Assigner: "U0", Assignee: "U1", Title: "x", Kind: KindOther, Quantity: -1, Due: due}},
-		{"NoDue", NewTask{Assigner: "U0", Assignee: "U1", Title: "x", Kind: KindOther}},
+		{"NoAssignee", TaskInput{Assigner: "U0", Title: "x", Kind: KindOther, Due: due}},
+		{"NoTitle", TaskInput{Assigner: "U0", Assignee: "U1", Title: "  ", Kind: KindOther, Due: due}},
+		{"LongTitle", TaskInput{Assigner: "U0", Assignee: "U1", Title: long + "x", Kind: KindOther, Due: due}},
+		{"BadKind", TaskInput{Assigner: "U0", Assignee: "U1", Title: "x", Kind: "nap", Due: due}},
+		{"NegativeQty", TaskInput{Assigner: "U0", Assignee: "U1", Title: "x", Kind: KindOther, Quantity: -1, Due: due}},
+		{"NoDue", TaskInput{Assigner: "U0", Assignee: "U1", Title: "x", Kind: KindOther}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func TestDB_TaskLifecycle(t *testing.T) {
 	ctx := context.Background()
 	clock := NewTestClock(t0)
 	db := MustOpenOptions(t, Options{Now: clock.Now})
-	tk := mustTask(t, db, NewTask{Assignee: "U1", Quantity: 30})
+	tk := mustTask(t, db, TaskInput{Assignee: "U1", Quantity: 30})
 
 	if _, _, err := db.AcceptTask(ctx, tk.ID, "U2"); ErrorCode(err) != Forbidden {
 		t.Errorf("AcceptTask by U2 = %v, want Forbidden", err)
@@ -127,7 +127,7 @@ func TestDB_TaskLifecycle(t *testing.T) {
 		t.Errorf("history = %+v", got.History)
 	}
 
-	tk2 := mustTask(t, db, NewTask{Assignee: "U1"})
+	tk2 := mustTask(t, db, TaskInput{Assignee: "U1"})
 	if _, _, err := db.CantDoTask(ctx, tk2.ID, "U1", "  "); ErrorCode(err) != Invalid {
 		t.Errorf("CantDo without reason = %v, want Invalid", err)
 	}
@@ -142,7 +142,7 @@ func TestDB_TaskLifecycle(t *testing.T) {
 func TestDB_AddTaskProgress_Concurrent(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	tk := mustTask(t, db, NewTask{Assignee: "U1", Quantity: 1000})
+	tk := mustTask(t, db, TaskInput{Assignee: "U1", Quantity: 1000})
 	const n = 20
 	start := make(chan struct{})
 	var wg sync.WaitGroup
@@ -177,7 +177,7 @@ func TestDB_TaskPitchedCount(t *testing.T) {
 	ctx := context.Background()
 	clock := NewTestClock(t0)
 	db := MustOpenOptions(t, Options{Now: clock.Now})
-	tk := mustTask(t, db, NewTask{Assignee: "U1", Kind: KindPitching, Quantity: 5})
+	tk := mustTask(t, db, TaskInput{Assignee: "U1", Kind: KindPitching, Quantity: 5})
 	mustPitch(t, db, "U1", "before.accept") // not accepted yet: does not count
 	clock.Add(time.Minute)
 	if _, _, err := db.AcceptTask(ctx, tk.ID, "U1"); err != nil {
@@ -212,8 +212,8 @@ func TestDB_PitchAllocation(t *testing.T) {
 	ctx := context.Background()
 	clock := NewTestClock(t0)
 	db := MustOpenOptions(t, Options{Now: clock.Now})
-	soon := mustTask(t, db, NewTask{Assignee: "U1", Kind: KindPitching, Quantity: 2, Due: t0.Add(24 * time.Hour)})
-	later := mustTask(t, db, NewTask{Assignee: "U1", Kind: KindPitching, Quantity: 10, Due: t0.Add(72 * time.Hour)})
+	soon := mustTask(t, db, TaskInput{Assignee: "U1", Kind: KindPitching, Quantity: 2, Due: t0.Add(24 * time.Hour)})
+	later := mustTask(t, db, TaskInput{Assignee: "U1", Kind: KindPitching, Quantity: 10, Due: t0.Add(72 * time.Hour)})
 	for _, id := range []uint64{later.ID, soon.ID} {
 		if _, _, err := db.AcceptTask(ctx, id, "U1"); err != nil {
 			t.Fatal(err)
@@ -233,7 +233,7 @@ func TestDB_PitchAllocation(t *testing.T) {
 func TestDB_TaskDraftsMembersCapacity(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	nt := NewTask{Assignee: "U2", Assigner: "ULEAD", Title: "Follow up 25", Kind: KindFollowUp, Quantity: 25, Due: t0}
+	nt := TaskInput{Assignee: "U2", Assigner: "ULEAD", Title: "Follow up 25", Kind: KindFollowUp, Quantity: 25, Due: t0}
 	id, err := db.SaveTaskDraft(ctx, nt)
 	if err != nil {
 		t.Fatal(err)
@@ -248,8 +248,8 @@ func TestDB_TaskDraftsMembersCapacity(t *testing.T) {
 	if _, err := db.AssignTaskDraft(ctx, id, "ULEAD"); ErrorCode(err) != NotFound {
 		t.Errorf("second AssignTaskDraft = %v, want NotFound", err)
 	}
-	mustTask(t, db, NewTask{Assignee: "U1"})
-	mustTask(t, db, NewTask{Assignee: "U1"})
+	mustTask(t, db, TaskInput{Assignee: "U1"})
+	mustTask(t, db, TaskInput{Assignee: "U1"})
 	if err := db.SetTaskCapacity(ctx, "UADMIN", "U3", 40); err != nil {
 		t.Fatal(err)
 	}

@@ -134,8 +134,8 @@ var (
 	ErrVoucherIdemConflict = errors.New("idempotency key reused with different input")
 )
 
-func refusal(kind error, format string, args ...any) error {
-	return &codeError{kind: kind, err: Errorf(Conflict, format, args...)}
+func refusal(kind error, field, format string, args ...any) error {
+	return onField(field, &codeError{kind: kind, err: Errorf(Conflict, format, args...)})
 }
 
 // Limits of vouchers and campaigns.
@@ -167,8 +167,8 @@ func NormalizeCampaign(s string) (string, error) {
 	return n, nil
 }
 
-// NewVoucher asks IssueVoucher for one voucher.
-type NewVoucher struct {
+// VoucherInput asks IssueVoucher for one voucher.
+type VoucherInput struct {
 	IssuerID string
 	Handle   string // Raw or normalised.
 	Product  string
@@ -199,23 +199,26 @@ type NewVoucher struct {
 
 // validate checks nv and returns the normalised handle, campaign, product
 // and note.
-func (nv NewVoucher) validate() (h, campaign, product, note string, err error) {
+func (nv VoucherInput) validate() (h, campaign, product, note string, err error) {
 	if err = checkUser(nv.IssuerID); err != nil {
 		return
 	}
 	if h, err = NormalizeHandle(nv.Handle); err != nil {
+		err = onField(FieldCreator, err)
 		return
 	}
 	product = strings.TrimSpace(nv.Product)
 	if product == "" {
-		err = Errorf(Invalid, "Say which product the voucher is for (a name or SKU), like: %s", exampleVoucherText)
+		err = onField(FieldProduct, Errorf(Invalid, "Say which product the voucher is for (a name or SKU), like: %s", exampleVoucherText))
 		return
 	}
 	if err = checkLen("The product", product, MaxProductLen); err != nil {
+		err = onField(FieldProduct, err)
 		return
 	}
 	note = strings.TrimSpace(nv.Note)
 	if err = checkLen("The note", note, MaxNoteLen); err != nil {
+		err = onField(FieldNote, err)
 		return
 	}
 	if nv.Currency.Code == "" {
@@ -223,11 +226,12 @@ func (nv NewVoucher) validate() (h, campaign, product, note string, err error) {
 		return
 	}
 	if nv.Value <= 0 || nv.Value > nv.Currency.Max() {
-		err = Errorf(Invalid, "The value must be more than zero and at most %s.", nv.Currency.Max().Format(nv.Currency))
+		err = onField(FieldValue, Errorf(Invalid, "The value must be more than zero and at most %s.", nv.Currency.Max().Format(nv.Currency)))
 		return
 	}
 	if nv.Campaign != "" {
 		if campaign, err = NormalizeCampaign(nv.Campaign); err != nil {
+			err = onField(FieldCampaign, err)
 			return
 		}
 	}
@@ -243,7 +247,7 @@ func (nv NewVoucher) validate() (h, campaign, product, note string, err error) {
 
 // fingerprint identifies the input of an idempotent request, so a reused
 // key with other input is told apart from a redelivery.
-func (nv NewVoucher) fingerprint(h, campaign, product string) string {
+func (nv VoucherInput) fingerprint(h, campaign, product string) string {
 	s := sha256.Sum256([]byte(strings.Join([]string{h, campaign, strings.ToLower(product),
 		fmt.Sprint(int64(nv.Value)), nv.IssuerID}, "\x00")))
 	return hex.EncodeToString(s[:8])
@@ -270,7 +274,7 @@ func (nv NewVoucher) fingerprint(h, campaign, product string) string {
 // MaxVoucherDays, NotFound for an unknown campaign, and Conflict matching
 // ErrVoucherBudget, ErrVoucherCreatorLimit or ErrVoucherDailyCap for a
 // refusal, with a message that names the rule and the remaining budget.
-func (db *DB) IssueVoucher(ctx context.Context, nv NewVoucher) (v *Voucher, existed bool, err error) {
+func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, existed bool, err error) {
 	h, campaign, product, note, err := nv.validate()
 	if err != nil {
 		return nil, false, err
@@ -294,7 +298,7 @@ func (db *DB) IssueVoucher(ctx context.Context, nv NewVoucher) (v *Voucher, exis
 					return err
 				}
 				if !bytes.HasSuffix([]byte(prev.IdemKey), []byte("#"+fp)) {
-					return refusal(ErrVoucherIdemConflict, "This form already issued %s, with other details. Open a new form to issue another voucher.", prev.Code)
+					return refusal(ErrVoucherIdemConflict, FieldIdemKey, "This form already issued %s, with other details. Open a new form to issue another voucher.", prev.Code)
 				}
 				v, existed = prev, true
 				return nil
@@ -303,18 +307,18 @@ func (db *DB) IssueVoucher(ctx context.Context, nv NewVoucher) (v *Voucher, exis
 		now := db.Now()
 		switch {
 		case !nv.ExpiresAt.After(now):
-			return Errorf(Invalid, "The expiry date has passed; pick a date from today on.")
+			return onField(FieldExpires, Errorf(Invalid, "The expiry date has passed; pick a date from today on."))
 		case nv.ExpiresAt.Sub(now) > (MaxVoucherDays+1)*24*time.Hour:
-			return Errorf(Invalid, "A voucher can be valid for at most %d days; pick an earlier expiry date.", MaxVoucherDays)
+			return onField(FieldExpires, Errorf(Invalid, "A voucher can be valid for at most %d days; pick an earlier expiry date.", MaxVoucherDays))
 		}
 		var camp *Campaign
 		if campaign != "" {
 			var err error
 			if camp, err = getCampaign(tx, campaign); err != nil {
-				return err
+				return onField(FieldCampaign, err)
 			}
 			if nv.Value > camp.Remaining() {
-				return refusal(ErrVoucherBudget, "Refused by the campaign budget rule: %s has %s left of its %s budget, and this voucher is %s. "+
+				return refusal(ErrVoucherBudget, FieldValue, "Refused by the campaign budget rule: %s has %s left of its %s budget, and this voucher is %s. "+
 					"Issue a smaller value, or ask an admin to raise the budget with /voucher budget %s AMOUNT.",
 					campaign, max(camp.Remaining(), 0).Format(cur), camp.Budget.Format(cur), nv.Value.Format(cur), campaign)
 			}
@@ -324,14 +328,14 @@ func (db *DB) IssueVoucher(ctx context.Context, nv NewVoucher) (v *Voucher, exis
 			return err
 		}
 		if len(held) >= perCreator {
-			return refusal(ErrVoucherCreatorLimit, "Refused by the per-creator limit: @%s already has %s for %s%s (at most %d per creator, product and campaign). "+
+			return refusal(ErrVoucherCreatorLimit, FieldCreator, "Refused by the per-creator limit: @%s already has %s for %s%s (at most %d per creator, product and campaign). "+
 				"Revoke it first if it should be replaced.%s",
 				h, held[0].Code, product, campaignPhrase(campaign), perCreator, remainingPhrase(camp, cur))
 		}
 		if nv.DailyCap > 0 {
 			n := issuedOn(tx, nv.IssuerID, now, loc)
 			if n >= nv.DailyCap {
-				return refusal(ErrVoucherDailyCap, "Refused by the daily cap: you have issued %d vouchers today, the most one person may issue per day. "+
+				return refusal(ErrVoucherDailyCap, FieldDailyCap, "Refused by the daily cap: you have issued %d vouchers today, the most one person may issue per day. "+
 					"Try again tomorrow or ask an admin.%s", n, remainingPhrase(camp, cur))
 			}
 		}
@@ -642,12 +646,8 @@ func createVoucher(tx *bolt.Tx, v *Voucher) error {
 	if err := indexVoucherCredited(tx, v); err != nil {
 		return err
 	}
-	after, err := jsonText(v)
-	if err != nil {
-		return err
-	}
-	return audit(tx, AuditEntry{At: v.IssuedAt, UserID: v.IssuerID, Action: ActionVoucherIssue,
-		Entity: VoucherEntity(v.Code), After: after})
+	return auditChange(tx, AuditEntry{At: v.IssuedAt, UserID: v.IssuerID, Action: ActionVoucherIssue,
+		Entity: VoucherEntity(v.Code)}, nil, v)
 }
 
 // Voucher index keys. Codes have a fixed shape, so they end keys without a

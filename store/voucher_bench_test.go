@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sync/atomic"
@@ -52,14 +53,14 @@ func BenchmarkIssueVoucher(b *testing.B) {
 		v := Voucher{Code: "SMP-7KQ3-9XF2-M4T9", Handle: "creator0000001", Product: "Glow Serum 30ml", Value: 150_000,
 			Currency: "IDR", Campaign: "bench", IssuerID: "U1", Status: VoucherIssued, IdemKey: "view:V1:h#0123456789abcdef",
 			History: []VoucherEvent{{UserID: "U1", Status: VoucherIssued}}}
-		record, _ := jsonText(v)
+		record, _ := json.Marshal(v)
 		var n atomic.Uint64
 		b.SetParallelism(4)
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				k := itob(n.Add(1))
-				if err := bdb.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("v")).Put(k, []byte(record)) }); err != nil {
+				if err := bdb.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("v")).Put(k, record) }); err != nil {
 					b.Error(err)
 					return
 				}

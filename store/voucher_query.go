@@ -193,17 +193,13 @@ func checkVoucherIndexes(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range []struct {
-		b    []byte
-		want int
-	}{
-		{bucketVouchersByCreator, nVouchers}, {bucketVouchersByCampaign, nVouchers},
-		{bucketVouchersByIssuer, nVouchers}, {bucketVouchersByTime, nVouchers},
-		{bucketVouchersByExpiry, nLive}, {bucketVoucherIdem, len(byIdem)},
-	} {
-		if got := tx.Bucket(c.b).Stats().KeyN; got != c.want {
-			return fmt.Errorf("%s has %d entries, want %d", c.b, got, c.want)
-		}
+	err = checkCounts(tx,
+		indexCount{bucketVouchersByCreator, nVouchers}, indexCount{bucketVouchersByCampaign, nVouchers},
+		indexCount{bucketVouchersByIssuer, nVouchers}, indexCount{bucketVouchersByTime, nVouchers},
+		indexCount{bucketVouchersByExpiry, nLive}, indexCount{bucketVoucherIdem, len(byIdem)},
+	)
+	if err != nil {
+		return err
 	}
 	return tx.Bucket(bucketCampaigns).ForEach(func(k, raw []byte) error {
 		var c Campaign

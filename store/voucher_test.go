@@ -20,8 +20,8 @@ func mustCampaign(tb testing.TB, db *DB, name string, budget Money) {
 	}
 }
 
-func newVoucher(db *DB, issuer, handle, product string, value Money, campaign string) NewVoucher {
-	return NewVoucher{IssuerID: issuer, Handle: handle, Product: product, Value: value, Currency: idr,
+func newVoucher(db *DB, issuer, handle, product string, value Money, campaign string) VoucherInput {
+	return VoucherInput{IssuerID: issuer, Handle: handle, Product: product, Value: value, Currency: idr,
 		Campaign: campaign, ExpiresAt: db.Now().Add(14 * 24 * time.Hour)}
 }
 
@@ -115,17 +115,17 @@ func TestDB_IssueVoucher_Refusals(t *testing.T) {
 	t.Run("Invalid", func(t *testing.T) {
 		tests := []struct {
 			name string
-			mod  func(*NewVoucher)
+			mod  func(*VoucherInput)
 			code Code
 		}{
-			{"ZeroValue", func(nv *NewVoucher) { nv.Value = 0 }, Invalid},
-			{"Huge", func(nv *NewVoucher) { nv.Value = idr.Max() + 1 }, Invalid},
-			{"NoProduct", func(nv *NewVoucher) { nv.Product = " " }, Invalid},
-			{"BadHandle", func(nv *NewVoucher) { nv.Handle = "a b!" }, Invalid},
-			{"PastExpiry", func(nv *NewVoucher) { nv.ExpiresAt = db.Now() }, Invalid},
-			{"FarExpiry", func(nv *NewVoucher) { nv.ExpiresAt = db.Now().AddDate(2, 0, 0) }, Invalid},
-			{"UnknownCampaign", func(nv *NewVoucher) { nv.Campaign = "nope" }, NotFound},
-			{"BadCampaign", func(nv *NewVoucher) { nv.Campaign = "<!channel>" }, Invalid},
+			{"ZeroValue", func(nv *VoucherInput) { nv.Value = 0 }, Invalid},
+			{"Huge", func(nv *VoucherInput) { nv.Value = idr.Max() + 1 }, Invalid},
+			{"NoProduct", func(nv *VoucherInput) { nv.Product = " " }, Invalid},
+			{"BadHandle", func(nv *VoucherInput) { nv.Handle = "a b!" }, Invalid},
+			{"PastExpiry", func(nv *VoucherInput) { nv.ExpiresAt = db.Now() }, Invalid},
+			{"FarExpiry", func(nv *VoucherInput) { nv.ExpiresAt = db.Now().AddDate(2, 0, 0) }, Invalid},
+			{"UnknownCampaign", func(nv *VoucherInput) { nv.Campaign = "nope" }, NotFound},
+			{"BadCampaign", func(nv *VoucherInput) { nv.Campaign = "<!channel>" }, Invalid},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

@@ -168,10 +168,7 @@ func checkWorkIndexes(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		if got := b.Stats().KeyN; got != n {
-			return fmt.Errorf("%s has %d entries, want %d", idx, got, n)
-		}
-		return nil
+		return checkCounts(tx, indexCount{idx, n})
 	}
 	err := check(bucketVouchers, bucketVouchersCredited, func(raw []byte) (*entry, error) {
 		var v Voucher

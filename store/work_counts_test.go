@@ -117,7 +117,7 @@ func TestDB_TasksDoneAndOverdue(t *testing.T) {
 	db := MustOpenOptions(t, Options{Now: clock.Now})
 	mk := func(assignee string, due time.Duration) *Task {
 		t.Helper()
-		tk, err := db.CreateTask(ctx, NewTask{Assignee: assignee, Assigner: "UADMIN", Title: "Follow up", Kind: KindFollowUp, Due: t0.Add(due)})
+		tk, err := db.CreateTask(ctx, TaskInput{Assignee: assignee, Assigner: "UADMIN", Title: "Follow up", Kind: KindFollowUp, Due: t0.Add(due)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +249,7 @@ func TestOpen_BackfillWorkIndexes(t *testing.T) {
 	if _, err := db.ResolveIssue(ctx, is.ID, "U2", Resolution{Status: IssueResolved, Text: "ok", Reason: "fixed"}); err != nil {
 		t.Fatal(err)
 	}
-	tk, err := db.CreateTask(ctx, NewTask{Assignee: "U3", Assigner: "UADMIN", Title: "t", Kind: KindOther, Due: t0.Add(time.Hour)})
+	tk, err := db.CreateTask(ctx, TaskInput{Assignee: "U3", Assigner: "UADMIN", Title: "t", Kind: KindOther, Due: t0.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,12 +175,12 @@ func (db *DB) ImportVouchers(ctx context.Context, vs []Voucher, r io.Reader) err
 // ImportTasks stores tasks as given: CreatedAt, Status, Due, AcceptedAt and
 // ClosedAt are kept (a closed task without ClosedAt is closed at its
 // UpdatedAt or CreatedAt). Each gets the next ID, its index entries and an
-// audit entry. Returns Invalid for a task that fails NewTask.Validate or
+// audit entry. Returns Invalid for a task that fails TaskInput.Validate or
 // has an unknown status.
 func (db *DB) ImportTasks(ctx context.Context, ts []Task) error {
 	for i := range ts {
 		t := &ts[i]
-		nt := NewTask{Assignee: t.Assignee, Assigner: t.Assigner, Title: t.Title, Kind: t.Kind, Quantity: t.Quantity, Due: t.Due}
+		nt := TaskInput{Assignee: t.Assignee, Assigner: t.Assigner, Title: t.Title, Kind: t.Kind, Quantity: t.Quantity, Due: t.Due}
 		if err := nt.Validate(); err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -23,72 +25,261 @@ func (s secret) LogValue() slog.Value         { return slog.StringValue("REDACTE
 func (s secret) GoString() string             { return "REDACTED" }
 func (s secret) MarshalText() ([]byte, error) { return []byte("REDACTED"), nil }
 
-// Config is pocbot's configuration, read from the environment.
+// Config is pocbot's configuration, read from the environment by the
+// settings table. The bot's part is the embedded bot.Config; the tokens live
+// outside it, as secrets, until botConfig hands them over.
 type Config struct {
-	BotToken      secret
-	AppToken      secret
-	APIURL        string
-	DB            string
-	Location      *time.Location
-	DigestChannel string
-	TriageChannel string
-	DigestCron    string
-	BackupCron    string
-	BackupDir     string
-	Admins        []string
-	PitchCooldown time.Duration
-	FollowupDays  int
-	FollowupCron  string
-	DailyCapacity int
-	TaskReminder  string
-	NudgeCron     string
-	Workdays      bot.Workdays
-	LogLevel      slog.Level
-
-	Currency        store.Currency
-	VoucherDays     int
-	VoucherDailyCap int
-	VoucherMax      store.Money
-	IssueSLA        store.SLAPolicy
+	BotToken secret
+	AppToken secret
+	DB       string
+	LogLevel slog.Level
+	bot.Config
 }
 
-// setting documents one environment variable; -h prints the table.
+// A setting is one environment variable. Its row in settings holds all
+// there is to know about it: name, default, allowed range, help line and
+// parser. LoadConfig, `pocbot -h` and README's table test all read the
+// table, so adding a setting is adding a row (and, for a bot setting, its
+// bot.Config field and bot.Defaults entry).
 type setting struct {
-	Name, Default, Desc string
+	Name string
+	// Default is the value an unset (or blank) variable takes, written as
+	// one would type it; "" when unset means "none" or a derived value.
+	Default string
+	// Shown, if set, is what -h shows as the default instead of Default:
+	// "(required)", "digest channel".
+	Shown string
+	Range string // the values allowed, for -h and README
+	Help  string
+	// parse checks v (trimmed, or Default when unset) and stores it in c.
+	// Its error names the variable and says what to write instead.
+	parse func(c *Config, v string) error
 }
 
+// ShownDefault is the default as -h and README show it.
+func (s setting) ShownDefault() string {
+	if s.Shown != "" {
+		return s.Shown
+	}
+	if s.Default == "" {
+		return "(none)"
+	}
+	return s.Default
+}
+
+// idrVoucherMax is POCBOT_VOUCHER_MAX's default for IDR: Rp10.000.000, far
+// above any sample, far below a typo's extra zeros.
+const idrVoucherMax store.Money = 10_000_000
+
+var botDefaults = bot.Defaults()
+
+// settings is every setting, in the order LoadConfig reads them (a row may
+// use the rows above it: the triage channel defaults to the digest channel).
 var settings = []setting{
-	{"SLACK_BOT_TOKEN", "(required)", "Bot User OAuth Token, xoxb-… (app settings → OAuth & Permissions)"},
-	{"SLACK_APP_TOKEN", "(required)", "App-level token with connections:write, xapp-… (app settings → Basic Information → App-Level Tokens)"},
-	{"SLACK_API_URL", "https://slack.com/api/", "Web API base, also used for apps.connections.open (point it at a fake Slack for tests)"},
-	{"POCBOT_DB", "./pocbot.db", "bbolt database file (created 0600)"},
-	{"POCBOT_TZ", "Asia/Jakarta", "IANA time zone for schedules, days and every time shown"},
-	{"POCBOT_DIGEST_CHANNEL", "(none)", "channel ID for the daily digest"},
-	{"POCBOT_TRIAGE_CHANNEL", "digest channel", "channel ID where creator issues are triaged"},
-	{"POCBOT_DIGEST_CRON", "0 9 * * *", "digest schedule; 5 fields, optional leading seconds, or @every 5s / @daily"},
-	{"POCBOT_BACKUP_CRON", "30 2 * * *", "hot backup schedule (\"off\" disables)"},
-	{"POCBOT_BACKUP_DIR", "<db dir>/backups", "where scheduled backups go; the newest 7 are kept"},
-	{"POCBOT_ADMINS", "(none)", "comma-separated Slack user IDs allowed to set targets and budgets"},
-	{"POCBOT_PITCH_COOLDOWN", "14d", "a creator pitched within this window counts as a duplicate (e.g. 14d, 72h)"},
-	{"POCBOT_FOLLOWUP_DAYS", "3", "an open pitch older than this many days needs a follow-up"},
-	{"POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5", "when each owner gets their one daily follow-up DM"},
-	{"POCBOT_CURRENCY", "IDR", "currency of voucher values and budgets: IDR, USD, SGD, MYR, THB, PHP or VND"},
-	{"POCBOT_VOUCHER_DAYS", "14", "a new voucher is valid until the end of the day this many days ahead (1–365)"},
-	{"POCBOT_VOUCHER_DAILY_CAP", "0", "most vouchers one person may issue per day (0 = no cap)"},
-	{"POCBOT_VOUCHER_MAX", "10000000 for IDR", "most one sample voucher may be worth, in POCBOT_CURRENCY (e.g. 10jt); larger values are refused as typos (other currencies: no cap unless set)"},
-	{"POCBOT_DAILY_CAPACITY", "60", "task units one outsource member can do per working day (Mon–Fri); admins override per person with /task capacity"},
-	{"POCBOT_TASK_REMINDER", "15:00", "local HH:MM of the daily task reminder DM (due today + overdue, one DM per person, working days only)"},
-	{"POCBOT_SLA", "P1=4h,P2=24h,P3=72h,P4=7d", "time allowed per creator-issue priority; list only the ones to change (e.g. P1=2h,P4=14d)"},
-	{"POCBOT_NUDGE_CRON", "0 15 * * *", "when people under half of a daily target get one friendly DM (never on days off)"},
-	{"POCBOT_WORKDAYS", "Mon-Fri", "working days for targets, streaks, nudges and the digest, e.g. Mon-Sat or Mon,Wed,Fri (holidays: /target holiday add)"},
-	{"POCBOT_LOG_LEVEL", "info", "debug, info, warn or error (JSON logs on stderr; tokens never logged)"},
+	{Name: "SLACK_BOT_TOKEN", Shown: "(required)", Range: "xoxb-…",
+		Help:  "Bot User OAuth Token (app settings → OAuth & Permissions)",
+		parse: token("SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token from your app's OAuth & Permissions page (install the app to your workspace first)", func(c *Config) *secret { return &c.BotToken })},
+	{Name: "SLACK_APP_TOKEN", Shown: "(required)", Range: "xapp-…",
+		Help:  "App-level token with connections:write (app settings → Basic Information → App-Level Tokens)",
+		parse: token("SLACK_APP_TOKEN", "xapp-", "an app-level token with the connections:write scope, from your app's Basic Information page → App-Level Tokens", func(c *Config) *secret { return &c.AppToken })},
+	{Name: "SLACK_API_URL", Default: botDefaults.APIURL, Range: "http(s) URL",
+		Help: "Web API base, also used for apps.connections.open (point it at a fake Slack for tests)",
+		parse: func(c *Config, v string) error {
+			if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return cfgErr("SLACK_API_URL %q is not an http(s) URL; leave it unset for the real Slack (%s).", v, botDefaults.APIURL)
+			}
+			if !strings.HasSuffix(v, "/") {
+				v += "/"
+			}
+			c.APIURL = v
+			return nil
+		}},
+	{Name: "POCBOT_DB", Default: "./pocbot.db", Range: "file path",
+		Help:  "bbolt database file (created 0600)",
+		parse: func(c *Config, v string) error { c.DB = v; return nil }},
+	{Name: "POCBOT_TZ", Default: "Asia/Jakarta", Range: "IANA zone name",
+		Help: "time zone for schedules, days and every time shown",
+		parse: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(v)
+			if err != nil || v == "Local" {
+				return cfgErr("POCBOT_TZ %q is not an IANA time zone name; use one like Asia/Jakarta, Asia/Makassar or Europe/London.", v)
+			}
+			c.Location = loc
+			return nil
+		}},
+	{Name: "POCBOT_DIGEST_CHANNEL", Range: "channel ID (C…, G…)",
+		Help:  "channel for the daily digest",
+		parse: channel("POCBOT_DIGEST_CHANNEL", func(c *Config) *string { return &c.DigestChannel })},
+	{Name: "POCBOT_TRIAGE_CHANNEL", Shown: "digest channel", Range: "channel ID (C…, G…)",
+		Help: "channel where creator issues are triaged",
+		parse: func(c *Config, v string) error {
+			if v == "" {
+				v = c.DigestChannel
+			}
+			return channel("POCBOT_TRIAGE_CHANNEL", func(c *Config) *string { return &c.TriageChannel })(c, v)
+		}},
+	{Name: "POCBOT_DIGEST_CRON", Default: botDefaults.DigestCron, Range: "cron schedule",
+		Help:  "digest schedule; 5 fields, optional leading seconds, or @every 5s / @daily",
+		parse: schedule("POCBOT_DIGEST_CRON", "Use 5 cron fields such as \"0 9 * * *\" (09:00 every day), optionally with a leading seconds field, or a descriptor such as \"@every 5s\".", func(c *Config) *string { return &c.DigestCron })},
+	{Name: "POCBOT_BACKUP_CRON", Default: "30 2 * * *", Range: "cron schedule or off",
+		Help: "hot backup schedule (\"off\" disables)",
+		parse: func(c *Config, v string) error {
+			if strings.EqualFold(v, "off") {
+				c.BackupCron = ""
+				return nil
+			}
+			return schedule("POCBOT_BACKUP_CRON", "use cron fields like \"30 2 * * *\" or \"off\".", func(c *Config) *string { return &c.BackupCron })(c, v)
+		}},
+	{Name: "POCBOT_BACKUP_DIR", Shown: "<db dir>/backups", Range: "directory",
+		Help: fmt.Sprintf("where scheduled backups go; the newest %d are kept", botDefaults.BackupKeep),
+		parse: func(c *Config, v string) error {
+			if v == "" {
+				v = filepath.Join(filepath.Dir(c.DB), "backups")
+			}
+			c.BackupDir = v
+			return nil
+		}},
+	{Name: "POCBOT_ADMINS", Range: "user IDs (U…, W…), comma-separated",
+		Help: "Slack users allowed to set targets and budgets",
+		parse: func(c *Config, v string) error {
+			var errs []error
+			for _, id := range strings.Split(v, ",") {
+				id = strings.TrimSpace(id)
+				if id == "" {
+					continue
+				}
+				if !isUserID(id) {
+					errs = append(errs, cfgErr("POCBOT_ADMINS has %q, which is not a Slack user ID; use IDs like U012AB3CD (profile → ⋮ → Copy member ID), separated by commas.", id))
+					continue
+				}
+				c.Admins = append(c.Admins, id)
+			}
+			return errors.Join(errs...)
+		}},
+	{Name: "POCBOT_PITCH_COOLDOWN", Default: formatDays(botDefaults.PitchCooldown), Range: "0d–365d, or hours like 72h",
+		Help: "a creator pitched within this window counts as a duplicate",
+		parse: func(c *Config, v string) (err error) {
+			if c.PitchCooldown, err = parseDays(v); err != nil {
+				return cfgErr("POCBOT_PITCH_COOLDOWN: %v", err)
+			}
+			return nil
+		}},
+	intSetting("POCBOT_FOLLOWUP_DAYS", botDefaults.FollowupDays, 1, 90, " of days",
+		"an open pitch older than this many days needs a follow-up", func(c *Config) *int { return &c.FollowupDays }),
+	{Name: "POCBOT_FOLLOWUP_CRON", Default: botDefaults.FollowupCron, Range: "cron schedule",
+		Help:  "when each owner gets their one daily follow-up DM",
+		parse: schedule("POCBOT_FOLLOWUP_CRON", "use cron fields like \"0 10 * * 1-5\".", func(c *Config) *string { return &c.FollowupCron })},
+	{Name: "POCBOT_CURRENCY", Default: botDefaults.Currency.Code, Range: strings.Join(store.CurrencyCodes(), ", "),
+		Help: "currency of voucher values and budgets",
+		parse: func(c *Config, v string) (err error) {
+			if c.Currency, err = store.CurrencyFor(v); err != nil {
+				return cfgErr("POCBOT_CURRENCY: %s", store.ErrorMessage(err))
+			}
+			return nil
+		}},
+	intSetting("POCBOT_VOUCHER_DAYS", botDefaults.VoucherDays, 1, store.MaxVoucherDays, " of days",
+		"a new voucher is valid until the end of the day this many days ahead", func(c *Config) *int { return &c.VoucherDays }),
+	intSetting("POCBOT_VOUCHER_DAILY_CAP", 0, 0, 10000, "",
+		"most vouchers one person may issue per day (0 = no cap)", func(c *Config) *int { return &c.VoucherDailyCap }),
+	{Name: "POCBOT_VOUCHER_MAX", Shown: fmt.Sprintf("%d for IDR", idrVoucherMax), Range: "an amount (10jt), up to the currency's maximum",
+		Help: "most one sample voucher may be worth, in POCBOT_CURRENCY; larger values are refused as typos (other currencies: no cap unless set)",
+		parse: func(c *Config, v string) (err error) {
+			if v == "" {
+				if c.Currency.Code == "IDR" {
+					c.VoucherMax = idrVoucherMax
+				}
+				return nil
+			}
+			if c.VoucherMax, err = store.ParseAmount(v, c.Currency); err != nil {
+				return cfgErr("POCBOT_VOUCHER_MAX: %s It is the most one sample voucher may be worth, like 10000000 or 10jt.", store.ErrorMessage(err))
+			}
+			return nil
+		}},
+	intSetting("POCBOT_DAILY_CAPACITY", botDefaults.DailyCapacity, 1, 10000, " of task units per working day",
+		"task units one outsource member can do per working day; admins override per person with /task capacity", func(c *Config) *int { return &c.DailyCapacity }),
+	{Name: "POCBOT_TASK_REMINDER", Default: botDefaults.TaskReminder, Range: "HH:MM, 00:00–23:59",
+		Help: "local time of the daily task reminder DM (due today + overdue, one DM per person, working days only)",
+		parse: func(c *Config, v string) error {
+			if !isClock(v) {
+				return cfgErr("POCBOT_TASK_REMINDER %q is not a time of day; use 24-hour HH:MM in POCBOT_TZ, like 15:00.", v)
+			}
+			c.TaskReminder = v
+			return nil
+		}},
+	{Name: "POCBOT_SLA", Default: botDefaults.IssueSLA.String(), Range: fmt.Sprintf("P1–P4, each 1m–%s", store.FormatDuration(store.MaxSLA)),
+		Help: "time allowed per creator-issue priority; list only the ones to change (e.g. P1=2h,P4=14d)",
+		parse: func(c *Config, v string) (err error) {
+			if c.IssueSLA, err = store.ParseSLAPolicy(v); err != nil {
+				return cfgErr("POCBOT_SLA %q: %s Write it like %s; priorities you leave out keep their default.", v, store.ErrorMessage(err), botDefaults.IssueSLA)
+			}
+			return nil
+		}},
+	{Name: "POCBOT_NUDGE_CRON", Default: botDefaults.NudgeCron, Range: "cron schedule",
+		Help:  "when people under half of a daily target get one friendly DM (never on days off)",
+		parse: schedule("POCBOT_NUDGE_CRON", "use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.NudgeCron })},
+	{Name: "POCBOT_WORKDAYS", Default: formatWorkdays(botDefaults.Workdays), Range: "days and ranges: Mon-Sat, Mon,Wed,Fri",
+		Help: "working days for targets, streaks, nudges and the digest (holidays: /target holiday add)",
+		parse: func(c *Config, v string) (err error) {
+			if c.Workdays, err = bot.ParseWorkdays(v); err != nil {
+				return cfgErr("POCBOT_WORKDAYS: %v.", err)
+			}
+			return nil
+		}},
+	{Name: "POCBOT_LOG_LEVEL", Default: "info", Range: "debug, info, warn, error",
+		Help: "JSON logs on stderr; tokens never logged",
+		parse: func(c *Config, v string) error {
+			if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+				return cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error.")
+			}
+			return nil
+		}},
+}
+
+// intSetting is a whole number from lo to hi.
+func intSetting(name string, def, lo, hi int, unit, help string, field func(*Config) *int) setting {
+	return setting{Name: name, Default: strconv.Itoa(def), Range: fmt.Sprintf("%d–%d", lo, hi), Help: help,
+		parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < lo || n > hi {
+				return cfgErr("%s must be a whole number%s from %d to %d, like %d.", name, unit, lo, hi, def)
+			}
+			*field(c) = n
+			return nil
+		}}
+}
+
+func token(name, prefix, where string, field func(*Config) *secret) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		*field(c) = secret(v)
+		return checkToken(name, v, prefix, where)
+	}
+}
+
+func channel(name string, field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v != "" && !isChannelID(v) {
+			return cfgErr("%s %q is not a channel ID; use the ID (like C012AB3CD, from the channel's details → About), not its name.", name, v)
+		}
+		*field(c) = v
+		return nil
+	}
+}
+
+func schedule(name, howTo string, field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if _, err := bot.CronParser.Parse(v); err != nil {
+			return cfgErr("%s %q is not a schedule (%v). %s", name, v, err, howTo)
+		}
+		*field(c) = v
+		return nil
+	}
 }
 
 func printSettings(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tMEANING")
+	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tRANGE\tMEANING")
 	for _, s := range settings {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Default, s.Desc)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.ShownDefault(), s.Range, s.Help)
 	}
 	tw.Flush()
 }
@@ -102,113 +293,29 @@ func cfgErr(format string, args ...any) error {
 	return &configError{msg: fmt.Sprintf(format, args...) + " See README.md, section \"Set-up\"; `pocbot -h` lists every setting."}
 }
 
-// LoadConfig reads and validates the configuration. getenv is os.Getenv in
-// production and a map in tests.
+// LoadConfig reads and validates the configuration: each setting once, in
+// table order. getenv is os.Getenv in production and a map in tests.
 func LoadConfig(getenv func(string) string) (*Config, error) {
-	env := func(k, def string) string {
-		if v := strings.TrimSpace(getenv(k)); v != "" {
-			return v
-		}
-		return def
-	}
-	c := &Config{
-		BotToken:      secret(strings.TrimSpace(getenv("SLACK_BOT_TOKEN"))),
-		AppToken:      secret(strings.TrimSpace(getenv("SLACK_APP_TOKEN"))),
-		APIURL:        env("SLACK_API_URL", "https://slack.com/api/"),
-		DB:            env("POCBOT_DB", "./pocbot.db"),
-		DigestChannel: env("POCBOT_DIGEST_CHANNEL", ""),
-		DigestCron:    env("POCBOT_DIGEST_CRON", "0 9 * * *"),
-		BackupCron:    env("POCBOT_BACKUP_CRON", "30 2 * * *"),
-		BackupDir:     env("POCBOT_BACKUP_DIR", ""),
-		FollowupCron:  env("POCBOT_FOLLOWUP_CRON", "0 10 * * 1-5"),
-		NudgeCron:     env("POCBOT_NUDGE_CRON", "0 15 * * *"),
-	}
-	c.TriageChannel = env("POCBOT_TRIAGE_CHANNEL", c.DigestChannel)
+	return loadSettings(getenv)
+}
+
+// loadSettings reads the named settings (all when none are named) the way
+// LoadConfig does; the offline tools read only what they use, so a missing
+// token does not stop an export.
+func loadSettings(getenv func(string) string, names ...string) (*Config, error) {
+	c := &Config{}
 	var errs []error
-	if err := checkToken("SLACK_BOT_TOKEN", string(c.BotToken), "xoxb-", "the Bot User OAuth Token from your app's OAuth & Permissions page (install the app to your workspace first)"); err != nil {
-		errs = append(errs, err)
-	}
-	if err := checkToken("SLACK_APP_TOKEN", string(c.AppToken), "xapp-", "an app-level token with the connections:write scope, from your app's Basic Information page → App-Level Tokens"); err != nil {
-		errs = append(errs, err)
-	}
-	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, cfgErr("SLACK_API_URL %q is not an http(s) URL; leave it unset for the real Slack (https://slack.com/api/).", c.APIURL))
-	} else if !strings.HasSuffix(c.APIURL, "/") {
-		c.APIURL += "/"
-	}
-	tz := env("POCBOT_TZ", "Asia/Jakarta")
-	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "Local" {
-		errs = append(errs, cfgErr("POCBOT_TZ %q is not an IANA time zone name; use one like Asia/Jakarta, Asia/Makassar or Europe/London.", tz))
-	}
-	c.Location = loc
-	if _, err := bot.CronParser.Parse(c.DigestCron); err != nil {
-		errs = append(errs, cfgErr("POCBOT_DIGEST_CRON %q is not a schedule (%v). Use 5 cron fields such as \"0 9 * * *\" (09:00 every day), optionally with a leading seconds field, or a descriptor such as \"@every 5s\".", c.DigestCron, err))
-	}
-	if _, err := bot.CronParser.Parse(c.FollowupCron); err != nil {
-		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_CRON %q is not a schedule (%v); use cron fields like \"0 10 * * 1-5\".", c.FollowupCron, err))
-	}
-	if _, err := bot.CronParser.Parse(c.NudgeCron); err != nil {
-		errs = append(errs, cfgErr("POCBOT_NUDGE_CRON %q is not a schedule (%v); use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", c.NudgeCron, err))
-	}
-	if c.Workdays, err = bot.ParseWorkdays(env("POCBOT_WORKDAYS", "Mon-Fri")); err != nil {
-		errs = append(errs, cfgErr("POCBOT_WORKDAYS: %v.", err))
-	}
-	if strings.EqualFold(c.BackupCron, "off") {
-		c.BackupCron = ""
-	} else if _, err := bot.CronParser.Parse(c.BackupCron); err != nil {
-		errs = append(errs, cfgErr("POCBOT_BACKUP_CRON %q is not a schedule (%v); use cron fields like \"30 2 * * *\" or \"off\".", c.BackupCron, err))
-	}
-	for _, id := range strings.Split(getenv("POCBOT_ADMINS"), ",") {
-		id = strings.TrimSpace(id)
-		if id == "" {
+	for _, s := range settings {
+		if len(names) > 0 && !slices.Contains(names, s.Name) {
 			continue
 		}
-		if !isUserID(id) {
-			errs = append(errs, cfgErr("POCBOT_ADMINS has %q, which is not a Slack user ID; use IDs like U012AB3CD (profile → ⋮ → Copy member ID), separated by commas.", id))
-			continue
+		v := strings.TrimSpace(getenv(s.Name))
+		if v == "" {
+			v = s.Default
 		}
-		c.Admins = append(c.Admins, id)
-	}
-	for _, ch := range []struct{ name, v string }{{"POCBOT_DIGEST_CHANNEL", c.DigestChannel}, {"POCBOT_TRIAGE_CHANNEL", c.TriageChannel}} {
-		if ch.v != "" && !isChannelID(ch.v) {
-			errs = append(errs, cfgErr("%s %q is not a channel ID; use the ID (like C012AB3CD, from the channel's details → About), not its name.", ch.name, ch.v))
+		if err := s.parse(c, v); err != nil {
+			errs = append(errs, err)
 		}
-	}
-	if c.PitchCooldown, err = parseDays(env("POCBOT_PITCH_COOLDOWN", "14d")); err != nil {
-		errs = append(errs, cfgErr("POCBOT_PITCH_COOLDOWN: %v", err))
-	}
-	if c.FollowupDays, err = strconv.Atoi(env("POCBOT_FOLLOWUP_DAYS", "3")); err != nil || c.FollowupDays < 1 || c.FollowupDays > 90 {
-		errs = append(errs, cfgErr("POCBOT_FOLLOWUP_DAYS must be a whole number of days from 1 to 90."))
-	}
-	if c.Currency, err = store.CurrencyFor(env("POCBOT_CURRENCY", store.DefaultCurrency)); err != nil {
-		errs = append(errs, cfgErr("POCBOT_CURRENCY: %s", store.ErrorMessage(err)))
-	}
-	if c.VoucherDays, err = strconv.Atoi(env("POCBOT_VOUCHER_DAYS", "14")); err != nil || c.VoucherDays < 1 || c.VoucherDays > store.MaxVoucherDays {
-		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAYS must be a whole number of days from 1 to %d, like 14.", store.MaxVoucherDays))
-	}
-	if m := env("POCBOT_VOUCHER_MAX", ""); m != "" {
-		if c.VoucherMax, err = store.ParseAmount(m, c.Currency); err != nil {
-			errs = append(errs, cfgErr("POCBOT_VOUCHER_MAX: %s It is the most one sample voucher may be worth, like 10000000 or 10jt.", store.ErrorMessage(err)))
-		}
-	} else if c.Currency.Code == "IDR" {
-		c.VoucherMax = 10_000_000 // Rp10.000.000: far above any sample, far below a typo's extra zeros
-	}
-	if c.VoucherDailyCap, err = strconv.Atoi(env("POCBOT_VOUCHER_DAILY_CAP", "0")); err != nil || c.VoucherDailyCap < 0 || c.VoucherDailyCap > 10000 {
-		errs = append(errs, cfgErr("POCBOT_VOUCHER_DAILY_CAP must be a whole number from 0 (no cap) to 10000, like 20."))
-	}
-	if c.DailyCapacity, err = strconv.Atoi(env("POCBOT_DAILY_CAPACITY", "60")); err != nil || c.DailyCapacity < 1 || c.DailyCapacity > 10000 {
-		errs = append(errs, cfgErr("POCBOT_DAILY_CAPACITY must be a whole number of task units per working day from 1 to 10000, like 60."))
-	}
-	c.TaskReminder = env("POCBOT_TASK_REMINDER", "15:00")
-	if !isClock(c.TaskReminder) {
-		errs = append(errs, cfgErr("POCBOT_TASK_REMINDER %q is not a time of day; use 24-hour HH:MM in POCBOT_TZ, like 15:00.", c.TaskReminder))
-	}
-	if c.IssueSLA, err = store.ParseSLAPolicy(getenv("POCBOT_SLA")); err != nil {
-		errs = append(errs, cfgErr("POCBOT_SLA %q: %s Write it like P1=4h,P2=24h,P3=72h,P4=7d; priorities you leave out keep their default.", getenv("POCBOT_SLA"), store.ErrorMessage(err)))
-	}
-	if err := c.LogLevel.UnmarshalText([]byte(env("POCBOT_LOG_LEVEL", "info"))); err != nil {
-		errs = append(errs, cfgErr("POCBOT_LOG_LEVEL must be debug, info, warn or error."))
 	}
 	return c, errors.Join(errs...)
 }
@@ -268,16 +375,48 @@ func parseDays(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// botConfig converts to the bot's configuration.
+// botConfig is the bot's configuration, tokens included.
 func (c *Config) botConfig() bot.Config {
-	return bot.Config{
-		BotToken: string(c.BotToken), AppToken: string(c.AppToken), APIURL: c.APIURL,
-		Location: c.Location, DigestChannel: c.DigestChannel, TriageChannel: c.TriageChannel,
-		DigestCron: c.DigestCron, BackupCron: c.BackupCron, BackupDir: c.BackupDir, Admins: c.Admins,
-		PitchCooldown: c.PitchCooldown, FollowupDays: c.FollowupDays, FollowupCron: c.FollowupCron,
-		Currency: c.Currency, VoucherDays: c.VoucherDays, VoucherDailyCap: c.VoucherDailyCap, VoucherMax: c.VoucherMax,
-		DailyCapacity: c.DailyCapacity, TaskReminder: c.TaskReminder,
-		IssueSLA:  c.IssueSLA,
-		NudgeCron: c.NudgeCron, Workdays: c.Workdays,
+	bc := c.Config
+	bc.BotToken, bc.AppToken = string(c.BotToken), string(c.AppToken)
+	return bc
+}
+
+// formatDays writes a whole number of days as 14d, anything else as a Go
+// duration: the forms parseDays reads.
+func formatDays(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
+	return d.String()
+}
+
+// formatWorkdays writes days the way POCBOT_WORKDAYS reads them, runs of
+// three or more as a range: Mon-Fri.
+func formatWorkdays(w bot.Workdays) string {
+	days := strings.Split(w.String(), ",")
+	var out []string
+	for i := 0; i < len(days); {
+		j := i
+		for j+1 < len(days) && next(days[j]) == days[j+1] {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, days[i]+"-"+days[j])
+		} else {
+			out = append(out, days[i:j+1]...)
+		}
+		i = j + 1
+	}
+	return strings.Join(out, ",")
+}
+
+func next(day string) string {
+	order := []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mon"}
+	for i, d := range order[:7] {
+		if d == day {
+			return order[i+1]
+		}
+	}
+	return ""
 }

@@ -83,8 +83,8 @@ func TestRun_Help(t *testing.T) {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, s := range settings {
-		if !strings.Contains(out.String(), s.Name) || !strings.Contains(out.String(), s.Default) {
-			t.Errorf("-h does not list %s with its default", s.Name)
+		if !strings.Contains(out.String(), s.Name) || !strings.Contains(out.String(), s.ShownDefault()) || !strings.Contains(out.String(), s.Range) {
+			t.Errorf("-h does not list %s with its default and range", s.Name)
 		}
 	}
 }
@@ -122,15 +122,33 @@ func TestOfflineTools_RefuseMissingDBAndBadRanges(t *testing.T) {
 }
 
 // TestREADMEDocumentsEverySetting keeps the README's configuration table
-// in step with `pocbot -h`.
+// in step with the settings table: one row per setting, with its default
+// and range as `pocbot -h` prints them.
 func TestREADMEDocumentsEverySetting(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(string(readme), "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), " | ")
+		for i := range cells {
+			cells[i] = strings.ReplaceAll(strings.TrimSpace(cells[i]), "`", "")
+		}
+		rows[cells[0]] = cells
+	}
 	for _, s := range settings {
-		if !strings.Contains(string(readme), "| `"+s.Name+"` |") {
+		row, ok := rows[s.Name]
+		switch {
+		case !ok:
 			t.Errorf("README's configuration table has no row for %s", s.Name)
+		case len(row) != 4:
+			t.Errorf("README's row for %s has %d cells, want 4 (variable, default, range, meaning)", s.Name, len(row))
+		case row[1] != s.ShownDefault() || row[2] != s.Range:
+			t.Errorf("README's row for %s says default %q, range %q; the settings table says %q, %q", s.Name, row[1], row[2], s.ShownDefault(), s.Range)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"pocbot/store"
@@ -34,22 +33,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot export vouchers: unexpected %q\n%s\n", fs.Args(), usage)
 		return 2
 	}
-	env := func(k, def string) string {
-		if v := strings.TrimSpace(getenv(k)); v != "" {
-			return v
-		}
-		return def
-	}
-	loc, err := time.LoadLocation(env("POCBOT_TZ", "Asia/Jakarta"))
+	cfg, err := loadSettings(getenv, "POCBOT_DB", "POCBOT_TZ", "POCBOT_CURRENCY")
 	if err != nil {
-		fmt.Fprintf(stderr, "pocbot export: POCBOT_TZ: %v\n", err)
+		fmt.Fprintf(stderr, "pocbot export:\n%v\n", err)
 		return 2
 	}
-	cur, err := store.CurrencyFor(env("POCBOT_CURRENCY", store.DefaultCurrency))
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot export: POCBOT_CURRENCY: %s\n", store.ErrorMessage(err))
-		return 2
-	}
+	loc, cur := cfg.Location, cfg.Currency
 	f := store.VoucherFilter{Campaign: *campaign}
 	for _, d := range []struct {
 		name, v string
@@ -70,7 +59,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot export: --from %s is after --to %s; give the first day, then the last.\n", *fromS, *toS)
 		return 2
 	}
-	path := env("POCBOT_DB", "./pocbot.db")
+	path := cfg.DB
 	if err := mustExist(path); err != nil {
 		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
 		return 1

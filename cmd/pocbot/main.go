@@ -19,7 +19,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 	_ "time/tzdata" // POCBOT_TZ must work on machines without zoneinfo
@@ -133,9 +132,6 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	bc := m.Config.botConfig()
-	if bc.BackupDir == "" {
-		bc.BackupDir = filepath.Join(filepath.Dir(m.Config.DB), "backups")
-	}
 	if m.BotConfig != nil {
 		m.BotConfig(&bc)
 	}
@@ -160,10 +156,12 @@ func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writ
 		fmt.Fprintln(stderr, "usage: pocbot backup FILE   (FILE \"-\" writes to stdout)")
 		return 2
 	}
-	path := getenv("POCBOT_DB")
-	if path == "" {
-		path = "./pocbot.db"
+	cfg, err := loadSettings(getenv, "POCBOT_DB")
+	if err != nil {
+		fmt.Fprintf(stderr, "pocbot backup:\n%v\n", err)
+		return 2
 	}
+	path := cfg.DB
 	if err := mustExist(path); err != nil {
 		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
 		return 1

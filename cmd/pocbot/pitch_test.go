@@ -84,7 +84,7 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 	ctx := context.Background()
 	m := h.command("U1", "/pitch", "@out.come Serum")
 	p, _ := h.Main.DB.LatestPitch(ctx, "out.come")
-	for _, s := range []store.PitchStatus{store.Interested, store.Agreed, store.Declined, store.NoResponse} {
+	for _, s := range []store.PitchStatus{store.PitchInterested, store.PitchAgreed, store.PitchDeclined, store.PitchNoResponse} {
 		r := h.click("U1", m, "pitch_status_"+string(s), fmt.Sprint(p.ID))
 		mustContain(t, r, "PIT-", s.Label())
 		got, _ := h.Main.DB.Pitch(ctx, p.ID)
@@ -93,7 +93,7 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 		}
 	}
 	got, _ := h.Main.DB.Pitch(ctx, p.ID)
-	if n := len(got.History); n != 4 || got.History[0].UserID != "U1" || got.History[3].To != store.NoResponse {
+	if n := len(got.History); n != 4 || got.History[0].UserID != "U1" || got.History[3].To != store.PitchNoResponse {
 		t.Errorf("history = %+v", got.History)
 	}
 	mustContain(t, h.command("U1", "/pitch", "@out.come agreed"), "No response → *Agreed*")
@@ -246,7 +246,7 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	for i := 0; i < 250; i++ {
-		if _, err := h.Main.DB.CreatePitches(ctx, store.NewPitch{UserID: "U1", Handles: []string{"busy.creator"},
+		if _, err := h.Main.DB.CreatePitches(ctx, store.PitchInput{UserID: "U1", Handles: []string{"busy.creator"},
 			Product: strings.Repeat("Long product name ", 10), Force: true}); err != nil {
 			t.Fatal(err)
 		}

@@ -45,21 +45,21 @@ func seedWork(t *testing.T, h *harness) {
 	}
 	voucher := func(issuer, handle, campaign string, value store.Money) *store.Voucher {
 		t.Helper()
-		v, _, err := db.IssueVoucher(ctx, store.NewVoucher{IssuerID: issuer, Handle: handle, Product: "Glow Serum", Value: value,
+		v, _, err := db.IssueVoucher(ctx, store.VoucherInput{IssuerID: issuer, Handle: handle, Product: "Glow Serum", Value: value,
 			Currency: cur, Campaign: campaign, ExpiresAt: h.at("2026-12-14", "00:00")})
 		must(err)
 		return v
 	}
 	issue := func(handle string, p store.Priority) *store.Issue {
 		t.Helper()
-		is, err := db.CreateIssue(ctx, store.NewIssue{Handle: handle, Category: store.CatSampleMissing, Priority: p,
+		is, err := db.CreateIssue(ctx, store.IssueInput{Handle: handle, Category: store.CatSampleMissing, Priority: p,
 			Description: "Sample not arrived", ReporterID: "U1", SLA: store.DefaultSLAPolicy().For(p)})
 		must(err)
 		return is
 	}
 	task := func(assignee, title, due string) *store.Task {
 		t.Helper()
-		tk, err := db.CreateTask(ctx, store.NewTask{Assignee: assignee, Assigner: "UADMIN", Title: title, Kind: store.KindFollowUp,
+		tk, err := db.CreateTask(ctx, store.TaskInput{Assignee: assignee, Assigner: "UADMIN", Title: title, Kind: store.KindFollowUp,
 			Due: h.at(due, "00:00").AddDate(0, 0, 1)})
 		must(err)
 		return tk
@@ -314,7 +314,7 @@ func TestE2E_HomeManyItemsStaysUnder100Blocks(t *testing.T) {
 	var tasks []store.Task
 	var vs []store.Voucher
 	for i := 0; i < 40; i++ {
-		ps = append(ps, store.Pitch{Handle: fmt.Sprintf("@many.p%02d", i), UserID: "U1", CreatedAt: now.AddDate(0, 0, -10), Status: store.Pitched})
+		ps = append(ps, store.Pitch{Handle: fmt.Sprintf("@many.p%02d", i), UserID: "U1", CreatedAt: now.AddDate(0, 0, -10), Status: store.PitchPitched})
 		issues = append(issues, store.Issue{Handle: fmt.Sprintf("@many.i%02d", i), Category: store.CatOther, Priority: store.P3,
 			Description: "<!channel> " + strings.Repeat("x", 3000), ReporterID: "U2", AssigneeID: "U1", Status: store.IssueOpen,
 			CreatedAt: now.Add(-time.Duration(i) * time.Hour), SLA: store.NewSLA(now.Add(-time.Duration(i)*time.Hour), 24*time.Hour)})

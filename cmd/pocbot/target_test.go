@@ -69,8 +69,8 @@ func seedTeam(t *testing.T, h *harness) {
 	pitch := func(user string, at time.Time, status store.PitchStatus, agreedAt time.Time) store.Pitch {
 		n++
 		p := store.Pitch{Handle: "seed" + string(rune('a'+n/26)) + string(rune('a'+n%26)), UserID: user, CreatedAt: at, Status: status, Product: "Glow Serum"}
-		if status == store.Agreed {
-			p.History = []store.StatusChange{{At: agreedAt, UserID: user, From: store.Pitched, To: store.Agreed}}
+		if status == store.PitchAgreed {
+			p.History = []store.StatusChange{{At: agreedAt, UserID: user, From: store.PitchPitched, To: store.PitchAgreed}}
 		}
 		return p
 	}
@@ -80,20 +80,20 @@ func seedTeam(t *testing.T, h *harness) {
 		u1, u2 int
 	}{{"2026-11-25", 6, 4}, {"2026-11-26", 7, 4}, {"2026-11-27", 5, 3}} {
 		for i := 0; i < d.u1; i++ {
-			ps = append(ps, pitch("U1", h.at(d.date, "10:00").Add(time.Duration(i)*time.Minute), store.Declined, time.Time{}))
+			ps = append(ps, pitch("U1", h.at(d.date, "10:00").Add(time.Duration(i)*time.Minute), store.PitchDeclined, time.Time{}))
 		}
 		for i := 0; i < d.u2; i++ {
-			ps = append(ps, pitch("U2", h.at(d.date, "11:00").Add(time.Duration(i)*time.Minute), store.NoResponse, time.Time{}))
+			ps = append(ps, pitch("U2", h.at(d.date, "11:00").Add(time.Duration(i)*time.Minute), store.PitchNoResponse, time.Time{}))
 		}
 	}
 	// Friday: two of U1's pitches agreed that afternoon, one interested.
-	ps = append(ps, pitch("U1", h.at("2026-11-27", "13:00"), store.Agreed, h.at("2026-11-27", "16:00")))
-	ps = append(ps, pitch("U1", h.at("2026-11-20", "13:00"), store.Agreed, h.at("2026-11-27", "17:00")))
-	ps = append(ps, pitch("U2", h.at("2026-11-27", "14:00"), store.Interested, time.Time{}))
+	ps = append(ps, pitch("U1", h.at("2026-11-27", "13:00"), store.PitchAgreed, h.at("2026-11-27", "16:00")))
+	ps = append(ps, pitch("U1", h.at("2026-11-20", "13:00"), store.PitchAgreed, h.at("2026-11-27", "17:00")))
+	ps = append(ps, pitch("U2", h.at("2026-11-27", "14:00"), store.PitchInterested, time.Time{}))
 	// An old open pitch of U2's, due a follow-up.
-	ps = append(ps, pitch("U2", h.at("2026-11-23", "09:00"), store.Pitched, time.Time{}))
+	ps = append(ps, pitch("U2", h.at("2026-11-23", "09:00"), store.PitchPitched, time.Time{}))
 	// Today, before the digest.
-	ps = append(ps, pitch("U1", h.at("2026-11-30", "08:30"), store.Pitched, time.Time{}))
+	ps = append(ps, pitch("U1", h.at("2026-11-30", "08:30"), store.PitchPitched, time.Time{}))
 	if err := db.ImportPitches(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 			}
 			for j := 0; j < n; j++ {
 				ps = append(ps, store.Pitch{Handle: "r" + d.Format("0102") + string(rune('a'+j)), UserID: "U1",
-					CreatedAt: d.Add(time.Duration(j) * time.Minute), Status: store.Pitched})
+					CreatedAt: d.Add(time.Duration(j) * time.Minute), Status: store.PitchPitched})
 			}
 			i++
 		}

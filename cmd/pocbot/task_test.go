@@ -307,7 +307,7 @@ func TestE2E_TaskReminders(t *testing.T) {
 	mon := time.Date(2026, 11, 30, 0, 0, 0, 0, loc)
 	mk := func(user, title string, due time.Time, hasTime bool) {
 		t.Helper()
-		if _, err := h.Main.DB.CreateTask(ctx, store.NewTask{Assignee: user, Assigner: "ULEAD", Title: title,
+		if _, err := h.Main.DB.CreateTask(ctx, store.TaskInput{Assignee: user, Assigner: "ULEAD", Title: title,
 			Kind: store.KindOther, Due: due, DueHasTime: hasTime}); err != nil {
 			t.Fatal(err)
 		}
