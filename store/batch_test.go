@@ -167,3 +167,33 @@ func TestBatchPanicIsContained(t *testing.T) {
 	}()
 	_ = db.batch(ctx, func(tx *bolt.Tx) error { panic("boom") })
 }
+
+// Writers in one batch see each other's writes: ten pitches of the same
+// creator committed together log it once and report nine duplicates,
+// because the cooldown check runs inside the shared transaction.
+func TestBatchValidationSeesEarlierWritesOfTheBatch(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	const n = 10
+	results := make([]*PitchResult, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	wg.Add(n)
+	queueCalls(t, db, n, func(i int) {
+		defer wg.Done()
+		results[i], errs[i] = db.CreatePitches(ctx, PitchInput{UserID: fmt.Sprintf("U%d", i), Handles: []string{"same.creator"},
+			Cooldown: 24 * time.Hour})
+	})
+	wg.Wait()
+	created, dups := 0, 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		created += len(results[i].Created)
+		dups += len(results[i].Duplicates)
+	}
+	if created != 1 || dups != n-1 {
+		t.Errorf("%d created, %d duplicates; want 1 and %d", created, dups, n-1)
+	}
+}
