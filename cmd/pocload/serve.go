@@ -59,6 +59,7 @@ func serveMode() bool {
 // servePocbot runs the real bot (store, router, every feature) against the
 // fake Slack, with a fresh database.
 func servePocbot(ctx context.Context) error {
+	bot.TuneGC() // as cmd/pocbot's main does
 	if dir := os.Getenv(envProfile); dir != "" {
 		stopProfiles, err := startProfiles(dir)
 		if err != nil {
