@@ -159,9 +159,6 @@ func (b *Bot) jobs() error {
 	return nil
 }
 
-// isAdmin reports whether userID is listed in POCBOT_ADMINS.
-func (b *Bot) isAdmin(userID string) bool { return slices.Contains(b.cfg.Admins, userID) }
-
 // API returns the Web API client (used by tests and tools).
 func (b *Bot) API() *slack.Client { return b.api }
 

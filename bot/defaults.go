@@ -5,6 +5,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -25,7 +26,7 @@ func Defaults() Config {
 		FollowupDays:      3,
 		FollowupCron:      "0 10 * * 1-5",
 		NudgeCron:         "0 15 * * *",
-		Workdays:          DefaultWorkdays,
+		Workdays:          progress.DefaultWorkdays,
 		Currency:          cur,
 		VoucherDays:       14,
 		VoucherExpiryCron: "5 0 * * *",

@@ -2,24 +2,19 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
-// digestInput is everything buildDigest needs; the job fetches it.
+// digestInput is everything buildDigest needs; the job fetches it. The
+// progress input holds the team's counts and targets (teamProgress).
 type digestInput struct {
-	Day      time.Time // local midnight of the digest's day ("today")
-	Cal      calendar
-	Metrics  []metricInfo
-	Days     []time.Time                 // consecutive local days, oldest first; the last is Day
-	Counts   map[string][]map[string]int // metric → per Days index → user → count
-	Targets  []store.Target
+	progress.Input
 	Funnel   *store.PitchStats // pitches created on the previous working day
 	Week     *store.PitchStats // pitches created this week to date
 	Sections []sectionOut
@@ -55,12 +50,12 @@ const (
 // buildDigest renders the digest of in.Day. It is a pure function of its
 // input: the job fetches, this formats, and tests compare it to a golden file.
 func buildDigest(in *digestInput) digest {
-	s := newScorer(in)
+	s := progress.NewScorer(&in.Input)
 	cal := in.Cal
-	prev := cal.prevWorking(in.Day)
+	prev := cal.PrevWorking(in.Day)
 	prevName := prev.Format("Mon 2 Jan")
 	title := "Daily digest — " + in.Day.Format("Mon 2 Jan 2006")
-	team := s.board("")
+	team := s.Board("")
 
 	headline, short := headlineText(team, in.Metrics, prevName)
 	var head []slack.Block
@@ -75,7 +70,7 @@ func buildDigest(in *digestInput) digest {
 		add(":hourglass: _Posted late: pocbot was not running at the scheduled time._")
 	}
 	add(headline)
-	add(boardText("*Team*", team, in.Metrics, prevName, true))
+	add(boardText("*Team*", team, nil, in.Metrics, prevName))
 	add(funnelText("Pitch funnel", in.Funnel, in.Week, prevName))
 	for _, sec := range in.Sections {
 		var lines []string
@@ -106,8 +101,12 @@ func buildDigest(in *digestInput) digest {
 		plain = append(plain, toPlain(t))
 	}
 	var people []string
-	for _, u := range s.people {
-		people = append(people, boardText(fmt.Sprintf("*<@%s>*", u), s.board(u), in.Metrics, prevName, false))
+	for _, u := range s.People() {
+		var f store.Funnel
+		if in.Funnel != nil {
+			f = in.Funnel.PerUser[u]
+		}
+		people = append(people, boardText(fmt.Sprintf("*<@%s>*", u), s.Board(u), &f, in.Metrics, prevName))
 	}
 	if len(people) == 0 {
 		people = []string{"_No one has targets or logged work yet. Set a target with `/target pitches 10 @person`._"}
@@ -129,8 +128,8 @@ func buildDigest(in *digestInput) digest {
 
 // headlineText is the team's attainment on the previous working day, as
 // mrkdwn and as a short plain fallback.
-func headlineText(team board, metrics []metricInfo, prevName string) (string, string) {
-	pct, ok := attainment(team.Prev, metrics)
+func headlineText(team progress.Board, metrics []progress.Metric, prevName string) (string, string) {
+	pct, ok := progress.Attainment(team.Prev, metrics)
 	var parts []string
 	for _, m := range metrics {
 		if sc, has := team.Prev[m.Name]; has {
@@ -151,8 +150,9 @@ func headlineText(team board, metrics []metricInfo, prevName string) (string, st
 }
 
 // boardText is one board as mrkdwn lines: previous working day with bars,
-// today so far, week to date with pace, streak and (for people) the funnel.
-func boardText(name string, bd board, metrics []metricInfo, prevName string, team bool) string {
+// today so far, week to date with pace, streak and (for people, whose
+// funnel is not nil) the funnel.
+func boardText(name string, bd progress.Board, funnel *store.Funnel, metrics []progress.Metric, prevName string) string {
 	var prev, today, week []string
 	for _, m := range metrics {
 		sc, ok := bd.Prev[m.Name]
@@ -161,10 +161,10 @@ func boardText(name string, bd board, metrics []metricInfo, prevName string, tea
 		}
 		if sc.Target > 0 {
 			mark := "✗"
-			if sc.met() {
+			if sc.Met() {
 				mark = "✓"
 			}
-			prev = append(prev, fmt.Sprintf("%s %d/%d `%s` %d%% %s", m.Label, sc.Done, sc.Target, bar(sc), sc.pct(), mark))
+			prev = append(prev, fmt.Sprintf("%s %d/%d `%s` %d%% %s", m.Label, sc.Done, sc.Target, bar(sc), sc.Pct(), mark))
 		} else {
 			prev = append(prev, fmt.Sprintf("%s %d (no target)", m.Label, sc.Done))
 		}
@@ -188,8 +188,7 @@ func boardText(name string, bd board, metrics []metricInfo, prevName string, tea
 		"• Today so far: " + strings.Join(today, " · "),
 		"• Week to date: " + strings.Join(week, " · "),
 	}
-	if !team {
-		f := bd.Funnel
+	if f := funnel; f != nil {
 		lines = append(lines, fmt.Sprintf("• Funnel %s: %d pitched → %d interested → %d agreed (%d declined, %d no response)",
 			prevName, f.Pitched, f.Interested, f.Agreed, f.Declined, f.NoResponse))
 	}
@@ -211,7 +210,7 @@ func funnelText(title string, prev, week *store.PitchStats, prevName string) str
 }
 
 // fraction is "done/target", or "done" when there is no target.
-func fraction(sc score) string {
+func fraction(sc progress.Score) string {
 	if sc.Target <= 0 {
 		return fmt.Sprint(sc.Done)
 	}
@@ -219,8 +218,8 @@ func fraction(sc score) string {
 }
 
 // bar is a ten-cell text progress bar, full at 100% and beyond.
-func bar(sc score) string {
-	n := min(sc.pct()/10, 10)
+func bar(sc progress.Score) string {
+	n := min(sc.Pct()/10, 10)
 	return strings.Repeat("█", n) + strings.Repeat("░", 10-n)
 }
 
@@ -230,25 +229,6 @@ func bullets(lines []string) []string {
 		out[i] = "• " + l
 	}
 	return out
-}
-
-var (
-	mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
-	// italicRE is mrkdwn italics: underscores around words, not the ones
-	// inside ramadan_2026, sari_beauty or :palm_tree:.
-	italicRE = regexp.MustCompile(`(^|[\s(])_([^_\n]+?)_([\s).,;:!?]|$)`)
-)
-
-// toPlain turns mrkdwn into plain text for the terminal (pocbot digest
-// --print). It unescapes &lt; &gt; &amp;, so its output must never be sent
-// to Slack as is: messages use notifyText.
-func toPlain(s string) string {
-	s = mentionRE.ReplaceAllString(s, "@$1")
-	s = italicRE.ReplaceAllString(s, "$1$2$3")
-	s = strings.NewReplacer("*", "", "`", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
-		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
-		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
-	return s
 }
 
 // splitMessages cuts blocks into messages of at most maxBlocks blocks and
@@ -291,7 +271,3 @@ func blockChars(b slack.Block) int {
 	}
 	return 100
 }
-
-// notifyText is a message's notification fallback: the mrkdwn stripped of
-// formatting, still escaped, so user text can never form a mention.
-func notifyText(s string) string { return esc(toPlain(s)) }

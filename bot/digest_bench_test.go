@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -118,8 +119,8 @@ func BenchmarkDigest(b *testing.B) {
 		}
 	})
 	b.Run("BaselineScan", func(b *testing.B) {
-		cal := newCalendar(bt.cfg.Location, bt.cfg.Workdays, nil)
-		from := cal.workingBefore(now, streakLookback)[0]
+		cal := progress.NewCalendar(bt.cfg.Location, bt.cfg.Workdays, nil)
+		from := cal.WorkingBefore(now, progress.StreakLookback)[0]
 		for b.Loop() {
 			if _, err := bt.db.PitchStats(ctx, from, now); err != nil {
 				b.Fatal(err)
@@ -133,9 +134,9 @@ func BenchmarkDigest(b *testing.B) {
 func TestDigest_HundredPeopleFitsBlockKit(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Jakarta")
 	day := time.Date(2026, 11, 30, 0, 0, 0, 0, loc)
-	in := &digestInput{Day: day, Cal: newCalendar(loc, Workdays{}, nil),
-		Metrics: []metricInfo{{"pitches", "pitches", true}, {"agreed", "agreed", true}, {"vouchers", "vouchers issued", false}},
-		Counts:  map[string][]map[string]int{}}
+	in := &digestInput{Input: progress.Input{Day: day, Cal: progress.NewCalendar(loc, progress.Workdays{}, nil),
+		Metrics: []progress.Metric{{Name: "pitches", Label: "pitches", Tracked: true}, {Name: "agreed", Label: "agreed", Tracked: true}, {Name: "vouchers", Label: "vouchers issued"}},
+		Counts:  map[string][]map[string]int{}}}
 	for d := day.AddDate(0, 0, -40); !d.After(day); d = d.AddDate(0, 0, 1) {
 		in.Days = append(in.Days, d)
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"pocbot/bot/progress"
 )
 
 // lateAfter is how long after its slot a digest still counts as on time.
@@ -18,53 +20,21 @@ func (b *Bot) targetJobs() error {
 	return b.sched.add("nudges", b.cfg.NudgeCron, b.nudgeJob)
 }
 
-// calendar loads the holidays and returns the team's working-day calendar.
-func (b *Bot) calendar(ctx context.Context) (calendar, error) {
-	hs, err := b.db.Holidays(ctx)
-	if err != nil {
-		return calendar{}, err
-	}
-	dates := make([]string, len(hs))
-	for i, h := range hs {
-		dates[i] = h.Date
-	}
-	return newCalendar(b.cfg.Location, b.cfg.Workdays, dates), nil
-}
-
-// digestInput fetches what buildDigest needs for day (any time in it),
-// counting up to now.
+// digestInput fetches what buildDigest needs for day (any time in it):
+// the team's progress, the pitch funnel and every digest section.
 func (b *Bot) digestInput(ctx context.Context, day, now time.Time, late bool) (*digestInput, error) {
-	cal, err := b.calendar(ctx)
+	pi, err := b.teamProgress(ctx, day)
 	if err != nil {
 		return nil, err
 	}
-	day = dayStart(day, b.cfg.Location)
-	in := &digestInput{Day: day, Cal: cal, Metrics: b.metricInfos(), Late: late}
-	first := day
-	if back := cal.workingBefore(day, streakLookback); len(back) > 0 {
-		first = back[0]
-	}
-	if ws := weekStart(day, b.cfg.Location); ws.Before(first) {
-		first = ws
-	}
-	var bounds []time.Time
-	for d := first; !d.After(day); d = d.AddDate(0, 0, 1) {
-		in.Days = append(in.Days, d)
-		bounds = append(bounds, d)
-	}
-	bounds = append(bounds, day.AddDate(0, 0, 1))
-	if in.Counts, err = b.countDays(ctx, bounds); err != nil {
-		return nil, err
-	}
-	if in.Targets, err = b.db.Targets(ctx); err != nil {
-		return nil, err
-	}
-	if prev := cal.prevWorking(day); !prev.IsZero() {
+	in := &digestInput{Input: *pi, Late: late}
+	day, cal := in.Day, in.Cal
+	if prev := cal.PrevWorking(day); !prev.IsZero() {
 		if in.Funnel, err = b.db.PitchStats(ctx, prev, prev.AddDate(0, 0, 1)); err != nil {
 			return nil, err
 		}
 	}
-	if in.Week, err = b.db.PitchStats(ctx, weekStart(day, b.cfg.Location), day.AddDate(0, 0, 1)); err != nil {
+	if in.Week, err = b.db.PitchStats(ctx, progress.WeekStart(day, b.cfg.Location), day.AddDate(0, 0, 1)); err != nil {
 		return nil, err
 	}
 	for _, s := range sectionOrder {
@@ -84,16 +54,16 @@ func (b *Bot) digestInput(ctx context.Context, day, now time.Time, late bool) (*
 // database alone: `pocbot digest --print`. A past day is shown as of its end.
 func (b *Bot) DigestText(ctx context.Context, day time.Time) (string, error) {
 	now := b.Now()
-	if end := dayStart(day, b.cfg.Location).AddDate(0, 0, 1); now.After(end) {
+	if end := progress.DayStart(day, b.cfg.Location).AddDate(0, 0, 1); now.After(end) {
 		now = end
 	}
 	cal, err := b.calendar(ctx)
 	if err != nil {
 		return "", err
 	}
-	if !cal.working(day) {
+	if !cal.Working(day) {
 		what := "not a working day (POCBOT_WORKDAYS)"
-		if cal.holiday(day) {
+		if cal.Holiday(day) {
 			what = "a holiday (/target holiday)"
 		}
 		return fmt.Sprintf("No digest for %s: it is %s, so none is posted.\n", day.In(b.cfg.Location).Format("Mon 2 Jan 2006"), what), nil
@@ -117,13 +87,13 @@ func digestKey(date string) string { return "digest/" + date }
 func (b *Bot) digestJob(ctx context.Context, due time.Time) error {
 	loc := b.cfg.Location
 	now := b.Now()
-	day := dayStart(due, loc)
+	day := progress.DayStart(due, loc)
 	log := b.log.With("job", "digest", "day", day.Format("2006-01-02"))
 	if b.cfg.DigestChannel == "" {
 		log.Warn("no POCBOT_DIGEST_CHANNEL; digest not posted")
 		return nil
 	}
-	if !dayStart(now, loc).Equal(day) {
+	if !progress.DayStart(now, loc).Equal(day) {
 		log.Info("digest day is over; not posting it late")
 		return nil
 	}
@@ -131,11 +101,11 @@ func (b *Bot) digestJob(ctx context.Context, due time.Time) error {
 	if err != nil {
 		return err
 	}
-	if !cal.working(day) {
+	if !cal.Working(day) {
 		log.Info("day off; no digest")
 		return nil
 	}
-	key := digestKey(cal.dateKey(day))
+	key := digestKey(cal.DateKey(day))
 	first, err := b.db.ClaimOnce(ctx, key)
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ func (b *Bot) followupJob(ctx context.Context, due time.Time) error {
 	if err != nil {
 		return err
 	}
-	if !cal.working(due) { // POCBOT_WORKDAYS and /target holidays
+	if !cal.Working(due) { // POCBOT_WORKDAYS and /target holidays
 		return nil
 	}
 	open, err := b.db.OpenPitchesBefore(ctx, b.followupCutoff())

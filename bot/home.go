@@ -3,8 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -36,48 +34,46 @@ func (b *Bot) homeView(ctx context.Context, userID string) (slack.HomeTabViewReq
 		header("Your pocbot"),
 		contextText(fmt.Sprintf("Updated %s · times in %s", now.In(b.cfg.Location).Format("Mon 2 Jan 15:04"), b.cfg.Location)),
 	}
-	progress, err := b.homeProgress(ctx, userID)
-	if err != nil {
-		return slack.HomeTabViewRequest{}, err
-	}
-	blocks = append(blocks, progress...)
-	// Pitches this week.
-	ps, err := b.db.PitchesByUser(ctx, userID, weekStart(now, b.cfg.Location), now.Add(time.Second))
-	if err != nil {
-		return slack.HomeTabViewRequest{}, err
-	}
-	agreed := 0
-	for _, p := range ps {
-		if p.Status == "agreed" {
-			agreed++
-		}
-	}
-	blocks = append(blocks, section(fmt.Sprintf("*This week:* %d pitch(es) logged, %d agreed so far.", len(ps), agreed)))
-	// Follow-ups.
-	fu, err := b.myFollowups(ctx, userID)
-	if err != nil {
-		return slack.HomeTabViewRequest{}, err
-	}
-	blocks = append(blocks, slack.NewDividerBlock())
-	if len(fu) == 0 {
-		blocks = append(blocks, section(":white_check_mark: *Follow-ups:* none due."))
-	} else {
-		blocks = append(blocks, section(fmt.Sprintf(":hourglass_flowing_sand: *Follow-ups due: %d*", len(fu))))
-		sort.Slice(fu, func(i, j int) bool { return fu[i].CreatedAt.Before(fu[j].CreatedAt) })
-		for i, p := range fu {
-			if i == 20 {
-				blocks = append(blocks, contextText(fmt.Sprintf("…and %d more: `/pitch followups`", len(fu)-20)))
-				break
-			}
-			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p))
-		}
-	}
-	more, err := b.homeProviderSections(ctx, userID)
+	more, err := b.homeSections(ctx, userID)
 	if err != nil {
 		return slack.HomeTabViewRequest{}, err
 	}
 	blocks = append(blocks, more...)
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: fitBlocks(blocks, maxViewBlocks, "…")}}, nil
+}
+
+// homeSections are the registered App Home sections in homeOrder.
+func (b *Bot) homeSections(ctx context.Context, userID string) ([]slack.Block, error) {
+	var out []slack.Block
+	for _, h := range homeOrder {
+		f, ok := b.prov.home[h.name]
+		if h.title == "" { // the section draws its own heading
+			if ok {
+				blocks, err := f(ctx, userID)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, blocks...)
+			}
+			continue
+		}
+		out = append(out, slack.NewDividerBlock())
+		if !ok {
+			out = append(out, section("*"+h.title+":* _not tracked yet_"))
+			continue
+		}
+		blocks, err := f(ctx, userID)
+		if err != nil {
+			return nil, err
+		}
+		if len(blocks) == 0 {
+			out = append(out, section("*"+h.title+":* none :white_check_mark:"))
+			continue
+		}
+		out = append(out, section("*"+h.title+"*"))
+		out = append(out, fitBlocks(blocks, 20, "…more; use the feature's command to see all.")...)
+	}
+	return out, nil
 }
 
 func (b *Bot) publishHome(ctx context.Context, userID string) error {

@@ -57,15 +57,6 @@ func issueIDFromAction(a *slack.BlockAction) (uint64, bool) {
 	return 0, false
 }
 
-// mention formats a Slack user ID as a mention; anything that is not a
-// user ID is shown escaped, never as markup.
-func mention(id string) string {
-	if userIDFromMention("<@"+id+">") == id && id != "" {
-		return "<@" + id + ">"
-	}
-	return esc(id)
-}
-
 // safeLink renders a URL that store.CheckIssueLink accepted as a Slack
 // link; anything else is shown as escaped text.
 func safeLink(u, label string) string {

@@ -3,11 +3,11 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -21,9 +21,10 @@ import (
 //	b.registerHomeSection(homeIssues, b.homeMyIssues)
 //
 // Anything not registered shows as "not tracked yet". Registered today:
-// pitchProviders (below), issueProviders, voucherProviders and
-// taskProviders (issue_providers.go, voucher_providers.go,
-// task_providers.go), each called from its feature's routes function.
+// pitchProviders, issueProviders, voucherProviders, taskProviders
+// (pitch_providers.go, issue_providers.go, voucher_providers.go,
+// task_providers.go) and the targets' own progress section
+// (home_target.go), each called from its feature's routes function.
 
 // metricSource counts one target metric per user.
 type metricSource struct {
@@ -32,6 +33,10 @@ type metricSource struct {
 	// CountDays returns per-user counts of work done in every interval
 	// [bounds[i], bounds[i+1]), in one pass; one interval is two bounds.
 	CountDays func(ctx context.Context, bounds []time.Time) ([]map[string]int, error)
+	// CountUser, optional, counts one user's work in every interval. App
+	// Home uses it, so its cost follows that user's work; without it Home
+	// counts the team and keeps the user's share.
+	CountUser func(ctx context.Context, userID string, bounds []time.Time) ([]int, error)
 }
 
 // metricLabels are the labels of metrics whose feature is not registered.
@@ -62,6 +67,16 @@ var sectionOrder = []struct{ name, title string }{
 // the digest of day (local midnight); no lines means "nothing to report".
 type digestSection func(ctx context.Context, day time.Time) ([]string, error)
 
+// digestAsOf is the moment a digest of day judges open work at: now, or
+// the end of day for a past day.
+func (b *Bot) digestAsOf(day time.Time) time.Time {
+	asOf := day.AddDate(0, 0, 1)
+	if now := b.Now(); now.Before(asOf) {
+		asOf = now
+	}
+	return asOf
+}
+
 // Open workload, shown by the realism check next to throughput.
 const (
 	workloadFollowups = "followups" // open follow-ups now
@@ -78,21 +93,31 @@ var workloadOrder = []struct{ name, label string }{
 // workloadSource returns per-user counts of open work at now.
 type workloadSource func(ctx context.Context, now time.Time) (perUser map[string]int, err error)
 
-// App Home sections of the lead's features, after progress and follow-ups.
+// App Home sections, in the order Home shows them under its header.
 const (
-	homeIssues   = "issues"   // my open issues, breaching first, with buttons
-	homeTasks    = "tasks"    // my tasks
-	homeVouchers = "vouchers" // my recent vouchers
+	homeTargets   = "targets"   // my progress today against targets, nudge toggle
+	homePitches   = "pitches"   // my pitches this week
+	homeFollowups = "followups" // my follow-ups due, with outcome buttons
+	homeIssues    = "issues"    // my open issues, breaching first, with buttons
+	homeTasks     = "tasks"     // my tasks
+	homeVouchers  = "vouchers"  // my recent vouchers
 )
 
+// homeOrder lists the sections. One without a title draws its own heading
+// and empty state; one with a title gets a divider and that title, "none"
+// when it returns no blocks, and "not tracked yet" when unregistered.
 var homeOrder = []struct{ name, title string }{
+	{homeTargets, ""},
+	{homePitches, ""},
+	{homeFollowups, ""},
 	{homeIssues, "My open issues"},
 	{homeTasks, "My tasks"},
 	{homeVouchers, "My recent vouchers"},
 }
 
 // homeSection returns the blocks (at most ~20, buttons included) of one
-// App Home section for userID; none means "nothing open".
+// App Home section for userID; none means "nothing open". It reads only
+// that user's data: Home is refreshed after every action.
 type homeSection func(ctx context.Context, userID string) ([]slack.Block, error)
 
 // providers holds what features registered. Filled before Run, read-only after.
@@ -137,22 +162,16 @@ func (b *Bot) registerHomeSection(name string, f homeSection) {
 	b.prov.home[name] = f
 }
 
-// metricInfo is a metric as the pure code sees it.
-type metricInfo struct {
-	Name, Label string
-	Tracked     bool
-}
-
 // metricInfos lists every metric in display order.
-func (b *Bot) metricInfos() []metricInfo {
-	var out []metricInfo
+func (b *Bot) metricInfos() []progress.Metric {
+	var out []progress.Metric
 	for _, name := range store.Metrics() {
 		m, ok := b.prov.metrics[name]
 		label := metricLabels[name]
 		if ok {
 			label = m.Label
 		}
-		out = append(out, metricInfo{Name: name, Label: label, Tracked: ok})
+		out = append(out, progress.Metric{Name: name, Label: label, Tracked: ok})
 	}
 	return out
 }
@@ -170,53 +189,29 @@ func (b *Bot) countDays(ctx context.Context, bounds []time.Time) (map[string][]m
 	return out, nil
 }
 
-// pitchProviders registers what the pitch feature can count and show.
-func (b *Bot) pitchProviders() {
-	b.registerMetric(metricSource{Name: store.MetricPitches, Label: "pitches", CountDays: b.db.PitchCountsByDay})
-	b.registerMetric(metricSource{Name: store.MetricAgreed, Label: "agreed", CountDays: b.db.AgreedCountsByDay})
-	b.registerDigestSection(sectionFollowups, b.digestFollowups)
-	b.registerWorkload(workloadFollowups, func(ctx context.Context, now time.Time) (map[string]int, error) {
-		c, _, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(now))
-		return c, err
-	})
-}
-
-func firstDay(c []map[string]int, err error) (map[string]int, error) {
-	if err != nil || len(c) == 0 {
-		return map[string]int{}, err
-	}
-	return c[0], nil
-}
-
-// followupCutoffAt is followupCutoff for an arbitrary now.
-func (b *Bot) followupCutoffAt(now time.Time) time.Time {
-	return now.Add(-time.Duration(b.cfg.FollowupDays) * 24 * time.Hour)
-}
-
-// digestFollowups lists, per owner, the open pitches due a follow-up.
-func (b *Bot) digestFollowups(ctx context.Context, day time.Time) ([]string, error) {
-	asOf := day.AddDate(0, 0, 1)
-	if now := b.Now(); now.Before(asOf) {
-		asOf = now
-	}
-	counts, oldest, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(asOf))
-	if err != nil {
-		return nil, err
-	}
-	users := make([]string, 0, len(counts))
-	for u := range counts {
-		users = append(users, u)
-	}
-	sort.Slice(users, func(i, j int) bool {
-		if counts[users[i]] != counts[users[j]] {
-			return counts[users[i]] > counts[users[j]]
+// countUserDays is countDays for one user: each metric's counts hold only
+// userID. A metric with CountUser reads that user's work alone; the others
+// count the team and keep the user's share.
+func (b *Bot) countUserDays(ctx context.Context, userID string, bounds []time.Time) (map[string][]map[string]int, error) {
+	out := map[string][]map[string]int{}
+	for name, m := range b.prov.metrics {
+		if m.CountUser == nil {
+			team, err := m.CountDays(ctx, bounds)
+			if err != nil {
+				return nil, fmt.Errorf("count %s: %w", name, err)
+			}
+			for _, day := range team {
+				out[name] = append(out[name], map[string]int{userID: day[userID]})
+			}
+			continue
 		}
-		return users[i] < users[j]
-	})
-	var lines []string
-	for _, u := range users {
-		days := int(asOf.Sub(oldest[u]).Hours() / 24)
-		lines = append(lines, fmt.Sprintf("<@%s>: %d open pitch(es) to follow up, oldest %d days", u, counts[u], days))
+		c, err := m.CountUser(ctx, userID, bounds)
+		if err != nil {
+			return nil, fmt.Errorf("count %s for %s: %w", name, userID, err)
+		}
+		for _, n := range c {
+			out[name] = append(out[name], map[string]int{userID: n})
+		}
 	}
-	return lines, nil
+	return out, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -12,6 +11,7 @@ import (
 )
 
 func (b *Bot) pitchRoutes() {
+	b.pitchProviders()
 	b.rt.command(&command{
 		Name:    "/pitch",
 		Summary: "log pitches to creators and track their outcome",
@@ -154,30 +154,4 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invali
 		text = fmt.Sprintf("Logged pitch PIT-%d: @%s.", res.Created[0].ID, res.Created[0].Handle)
 	}
 	return msg{text: text, blocks: blocks}
-}
-
-// whenAbs formats t in the team's time zone with its date, for messages
-// that stay in a channel or DM and would otherwise say "today" tomorrow.
-func (b *Bot) whenAbs(t time.Time) string {
-	t = t.In(b.cfg.Location)
-	if t.Year() != b.Now().In(b.cfg.Location).Year() {
-		return t.Format("Mon 2 Jan 2006 15:04")
-	}
-	return t.Format("Mon 2 Jan 15:04")
-}
-
-// when formats t in the team's time zone, relative where that reads better
-// (for replies read right away; persistent messages use whenAbs).
-func (b *Bot) when(t time.Time) string {
-	now := b.Now().In(b.cfg.Location)
-	t = t.In(b.cfg.Location)
-	switch d := dayStart(now, b.cfg.Location).Sub(dayStart(t, b.cfg.Location)); {
-	case d == 0:
-		return "today " + t.Format("15:04")
-	case d == 24*time.Hour:
-		return "yesterday " + t.Format("15:04")
-	case t.Year() == now.Year():
-		return t.Format("Mon 2 Jan 15:04")
-	}
-	return t.Format("2 Jan 2006")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -99,7 +100,7 @@ func (b *Bot) pitchList(ctx context.Context, r *Request, arg string) error {
 		title = fmt.Sprintf("Pitches by <@%s>, last 7 days", u)
 		ps, err = b.db.PitchesByUser(ctx, u, weekAgo, now.Add(time.Second))
 	default:
-		p, ok := parsePeriod(arg, "", now, b.cfg.Location)
+		p, ok := progress.ParsePeriod(arg, "", now, b.cfg.Location)
 		if !ok {
 			return errorf("I can list `mine`, `@person`, `today` or `week` — not %s. Example: /pitch list today", quote(arg))
 		}
@@ -131,7 +132,7 @@ func (b *Bot) pitchList(ctx context.Context, r *Request, arg string) error {
 
 // pitchStats handles "/pitch stats [today|week|month]".
 func (b *Bot) pitchStats(ctx context.Context, r *Request, arg string) error {
-	p, ok := parsePeriod(strings.TrimSpace(arg), "week", b.Now(), b.cfg.Location)
+	p, ok := progress.ParsePeriod(strings.TrimSpace(arg), "week", b.Now(), b.cfg.Location)
 	if !ok {
 		return errorf("Stats cover `today`, `week` or `month` — not %s. Example: /pitch stats week", quote(arg))
 	}
@@ -142,19 +143,12 @@ func (b *Bot) pitchStats(ctx context.Context, r *Request, arg string) error {
 	return b.reply(ctx, r, b.statsMsg(p, st))
 }
 
-func pct(n, d int) string {
-	if d == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%d%%", (n*100+d/2)/d)
-}
-
 func funnelLine(f store.Funnel) string {
 	return fmt.Sprintf("%d pitched → %d interested (%s) → %d agreed (%s) · %d declined · %d no response",
 		f.Pitched, f.Interested, pct(f.Interested, f.Pitched), f.Agreed, pct(f.Agreed, f.Pitched), f.Declined, f.NoResponse)
 }
 
-func (b *Bot) statsMsg(p period, st *store.PitchStats) msg {
+func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats) msg {
 	head := fmt.Sprintf("*Pitch funnel, %s* (%s – %s)", p.Name, p.From.In(b.cfg.Location).Format("Mon 2 Jan"),
 		p.To.Add(-time.Nanosecond).In(b.cfg.Location).Format("Mon 2 Jan 15:04"))
 	blocks := []slack.Block{section(head), section("*Team:* " + funnelLine(st.Team))}
@@ -179,22 +173,4 @@ func (b *Bot) statsMsg(p period, st *store.PitchStats) msg {
 	blocks = append(blocks, joinLines(lines)...)
 	blocks = append(blocks, contextText("Interested counts pitches that reached interested or agreed; rates are of pitches logged in the period."))
 	return msg{text: fmt.Sprintf("Pitch funnel %s: %d pitched, %d interested, %d agreed.", p.Name, st.Team.Pitched, st.Team.Interested, st.Team.Agreed), blocks: blocks}
-}
-
-// userIDFromMention reads <@U123> or <@U123|name>.
-func userIDFromMention(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.HasPrefix(s, "<@") || !strings.HasSuffix(s, ">") {
-		return ""
-	}
-	id, _, _ := strings.Cut(s[2:len(s)-1], "|")
-	if len(id) < 2 || (id[0] != 'U' && id[0] != 'W') {
-		return ""
-	}
-	for _, r := range id[1:] {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return ""
-		}
-	}
-	return id
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -20,8 +20,6 @@ const (
 	targetAdjustModalID   = "target_adjust_modal"
 	targetBlockValue      = "target_value"
 	targetBlockPeriod     = "target_period"
-	// realismDays is the trailing window of the realism check.
-	realismDays = 14
 )
 
 func (b *Bot) targetRoutes() {
@@ -42,7 +40,6 @@ func (b *Bot) targetRoutes() {
 	b.rt.action(actionTargetSetAnyway, b.targetSetAnyway)
 	b.rt.action(actionTargetAdjust, b.targetAdjust)
 	b.rt.view(targetAdjustModalID, b.submitTargetAdjust)
-	b.pitchProviders()
 }
 
 func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
@@ -74,14 +71,6 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 	return b.applyTarget(ctx, r, a, false)
 }
 
-// scopeName is "<@U1>" or "the team".
-func scopeName(userID string) string {
-	if userID == "" {
-		return "the team"
-	}
-	return "<@" + userID + ">"
-}
-
 func periodWord(p string) string {
 	if p == store.Weekly {
 		return "a week"
@@ -96,7 +85,7 @@ func (b *Bot) applyTarget(ctx context.Context, r *Request, a targetArgs, replace
 	from := now.In(b.cfg.Location).Format("2006-01-02")
 	prevVal := 0
 	if ts, err := b.db.Targets(ctx); err == nil {
-		prevVal = newTargetBook(ts).at(a.Metric, a.UserID, a.Period, from)
+		prevVal = progress.NewBook(ts).At(a.Metric, a.UserID, a.Period, from)
 	}
 	if _, err := b.db.SetTarget(ctx, store.Target{Metric: a.Metric, UserID: a.UserID, Period: a.Period, Value: a.Value,
 		From: from, SetBy: r.UserID}); err != nil {
@@ -137,35 +126,43 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	days := cal.workingBefore(now, realismDays)
+	days := progress.RealismWindow(cal, now)
 	if len(days) == 0 {
 		return "", nil
 	}
+	// One pass over the consecutive days from the first working day of
+	// the window to the last; days off in between are not judged.
+	var bounds []time.Time
+	for d := days[0]; !d.After(days[len(days)-1]); d = d.AddDate(0, 0, 1) {
+		bounds = append(bounds, d)
+	}
+	counts, err := m.CountDays(ctx, append(bounds, days[len(days)-1].AddDate(0, 0, 1)))
+	if err != nil {
+		return "", err
+	}
 	var per []int
-	for _, d := range days {
-		c, err := firstDay(m.CountDays(ctx, []time.Time{d, d.AddDate(0, 0, 1)}))
-		if err != nil {
-			return "", err
+	for i, d := range bounds {
+		if !cal.Working(d) || i >= len(counts) {
+			continue
 		}
 		n := 0
 		if a.UserID == "" {
-			for _, v := range c {
+			for _, v := range counts[i] {
 				n += v
 			}
 		} else {
-			n = c[a.UserID]
+			n = counts[i][a.UserID]
 		}
 		per = append(per, n)
 	}
-	median, best := medianBest(per)
-	perDay := float64(a.Value)
+	v := progress.JudgeTarget(a.Value, a.Period, len(cal.WeekWorking(now)), per)
+	if v.Realistic() {
+		return "", nil
+	}
+	median, best := v.Median, v.Best
 	unit := "a day"
 	if a.Period == store.Weekly {
-		perDay = float64(a.Value) / float64(max(1, len(cal.weekWorking(now))))
-		unit = fmt.Sprintf("a week (≈%.1f a working day)", perDay)
-	}
-	if perDay <= float64(best) && perDay <= 1.5*median {
-		return "", nil
+		unit = fmt.Sprintf("a week (≈%.1f a working day)", v.PerDay)
 	}
 	who := "their"
 	if a.UserID == "" {
@@ -176,9 +173,9 @@ func (b *Bot) realism(ctx context.Context, a targetArgs) (string, error) {
 	switch {
 	case best == 0:
 		w += fmt.Sprintf(" — nothing was recorded in those %d working days (today is not counted), so there is no history to judge it by: start lower and raise it as the numbers come in.", len(per))
-	case perDay > float64(best) && perDay > 1.5*median:
+	case v.AboveBest && v.AboveMedian:
 		w += " — it is above both the best day and 1.5× the median."
-	case perDay > float64(best):
+	case v.AboveBest:
 		w += " — it is above the best day."
 	default:
 		w += fmt.Sprintf(" — it is above 1.5× the median (%s).", trimFloat(1.5*median))
@@ -214,20 +211,6 @@ func (b *Bot) workloadText(ctx context.Context, userID string, now time.Time) (s
 		parts = append(parts, fmt.Sprintf("%d %s", n, w.label))
 	}
 	return strings.Join(parts, ", "), nil
-}
-
-func medianBest(xs []int) (float64, int) {
-	s := append([]int(nil), xs...)
-	sort.Ints(s)
-	n := len(s)
-	if n == 0 {
-		return 0, 0
-	}
-	med := float64(s[n/2])
-	if n%2 == 0 {
-		med = float64(s[n/2-1]+s[n/2]) / 2
-	}
-	return med, s[n-1]
 }
 
 func trimFloat(f float64) string {
@@ -282,7 +265,7 @@ func (b *Bot) targetAdjust(ctx context.Context, r *Request) error {
 	}
 	meta := viewMeta{Channel: r.ChannelID, Ref: a.encode()}
 	v := modal(targetAdjustModalID, "Adjust target", "Set target", meta,
-		section(fmt.Sprintf("*%s* for %s. The check compares it with the last %d working days.", metricLabels[a.Metric], scopeName(a.UserID), realismDays)),
+		section(fmt.Sprintf("*%s* for %s. The check compares it with the last %d working days.", metricLabels[a.Metric], scopeName(a.UserID), progress.RealismDays)),
 		textInput(targetBlockValue, "Target", "a whole number, e.g. 8", strconv.Itoa(a.Value), false, 6, false),
 		selectInput(targetBlockPeriod, "Period", a.Period, false, option(store.Daily, "Daily"), option(store.Weekly, "Weekly")),
 	)
@@ -320,15 +303,14 @@ func (b *Bot) submitTargetAdjust(ctx context.Context, r *Request) (*slack.ViewSu
 // targetShow replies with today's and this week's progress for the user
 // and the team.
 func (b *Bot) targetShow(ctx context.Context, r *Request) error {
-	now := b.Now()
-	in, err := b.digestInput(ctx, now, now, false)
+	in, err := b.teamProgress(ctx, b.Now())
 	if err != nil {
 		return err
 	}
-	s := newScorer(in)
-	me, team := s.board(r.UserID), s.board("")
+	s := progress.NewScorer(in)
+	me, team := s.Board(r.UserID), s.Board("")
 	var lines []string
-	if !in.Cal.working(in.Day) {
+	if !in.Cal.Working(in.Day) {
 		lines = append(lines, ":palm_tree: Today is a day off: no targets today.")
 	}
 	lines = append(lines, progressText("*You*", me, in.Metrics), progressText("*Team*", team, in.Metrics))
@@ -336,7 +318,7 @@ func (b *Bot) targetShow(ctx context.Context, r *Request) error {
 }
 
 // progressText is today's and this week's progress with bars.
-func progressText(name string, bd board, metrics []metricInfo) string {
+func progressText(name string, bd progress.Board, metrics []progress.Metric) string {
 	lines := []string{name}
 	for _, m := range metrics {
 		if !m.Tracked {
@@ -346,7 +328,7 @@ func progressText(name string, bd board, metrics []metricInfo) string {
 		t, w := bd.Today[m.Name], bd.Week[m.Name]
 		l := fmt.Sprintf("• %s today %s", m.Label, fraction(t))
 		if t.Target > 0 {
-			l += fmt.Sprintf(" `%s` %d%%", bar(t), t.pct())
+			l += fmt.Sprintf(" `%s` %d%%", bar(t), t.Pct())
 		}
 		l += fmt.Sprintf(" · this week %s", fraction(w))
 		if exp := bd.Expected[m.Name]; exp > 0 {

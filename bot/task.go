@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -134,7 +135,7 @@ func (b *Bot) dueDay(t *store.Task) time.Time {
 	if !t.DueHasTime {
 		d = d.Add(-time.Nanosecond)
 	}
-	return dayStart(d, b.cfg.Location)
+	return progress.DayStart(d, b.cfg.Location)
 }
 
 // dueTextAbs is dueText without "today"/"tomorrow", for the task DM, which
@@ -142,7 +143,7 @@ func (b *Bot) dueDay(t *store.Task) time.Time {
 func (b *Bot) dueTextAbs(t *store.Task) string {
 	day := b.dueDay(t)
 	s := day.Format("Mon 2 Jan")
-	if day.Year() != dayStart(b.Now(), b.cfg.Location).Year() {
+	if day.Year() != progress.DayStart(b.Now(), b.cfg.Location).Year() {
 		s = day.Format("Mon 2 Jan 2006")
 	}
 	if t.DueHasTime {
@@ -155,7 +156,7 @@ func (b *Bot) dueTextAbs(t *store.Task) string {
 // "Fri 4 Dec 17:00", with "today"/"tomorrow" where that reads better.
 func (b *Bot) dueText(t *store.Task) string {
 	day := b.dueDay(t)
-	today := dayStart(b.Now(), b.cfg.Location)
+	today := progress.DayStart(b.Now(), b.cfg.Location)
 	var s string
 	switch day.Sub(today) / (24 * time.Hour) {
 	case 0:
@@ -213,7 +214,7 @@ func (b *Bot) taskLine(t *store.Task, withAssignee bool) string {
 // workdaysBetween counts working days from a's day through b's day.
 func (b *Bot) workdaysBetween(from, to time.Time) int {
 	n := 0
-	for d := dayStart(from, b.cfg.Location); !d.After(to); d = d.AddDate(0, 0, 1) {
+	for d := progress.DayStart(from, b.cfg.Location); !d.After(to); d = d.AddDate(0, 0, 1) {
 		if b.isWorkday(d) {
 			n++
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -32,7 +33,7 @@ func parseDue(s string, now time.Time, loc *time.Location) (due time.Time, hasTi
 	if len(words) == 0 {
 		return time.Time{}, false, errorf("Say when the task is due. %s", dueForms)
 	}
-	today := dayStart(now, loc)
+	today := progress.DayStart(now, loc)
 	var day time.Time
 	next := false
 	if words[0] == "next" && len(words) > 1 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -168,7 +169,7 @@ func (b *Bot) formDue(date, clock string) (time.Time, bool, string) {
 	}
 	now := b.Now()
 	if clock == "" {
-		if d.Before(dayStart(now, b.cfg.Location)) {
+		if d.Before(progress.DayStart(now, b.cfg.Location)) {
 			return time.Time{}, false, "That day is in the past. Pick today or later."
 		}
 		return d.AddDate(0, 0, 1), false, ""

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -38,7 +39,7 @@ func (b *Bot) memberLoads(ctx context.Context) ([]memberLoad, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := dayStart(b.Now(), b.cfg.Location)
+	today := progress.DayStart(b.Now(), b.cfg.Location)
 	by := map[string]*memberLoad{}
 	out := make([]memberLoad, len(members))
 	for i, u := range members {

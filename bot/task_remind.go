@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -23,10 +24,10 @@ func (b *Bot) taskReminderJob(ctx context.Context, due time.Time) error {
 	if err != nil {
 		return err
 	}
-	if !cal.working(due) { // weekends and /target holidays
+	if !cal.Working(due) { // weekends and /target holidays
 		return nil
 	}
-	today := dayStart(due, b.cfg.Location)
+	today := progress.DayStart(due, b.cfg.Location)
 	// Date-only tasks due today have their deadline at tomorrow 00:00.
 	open, err := b.db.OpenTasksDueBefore(ctx, today.AddDate(0, 0, 1).Add(time.Nanosecond))
 	if err != nil {

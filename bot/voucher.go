@@ -135,12 +135,6 @@ func (b *Bot) defaultExpiry() time.Time {
 	return endOfDay(b.Now().In(b.cfg.Location).AddDate(0, 0, b.cfg.VoucherDays), b.cfg.Location)
 }
 
-// endOfDay returns the first instant after d's day in loc: a voucher
-// "valid until 14 Dec" is valid through 23:59:59 that day.
-func endOfDay(d time.Time, loc *time.Location) time.Time {
-	return dayStart(d, loc).AddDate(0, 0, 1)
-}
-
 // money formats an amount in the configured currency.
 func (b *Bot) money(m store.Money) string { return m.Format(b.cfg.Currency) }
 
@@ -311,18 +305,6 @@ func splitCodeRest(s string) (code, rest string) {
 	}
 	first, rest := splitWord(s)
 	return first, rest
-}
-
-// notAdmin tells a non-admin who can do what they tried.
-func (b *Bot) notAdmin(what string) error {
-	if len(b.cfg.Admins) == 0 {
-		return errorf("Only admins can %s, and none is configured: ask whoever runs pocbot to set POCBOT_ADMINS.", what)
-	}
-	var ms []string
-	for _, a := range b.cfg.Admins {
-		ms = append(ms, "<@"+a+">")
-	}
-	return mdErrorf("Only admins can %s. Ask one of: %s.", what, strings.Join(ms, ", "))
 }
 
 // voucherBudget: "/voucher budget" lists, "/voucher budget NAME AMOUNT" sets.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"pocbot/bot/progress"
 	"pocbot/store"
 )
 
@@ -94,9 +95,9 @@ func (b *Bot) submitVoucherModal(ctx context.Context, r *Request) (*slack.ViewSu
 		switch {
 		case err != nil:
 			errs[voucherBlockExpires] = "Pick a date."
-		case day.Before(dayStart(b.Now(), b.cfg.Location)):
+		case day.Before(progress.DayStart(b.Now(), b.cfg.Location)):
 			errs[voucherBlockExpires] = "That date has passed; pick today or later."
-		case day.After(dayStart(b.Now(), b.cfg.Location).AddDate(0, 0, store.MaxVoucherDays)):
+		case day.After(progress.DayStart(b.Now(), b.cfg.Location).AddDate(0, 0, store.MaxVoucherDays)):
 			errs[voucherBlockExpires] = fmt.Sprintf("A sample voucher can be valid for at most %d days; pick an earlier date.", store.MaxVoucherDays)
 		default:
 			expires = endOfDay(day, b.cfg.Location)

@@ -115,6 +115,7 @@ func slackErr(t *testing.T, err error) slack.SlackErrorResponse {
 }
 
 func TestSocketMode_SlashCommand(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 10*time.Second)
 	var got slack.SlashCommand
@@ -174,6 +175,7 @@ func TestSocketMode_NoAck(t *testing.T) {
 }
 
 func TestSocketMode_InvalidAppToken(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 5*time.Second)
 	api := slack.New(BotToken, slack.OptionAppLevelToken("xapp-wrong"), slack.OptionAPIURL(s.APIURL()))
@@ -189,6 +191,7 @@ func TestSocketMode_InvalidAppToken(t *testing.T) {
 }
 
 func TestSocketMode_Reconnect(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		break_ func(s *Server)
@@ -241,6 +244,7 @@ func TestSocketMode_PingWatchdog(t *testing.T) {
 }
 
 func TestSocketMode_RawAndEvents(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 10*time.Second)
 	var mu sync.Mutex
@@ -296,6 +300,7 @@ func TestSocketMode_RawAndEvents(t *testing.T) {
 }
 
 func TestWebAPI_Auth(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	for _, tc := range []struct {
 		token, want string
@@ -336,6 +341,7 @@ func TestWebAPI_Auth(t *testing.T) {
 }
 
 func TestWebAPI_Messages(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	api := newAPI(s)
 	ch, ts, err := api.PostMessage("U7", slack.MsgOptionText("hi", false))
@@ -398,6 +404,7 @@ func TestWebAPI_Messages(t *testing.T) {
 }
 
 func TestWebAPI_BlockLimits(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	api := newAPI(s)
 	section := func(text string) slack.Block {
@@ -456,7 +463,11 @@ func modal(title string, blocks ...slack.Block) slack.ModalViewRequest {
 }
 
 func TestWebAPI_ViewsOpenTrigger(t *testing.T) {
-	s := mustServer(t, Options{TriggerTTL: 200 * time.Millisecond})
+	t.Parallel()
+	var mu sync.Mutex
+	clock := time.Now()
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	s := mustServer(t, Options{TriggerTTL: 200 * time.Millisecond, Now: now})
 	api := newAPI(s)
 	u := s.User("U1")
 	v := modal("Pitch", slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", "hi", false, false), nil, nil))
@@ -482,7 +493,9 @@ func TestWebAPI_ViewsOpenTrigger(t *testing.T) {
 		}
 	}
 	old := u.NewTriggerID()
-	time.Sleep(250 * time.Millisecond)
+	mu.Lock()
+	clock = clock.Add(250 * time.Millisecond) // past the 200 ms TriggerTTL
+	mu.Unlock()
 	if _, err := api.OpenView(old, v); slackErr(t, err).Err != "expired_trigger_id" {
 		t.Errorf("expired: %v", err)
 	}
@@ -608,6 +621,7 @@ func pitchBot(t *testing.T) func(b *testBot, evt socketmode.Event) {
 }
 
 func TestUser_Submit(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 10*time.Second)
 	startBot(t, s, pitchBot(t))
@@ -655,6 +669,7 @@ func TestUser_Submit(t *testing.T) {
 }
 
 func TestUser_SubmitBadErrorsKey(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 10*time.Second)
 	startBot(t, s, func(b *testBot, evt socketmode.Event) {
@@ -676,6 +691,7 @@ func TestUser_SubmitBadErrorsKey(t *testing.T) {
 }
 
 func TestUser_ClickAndResponseURL(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 10*time.Second)
 	var mu sync.Mutex
@@ -737,6 +753,7 @@ func TestUser_ClickAndResponseURL(t *testing.T) {
 }
 
 func TestWebAPI_Upload(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	sum, err := newAPI(s).UploadFileContext(context.Background(), slack.UploadFileParameters{
 		Filename: "report.csv", Content: "a,b\n1,2\n", FileSize: 8, Channel: "C1", InitialComment: "here",
@@ -752,6 +769,7 @@ func TestWebAPI_Upload(t *testing.T) {
 }
 
 func TestCheckMessageBlocks(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, blocks, want string // want: a pointer in the first error, or "" for valid
 	}{
@@ -789,6 +807,7 @@ func TestCheckMessageBlocks(t *testing.T) {
 }
 
 func TestUser_ViewInteractions(t *testing.T) {
+	t.Parallel()
 	s := mustServer(t, Options{})
 	ctx := testCtx(t, 10*time.Second)
 	var mu sync.Mutex
@@ -889,3 +908,23 @@ func TestUser_ViewInteractions(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestServer_Wait: Wait returns as soon as the fake's state makes cond
+// true (here a message posted later), and ends with ctx.
+func TestServer_Wait(t *testing.T) {
+	t.Parallel()
+	s := mustServer(t, Options{})
+	api := newAPI(s)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		api.PostMessage("C1", slack.MsgOptionText("hello", false))
+	}()
+	if err := s.Wait(testCtx(t, 5*time.Second), func() bool { return len(s.Messages()) == 1 }); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Wait(ctx, func() bool { return false }); err != context.DeadlineExceeded {
+		t.Errorf("Wait on a false cond = %v, want the context's error", err)
+	}
+}

@@ -50,7 +50,10 @@ var (
 type Options struct {
 	PingInterval time.Duration // how often the WS server sends WebSocket PING frames; default 5s
 	TriggerTTL   time.Duration // default 3s: trigger_id older than this → expired_trigger_id
-	Logger       *slog.Logger  // optional
+	// Now is the clock trigger_ids age by; default time.Now. A test that
+	// checks expiry moves its own clock instead of sleeping.
+	Now    func() time.Time
+	Logger *slog.Logger // optional
 
 	// OnResponse, if set, is called after each post to a response URL has
 	// been applied, with the URL and the time it arrived, without the
@@ -119,6 +122,9 @@ func New(opts Options) *Server {
 	}
 	if opts.TriggerTTL <= 0 {
 		opts.TriggerTTL = 3 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	log := opts.Logger
 	if log == nil {
@@ -234,6 +240,31 @@ func (s *Server) wait(ctx context.Context, cond func() bool) error {
 	}
 }
 
+// Wait blocks until cond is true, re-checking it each time the fake's
+// state changes (a Web API or response_url call, a message, an ack, a
+// connection), or until ctx ends or the server closes. cond runs without
+// the server's lock, so it may call the server's methods. Tests use it
+// instead of sleeping: the fake says when something happened.
+func (s *Server) Wait(ctx context.Context, cond func() bool) error {
+	for {
+		s.mu.Lock()
+		ch, closed := s.changed, s.closed
+		s.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		if closed {
+			return ErrClosed
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.done:
+		}
+	}
+}
+
 // nextIDLocked returns a Slack-looking ID such as "V0000000A3".
 func (s *Server) nextIDLocked(prefix string) string {
 	s.seq++
@@ -254,7 +285,7 @@ func (s *Server) nextTSLocked() string {
 func (s *Server) newTriggerLocked(userID string) string {
 	s.seq++
 	id := fmt.Sprintf("%d.%d.%s", 1700000000000+s.seq, 1234567890123, randHex(16))
-	s.triggers[id] = &trigger{userID: userID, issued: time.Now()}
+	s.triggers[id] = &trigger{userID: userID, issued: s.opts.Now()}
 	return id
 }
 
@@ -267,7 +298,7 @@ func (s *Server) checkTriggerLocked(id string) (*trigger, string) {
 		return nil, "invalid_trigger_id"
 	case t.used:
 		return nil, "exchanged_trigger_id"
-	case time.Since(t.issued) > s.opts.TriggerTTL:
+	case s.opts.Now().Sub(t.issued) > s.opts.TriggerTTL:
 		return nil, "expired_trigger_id"
 	}
 	return t, ""

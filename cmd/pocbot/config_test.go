@@ -17,6 +17,7 @@ func goodEnv() map[string]string {
 }
 
 func TestLoadConfig_Defaults(t *testing.T) {
+	t.Parallel()
 	c, err := LoadConfig(getenvFrom(goodEnv()))
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestLoadConfig_Defaults(t *testing.T) {
 }
 
 func TestLoadConfig_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -66,6 +68,7 @@ func TestLoadConfig_Errors(t *testing.T) {
 }
 
 func TestRun_ExitsClearlyOnBadConfig(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), nil, getenvFrom(map[string]string{"SLACK_BOT_TOKEN": "xoxb-short"}), &out, &errb)
 	if code == 0 {
@@ -78,6 +81,7 @@ func TestRun_ExitsClearlyOnBadConfig(t *testing.T) {
 }
 
 func TestRun_Help(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), []string{"-h"}, getenvFrom(nil), &out, &errb); code != 0 {
 		t.Fatalf("-h exit %d", code)
@@ -90,6 +94,7 @@ func TestRun_Help(t *testing.T) {
 }
 
 func TestSecretNeverPrints(t *testing.T) {
+	t.Parallel()
 	s := secret("xoxb-very-secret")
 	var b bytes.Buffer
 	for _, f := range []string{"%v", "%s", "%+v", "%#v", "%q"} {
@@ -104,6 +109,7 @@ func TestSecretNeverPrints(t *testing.T) {
 func sprintf(f string, v any) string { return fmt.Sprintf(f, v) }
 
 func TestOfflineTools_RefuseMissingDBAndBadRanges(t *testing.T) {
+	t.Parallel()
 	missing := t.TempDir() + "/nope.db"
 	env := getenvFrom(map[string]string{"POCBOT_DB": missing, "SLACK_BOT_TOKEN": "xoxb-1234567890-abcdef", "SLACK_APP_TOKEN": "xapp-1-A123-456-abcdef"})
 	for _, args := range [][]string{{"export", "vouchers"}, {"digest", "--print"}, {"backup", t.TempDir() + "/copy.db"}} {
@@ -125,6 +131,7 @@ func TestOfflineTools_RefuseMissingDBAndBadRanges(t *testing.T) {
 // in step with the settings table: one row per setting, with its default
 // and range as `pocbot -h` prints them.
 func TestREADMEDocumentsEverySetting(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

@@ -74,7 +74,12 @@ func TestE2E_DuplicateEnvelopeHandledOnce(t *testing.T) {
 		ps, _, _ := h.Main.DB.PitchesByCreator(ctx, "twice.only", 0, 10)
 		return len(ps) == 1
 	})
-	time.Sleep(300 * time.Millisecond) // give a wrongly handled duplicate time to land
+	// Each duplicate is dropped at dispatch with a log line: once both lines
+	// are there, a wrongly handled duplicate would already have been started.
+	waitFor(t, func() bool {
+		l := h.Logs.String()
+		return strings.Contains(l, "duplicate envelope ignored") && strings.Contains(l, "duplicate event ignored")
+	})
 	ps, _, err := h.Main.DB.PitchesByCreator(ctx, "twice.only", 0, 10)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("pitches = %d (%v), want exactly 1", len(ps), err)
@@ -88,7 +93,10 @@ func TestE2E_DuplicateEnvelopeHandledOnce(t *testing.T) {
 }
 
 func TestE2E_Reconnects(t *testing.T) {
-	h := MustRunMain(t, nil, "")
+	t.Parallel()
+	// The fake pings every 500 ms; a 1 s watchdog notices missing pings
+	// sooner than the harness's 3 s, so the last step waits less.
+	h := MustRunMain(t, nil, "", func(c *bot.Config) { c.PingInterval = time.Second })
 	ctx := ctxT(t)
 	steps := []struct {
 		name  string
@@ -114,6 +122,7 @@ func TestE2E_Reconnects(t *testing.T) {
 }
 
 func TestE2E_RateLimitedCallRetried(t *testing.T) {
+	t.Parallel()
 	fs := fakeslack.New(fakeslack.Options{PingInterval: 500 * time.Millisecond})
 	t.Cleanup(fs.Close)
 	fs.RateLimit("auth.test", 1, time.Second)
@@ -155,6 +164,7 @@ func TestHelperProcess(t *testing.T) {
 }
 
 func TestE2E_SecondProcessOnLockedDB(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
 	cmd.Env = append(os.Environ(), "POCBOT_HELPER_PROCESS=1")
@@ -181,6 +191,7 @@ func TestE2E_SecondProcessOnLockedDB(t *testing.T) {
 }
 
 func TestE2E_GracefulShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// views.open is rate limited for 1 s (slack-go waits Retry-After plus up

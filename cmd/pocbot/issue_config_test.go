@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoadConfig_IssueSLA(t *testing.T) {
+	t.Parallel()
 	c, err := LoadConfig(getenvFrom(goodEnv()))
 	if err != nil || c.IssueSLA != store.DefaultSLAPolicy() || c.botConfig().IssueSLA != store.DefaultSLAPolicy() {
 		t.Fatalf("default SLA = %v, %v", c.IssueSLA, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -51,7 +52,19 @@ func reportIssue(t *testing.T, h *harness, user string, values map[string]string
 		t.Fatalf("modal still open, errors %v", open.Errors)
 	}
 	waitFor(t, func() bool { return len(issueTriageMessages(h)) > n })
-	return issueTriageMessages(h)[n]
+	tm := issueTriageMessages(h)[n]
+	// The bot saves the triage message's ts just after posting it; a click
+	// before that (no person is that fast, parallel tests are) would find
+	// no triage message to update. Wait until it is saved.
+	var id uint64
+	if _, err := fmt.Sscanf(tm.Text, "ISS-%d", &id); err != nil {
+		t.Fatalf("triage message %q: %v", tm.Text, err)
+	}
+	waitFor(t, func() bool {
+		is, err := h.Main.DB.Issue(context.Background(), id)
+		return err == nil && is.TriageTS == tm.TS
+	})
+	return tm
 }
 
 // issueTriageMessages are the top-level messages in the triage channel.
@@ -89,21 +102,20 @@ func waitIssue(t *testing.T, h *harness, id uint64, cond func(*store.Issue) bool
 // waitContains waits until the current version of m contains every sub.
 func waitContains(t *testing.T, h *harness, m fakeslack.Message, subs ...string) fakeslack.Message {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		cur := latest(h, m)
-		s, ok := all(cur), true
+	var cur fakeslack.Message
+	if !h.wait(func() bool {
+		cur = latest(h, m)
+		s := all(cur)
 		for _, sub := range subs {
-			ok = ok && strings.Contains(s, sub)
+			if !strings.Contains(s, sub) {
+				return false
+			}
 		}
-		if ok {
-			return cur
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("message never contained %q:\n%s", subs, s)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return true
+	}) {
+		t.Fatalf("message never contained %q:\n%s", subs, all(cur))
 	}
+	return cur
 }
 
 func TestE2E_IssueModalValidationAndTriage(t *testing.T) {
@@ -258,7 +270,15 @@ func TestE2E_IssueConcurrentAssign(t *testing.T) {
 	m := h.newMessage(before, func(m fakeslack.Message) bool { return m.User == loser && strings.Contains(m.Text, "already assigned") })
 	mustContain(t, m, "ISS-1", "already assigned to <@"+is.AssigneeID+">")
 	waitContains(t, h, tm, "<@"+is.AssigneeID+"> took it")
-	time.Sleep(200 * time.Millisecond) // let any stray handler finish before counting
+	// The winner's last step is the timeline line in the triage thread; the
+	// loser's is the reply waited for above. Once both are out, both
+	// handlers are done.
+	if !h.wait(func() bool {
+		th := h.Slack.Thread(tm.Channel, tm.TS)
+		return len(th) > 1 && strings.Contains(th[len(th)-1].Text, "took it")
+	}) {
+		t.Fatalf("no timeline line in the triage thread (%d messages)\nlogs:\n%s", len(h.Slack.Thread(tm.Channel, tm.TS)), h.Logs.String())
+	}
 	evs, _, _ := h.Main.DB.IssueTimeline(context.Background(), 1, 0, 0)
 	if n := len(evs); n != 2 {
 		t.Errorf("timeline has %d entries, want create + one assignment", n)

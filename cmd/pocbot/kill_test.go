@@ -19,6 +19,7 @@ import (
 // process, confirms a pitch to the user, kills the process with SIGKILL
 // and opens the database: what the user saw confirmed is there.
 func TestE2E_ConfirmedWriteSurvivesKill9(t *testing.T) {
+	t.Parallel()
 	fs := fakeslack.New(fakeslack.Options{PingInterval: 500 * time.Millisecond})
 	t.Cleanup(fs.Close)
 	dbPath := filepath.Join(t.TempDir(), "kill.db")

@@ -63,6 +63,13 @@ func getenvFrom(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// Parallelism: every end-to-end test has its own fake Slack and database,
+// so any may run in parallel. Those whose time goes on waiting (Retry-After,
+// the lock timeout, the ping watchdog, fsyncs, a child process) call
+// t.Parallel and overlap; those that mostly compute run one at a time, so
+// the ack-latency bound every command checks (200 ms) measures the bot, not
+// two bots sharing two cores under -race.
+
 // MustRunMain starts the whole program on dbPath ("" = a new temp file)
 // against fs (nil = a new fake Slack) and waits until it is connected.
 func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...func(*bot.Config)) *harness {
@@ -155,18 +162,28 @@ func (h *harness) command(user, cmd, text string) fakeslack.Message {
 // newMessage waits for a message posted after the first `before` messages.
 func (h *harness) newMessage(before int, match func(fakeslack.Message) bool) fakeslack.Message {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var found fakeslack.Message
+	if !h.wait(func() bool {
 		ms := h.Slack.Messages()
 		for i := before; i < len(ms); i++ {
 			if match(ms[i]) {
-				return ms[i]
+				found = ms[i]
+				return true
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		return false
+	}) {
+		h.t.Fatalf("no matching message within 10s\nlogs:\n%s", h.Logs.String())
 	}
-	h.t.Fatalf("no matching message within 10s\nlogs:\n%s", h.Logs.String())
-	return fakeslack.Message{}
+	return found
+}
+
+// wait reports whether cond became true within 10 s, re-checking it each
+// time the fake Slack's state changes (no polling, no sleeps).
+func (h *harness) wait(cond func() bool) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return h.Slack.Wait(ctx, cond) == nil
 }
 
 // all returns a message's fallback text and its blocks' JSON, for searching.
@@ -236,21 +253,24 @@ func (h *harness) click(user string, m fakeslack.Message, actionID, value string
 	}
 	// The reply is a new message to the user, or m itself edited in place
 	// (replace_original).
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var reply fakeslack.Message
+	if !h.wait(func() bool {
 		ms := h.Slack.Messages()
 		for i := before; i < len(ms); i++ {
 			if ms[i].User == user || ms[i].Channel == "D"+user {
-				return ms[i]
+				reply = ms[i]
+				return true
 			}
 		}
 		for _, x := range ms {
 			if x.Channel == m.Channel && x.TS == m.TS && x.Updates > m.Updates {
-				return x
+				reply = x
+				return true
 			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		return false
+	}) {
+		h.t.Fatalf("click %s: no reply within 10s\nlogs:\n%s", actionID, h.Logs.String())
 	}
-	h.t.Fatalf("click %s: no reply within 10s\nlogs:\n%s", actionID, h.Logs.String())
-	return fakeslack.Message{}
+	return reply
 }

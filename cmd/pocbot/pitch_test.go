@@ -243,13 +243,19 @@ func TestE2E_Creator(t *testing.T) {
 }
 
 func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
+	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
+	// 250 pitches in one transaction, then 250 notes (each its own commit).
+	var ps []store.Pitch
 	for i := 0; i < 250; i++ {
-		if _, err := h.Main.DB.CreatePitches(ctx, store.PitchInput{UserID: "U1", Handles: []string{"busy.creator"},
-			Product: strings.Repeat("Long product name ", 10), Force: true}); err != nil {
-			t.Fatal(err)
-		}
+		ps = append(ps, store.Pitch{UserID: "U1", Handle: "busy.creator", Product: strings.Repeat("Long product name ", 10),
+			Status: store.PitchPitched, CreatedAt: h.Clock.Now().Add(time.Duration(i-250) * time.Minute)})
+	}
+	if err := h.Main.DB.ImportPitches(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 250; i++ {
 		if _, err := h.Main.DB.AddCreatorNote(ctx, "busy.creator", "U2", strings.Repeat("n", 2900)); err != nil {
 			t.Fatal(err)
 		}
@@ -262,10 +268,7 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 		if _, err := h.Slack.User("U1").Click(ctxT(t), fakeslack.Target{Message: &mm}, "creator_page_older", ""); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for latest(h, m).Updates <= before && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
+		h.wait(func() bool { return latest(h, m).Updates > before })
 		if latest(h, m).Updates <= before {
 			t.Fatalf("page %d: message not updated\ncalls: %+v\nlogs:\n%s", page, h.Slack.Calls("response_url"), h.Logs.String())
 		}
@@ -295,6 +298,7 @@ func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {
 	h.command("U1", "/pitch", "@twice.click Serum")
 	m := h.command("U2", "/pitch", "@twice.click Lipstick")
 	ctx := ctxT(t)
+	replies := len(h.Slack.Calls("response_url"))
 	var wg sync.WaitGroup
 	for i := 0; i < 2; i++ {
 		wg.Add(1)
@@ -307,7 +311,11 @@ func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	time.Sleep(300 * time.Millisecond)
+	// Each click's handler ends with its reply on the response_url (the
+	// forced pitch, or "already logged from this button"): wait for both.
+	if !h.wait(func() bool { return len(h.Slack.Calls("response_url")) >= replies+2 }) {
+		t.Fatalf("response_url calls = %d, want %d", len(h.Slack.Calls("response_url")), replies+2)
+	}
 	if ps, _, _ := h.Main.DB.PitchesByCreator(context.Background(), "twice.click", 0, 10); len(ps) != 2 {
 		t.Errorf("pitches = %d after a double click on Log anyway, want 2 (the first and one forced)", len(ps))
 	}

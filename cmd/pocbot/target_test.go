@@ -441,6 +441,7 @@ func TestE2E_TargetShowAndHome(t *testing.T) {
 }
 
 func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
+	t.Parallel()
 	fs := fakeslack.New(fakeslack.Options{})
 	defer fs.Close()
 	env := testEnv(fs, "x.db")

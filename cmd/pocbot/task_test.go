@@ -336,8 +336,7 @@ func TestE2E_TaskReminders(t *testing.T) {
 		t.Errorf("U3 got %d DMs, want none (due tomorrow)", n)
 	}
 	// A re-run the same day (catch-up, retry) sends nothing again.
-	run(mon.Add(15*time.Hour + time.Minute))
-	time.Sleep(50 * time.Millisecond)
+	run(mon.Add(15*time.Hour + time.Minute)) // RunJob returns after the job's posts
 	if n1, n2 := len(dms(h, "U1")), len(dms(h, "U2")); n1 != 1 || n2 != 1 {
 		t.Errorf("after a re-run: U1 %d, U2 %d DMs; want 1 each", n1, n2)
 	}
@@ -350,7 +349,6 @@ func TestE2E_TaskReminders(t *testing.T) {
 	// Saturday: no reminders on non-working days.
 	before := len(h.Slack.Messages())
 	run(mon.AddDate(0, 0, 5).Add(15 * time.Hour))
-	time.Sleep(50 * time.Millisecond)
 	if n := len(h.Slack.Messages()); n != before {
 		t.Errorf("Saturday sent %d message(s), want none", n-before)
 	}
@@ -423,6 +421,7 @@ func TestE2E_TaskHugeInput(t *testing.T) {
 }
 
 func TestLoadConfig_TaskSettings(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{"SLACK_BOT_TOKEN": "xoxb-12345678901", "SLACK_APP_TOKEN": "xapp-12345678901"}
 	for _, tc := range []struct {
 		k, v string
@@ -480,7 +479,8 @@ func TestE2E_TaskFormRedeliveredOnce(t *testing.T) {
 	if _, err := h.Slack.Deliver(ctx, fakeslack.Envelope{ID: "task-env-3", Type: "interactive", Payload: payload, AcceptsResponsePayload: true}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// A form is validated and committed before its ack (Deliver returns the
+	// ack), so the store already holds whatever this delivery wrote.
 	tasks, err := h.Main.DB.TasksByAssignee(context.Background(), "U2", true, 0)
 	if err != nil {
 		t.Fatal(err)

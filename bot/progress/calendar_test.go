@@ -1,4 +1,4 @@
-package bot
+package progress
 
 import (
 	"testing"
@@ -42,22 +42,22 @@ func TestParseWorkdays(t *testing.T) {
 func TestCalendar(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Jakarta")
 	mon := time.Date(2026, 11, 30, 10, 0, 0, 0, loc)
-	cal := newCalendar(loc, Workdays{}, []string{"2026-11-27"}) // Friday off
+	cal := NewCalendar(loc, Workdays{}, []string{"2026-11-27"}) // Friday off
 	for _, tc := range []struct {
 		name string
 		got  any
 		want any
 	}{
-		{"Monday works", cal.working(mon), true},
-		{"Sunday off", cal.working(mon.AddDate(0, 0, -1)), false},
-		{"Holiday off", cal.working(mon.AddDate(0, 0, -3)), false},
-		{"Holiday", cal.holiday(mon.AddDate(0, 0, -3)), true},
-		{"Previous working day skips weekend and holiday", cal.dateKey(cal.prevWorking(mon)), "2026-11-26"},
-		{"Working days before", len(cal.workingBefore(mon, 14)), 14},
-		{"Oldest first", cal.dateKey(cal.workingBefore(mon, 2)[0]), "2026-11-25"},
-		{"Week", len(cal.weekWorking(mon)), 5},
-		{"Week with holiday", len(cal.weekWorking(mon.AddDate(0, 0, -3))), 4},
-		{"Mon,Wed,Fri week", len(newCalendar(loc, Workdays{time.Monday: true, time.Wednesday: true, time.Friday: true}, nil).weekWorking(mon)), 3},
+		{"Monday works", cal.Working(mon), true},
+		{"Sunday off", cal.Working(mon.AddDate(0, 0, -1)), false},
+		{"Holiday off", cal.Working(mon.AddDate(0, 0, -3)), false},
+		{"Holiday", cal.Holiday(mon.AddDate(0, 0, -3)), true},
+		{"Previous working day skips weekend and holiday", cal.DateKey(cal.PrevWorking(mon)), "2026-11-26"},
+		{"Working days before", len(cal.WorkingBefore(mon, 14)), 14},
+		{"Oldest first", cal.DateKey(cal.WorkingBefore(mon, 2)[0]), "2026-11-25"},
+		{"Week", len(cal.WeekWorking(mon)), 5},
+		{"Week with holiday", len(cal.WeekWorking(mon.AddDate(0, 0, -3))), 4},
+		{"Mon,Wed,Fri week", len(NewCalendar(loc, Workdays{time.Monday: true, time.Wednesday: true, time.Friday: true}, nil).WeekWorking(mon)), 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.got != tc.want {

@@ -1,4 +1,4 @@
-package bot
+package progress
 
 import (
 	"fmt"
@@ -70,19 +70,22 @@ func (w Workdays) String() string {
 	return strings.Join(out, ",")
 }
 
-func (w Workdays) isZero() bool { return w == Workdays{} }
+// IsZero reports whether no day is set (which means the default).
+func (w Workdays) IsZero() bool { return w == Workdays{} }
 
-// calendar says which local days are working days: a workday that is not
+// Calendar says which local days are working days: a workday that is not
 // a holiday. Targets, streaks, nudges and the realism check skip the rest.
-type calendar struct {
+type Calendar struct {
 	loc      *time.Location
 	days     Workdays
 	holidays map[string]bool // YYYY-MM-DD
 }
 
-func newCalendar(loc *time.Location, days Workdays, holidays []string) calendar {
-	c := calendar{loc: loc, days: days, holidays: map[string]bool{}}
-	if c.days.isZero() {
+// NewCalendar is the calendar of days (zero = Monday to Friday) in loc,
+// less the holidays (YYYY-MM-DD).
+func NewCalendar(loc *time.Location, days Workdays, holidays []string) Calendar {
+	c := Calendar{loc: loc, days: days, holidays: map[string]bool{}}
+	if c.days.IsZero() {
 		c.days = DefaultWorkdays
 	}
 	for _, h := range holidays {
@@ -91,38 +94,41 @@ func newCalendar(loc *time.Location, days Workdays, holidays []string) calendar 
 	return c
 }
 
-// dateKey is t's local date as YYYY-MM-DD.
-func (c calendar) dateKey(t time.Time) string { return t.In(c.loc).Format("2006-01-02") }
+// Location is the calendar's time zone.
+func (c Calendar) Location() *time.Location { return c.loc }
 
-// working reports whether t's local day is a working day.
-func (c calendar) working(t time.Time) bool {
-	return c.days[t.In(c.loc).Weekday()] && !c.holidays[c.dateKey(t)]
+// DateKey is t's local date as YYYY-MM-DD.
+func (c Calendar) DateKey(t time.Time) string { return t.In(c.loc).Format("2006-01-02") }
+
+// Working reports whether t's local day is a working day.
+func (c Calendar) Working(t time.Time) bool {
+	return c.days[t.In(c.loc).Weekday()] && !c.holidays[c.DateKey(t)]
 }
 
-// holiday reports whether t's local day is on the holiday list.
-func (c calendar) holiday(t time.Time) bool { return c.holidays[c.dateKey(t)] }
+// Holiday reports whether t's local day is on the holiday list.
+func (c Calendar) Holiday(t time.Time) bool { return c.holidays[c.DateKey(t)] }
 
-// prevWorking returns the start of the latest working day before t's day,
+// PrevWorking returns the start of the latest working day before t's day,
 // looking back at most a year (zero time if none).
-func (c calendar) prevWorking(t time.Time) time.Time {
-	d := dayStart(t, c.loc)
+func (c Calendar) PrevWorking(t time.Time) time.Time {
+	d := DayStart(t, c.loc)
 	for i := 0; i < 366; i++ {
 		d = d.AddDate(0, 0, -1)
-		if c.working(d) {
+		if c.Working(d) {
 			return d
 		}
 	}
 	return time.Time{}
 }
 
-// workingBefore returns the starts of the n working days before t's day,
+// WorkingBefore returns the starts of the n working days before t's day,
 // oldest first (fewer if a year back has not enough).
-func (c calendar) workingBefore(t time.Time, n int) []time.Time {
+func (c Calendar) WorkingBefore(t time.Time, n int) []time.Time {
 	var out []time.Time
-	d := dayStart(t, c.loc)
+	d := DayStart(t, c.loc)
 	for i := 0; i < 366 && len(out) < n; i++ {
 		d = d.AddDate(0, 0, -1)
-		if c.working(d) {
+		if c.Working(d) {
 			out = append(out, d)
 		}
 	}
@@ -132,12 +138,12 @@ func (c calendar) workingBefore(t time.Time, n int) []time.Time {
 	return out
 }
 
-// weekWorking returns the working days of t's week (Monday to Sunday).
-func (c calendar) weekWorking(t time.Time) []time.Time {
+// WeekWorking returns the working days of t's week (Monday to Sunday).
+func (c Calendar) WeekWorking(t time.Time) []time.Time {
 	var out []time.Time
-	w := weekStart(t, c.loc)
+	w := WeekStart(t, c.loc)
 	for i := 0; i < 7; i++ {
-		if d := w.AddDate(0, 0, i); c.working(d) {
+		if d := w.AddDate(0, 0, i); c.Working(d) {
 			out = append(out, d)
 		}
 	}
