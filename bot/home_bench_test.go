@@ -46,6 +46,20 @@ func BenchmarkHome(b *testing.B) {
 			}
 		}
 	})
+	b.Run("Followups", func(b *testing.B) {
+		for b.Loop() { // what Home's follow-ups section reads: the 20 it shows and a count
+			if _, _, err := bt.db.OldestOpenPitchesByUserBefore(ctx, user, bt.followupCutoff(), homeFollowupRows); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BaselineAllFollowups", func(b *testing.B) {
+		for b.Loop() { // what it read before: every one of the user's follow-ups
+			if _, err := bt.db.OpenPitchesByUserBefore(ctx, user, bt.followupCutoff()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("BaselineDigestInput", func(b *testing.B) {
 		for b.Loop() { // what Home's progress section loaded before it had its own loader
 			if _, err := bt.digestInput(ctx, now, now, false); err != nil {
