@@ -38,8 +38,9 @@ var refreshGap = time.Second
 // flight to reply.
 const refreshHold = 3 * time.Second
 
-// refreshSlots is how many refreshes may run at once across users.
-const refreshSlots = 2
+// refreshSlots is how many refreshes may run at once across users: one, so
+// secondary work never takes more than one core from replies and acks.
+const refreshSlots = 1
 
 type refresher struct {
 	mu      sync.Mutex
