@@ -21,6 +21,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,7 +45,9 @@ func main() {
 		return
 	}
 	opt, err := parseFlags(os.Args[1:])
-	if err != nil {
+	if errors.Is(err, flag.ErrHelp) {
+		return // the usage is printed
+	} else if err != nil {
 		fmt.Fprintln(os.Stderr, "pocload:", err)
 		os.Exit(2)
 	}
