@@ -286,7 +286,14 @@ func (b *Bot) creatorShow(ctx context.Context, r *Request, h string, offset int,
 			return err
 		}
 	}
-	return b.reply(ctx, r, b.creatorMsg(c, items, total, offset, replace))
+	m := b.creatorMsg(c, items, total, offset, replace)
+	if f, err := b.db.CreatorFulfilment(ctx, h, b.samplePolicy(), b.Now()); err != nil {
+		return err
+	} else if l := b.fulfilmentLine(f); l != "" && len(m.blocks) >= 2 {
+		// After the header and the profile facts.
+		m.blocks = append(m.blocks[:2], append([]slack.Block{section(l)}, m.blocks[2:]...)...)
+	}
+	return b.reply(ctx, r, m)
 }
 
 // creatorMsg renders items[offset:] (the page) of a history of total

@@ -48,10 +48,20 @@
 //     pitch_providers.go (pitch metrics, follow-ups in the digest and Home).
 //   - creator.go: /creator, the creator's history across features.
 //   - voucher*.go: /voucher (issue, budgets, redeem, revoke, export).
+//   - sample*.go: a redeemed voucher's sample to content (steps by text,
+//     button and form; fulfilment, strikes, funnels, content_posted) and
+//     sample_clock.go, the daily reminder and deadline DMs;
+//     creator_text.go: the creator-facing templates (Bahasa Indonesia by
+//     default, /voucher template); issue_samples.go: the issue desk's
+//     voucher and sample lookups.
 //   - issue*.go: /issue (form, triage message and buttons, SLA job).
 //   - task*.go: /task (assign, DMs, reminders, workload).
 //   - target*.go, digest*.go, nudge.go, home*.go: /target and holidays, the
 //     morning digest, the afternoon nudges, and App Home.
+//     target_realism.go loads and words the realism check (the rule is
+//     progress.Judge), target_scope.go asks whom a target is for,
+//     home_lead.go is an admin's team view, names.go the display names the
+//     digest shows instead of mentions.
 //   - followup.go: the daily follow-up DM.
 //
 // # Ack policy

@@ -161,7 +161,8 @@ func (b *Bot) issueDetailMsg(ctx context.Context, id uint64, offset int) (msg, e
 	for _, ev := range evs {
 		lines = append(lines, truncate(b.eventLine(ev), 400))
 	}
-	extra := []slack.Block{section(fmt.Sprintf("*Timeline* — %d–%d of %d, oldest first", offset+1, offset+len(evs), total))}
+	extra := b.issueSampleBlocks(ctx, is)
+	extra = append(extra, section(fmt.Sprintf("*Timeline* — %d–%d of %d, oldest first", offset+1, offset+len(evs), total)))
 	extra = append(extra, joinLines(lines)...)
 	var nav []slack.BlockElement
 	ref := strconv.FormatUint(id, 10)

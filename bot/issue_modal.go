@@ -219,7 +219,7 @@ func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) er
 		if err != nil {
 			return err
 		}
-		pch, ts, err := b.post(ctx, ch, b.triageMsg(is, evs))
+		pch, ts, err := b.post(ctx, ch, b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is)))
 		if err != nil {
 			r.log.Error("triage post failed", "issue", is.ID, "err", err)
 			text = fmt.Sprintf(":warning: Saved *%s* for *@%s*, but I could not post it to <#%s>. Manage it with `/issue %s`.", is.Ref(), is.Handle, ch, is.Ref())
@@ -236,7 +236,7 @@ func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) er
 }
 
 // resolveModal asks what was done and why; to is Resolved or Closed.
-func resolveModal(is *store.Issue, to store.IssueStatus) slack.ModalViewRequest {
+func resolveModal(is *store.Issue, to store.IssueStatus, extra ...slack.Block) slack.ModalViewRequest {
 	var opts []*slack.OptionBlockObject
 	for _, r := range store.ResolveReasons() {
 		opts = append(opts, option(string(r), r.Label()))
@@ -245,11 +245,12 @@ func resolveModal(is *store.Issue, to store.IssueStatus) slack.ModalViewRequest 
 	if to == store.IssueClosed {
 		verb = "Close"
 	}
-	return modal(issueResolveModalID, verb+" "+is.Ref(), verb, viewMeta{Ref: fmt.Sprint(is.ID), Extra: string(to)},
+	blocks := []slack.Block{
 		section(fmt.Sprintf("*%s* · *@%s* · %s", is.Ref(), is.Handle, is.Category.Label())),
 		textInput(issueBlockResolution, "Resolution", "What was done, e.g. resent the sample, tracking JX123", "", true, store.MaxIssueResolutionLen, false),
 		selectInput(issueBlockReason, "Reason", "", false, opts...),
-	)
+	}
+	return modal(issueResolveModalID, verb+" "+is.Ref(), verb, viewMeta{Ref: fmt.Sprint(is.ID), Extra: string(to)}, append(blocks, extra...)...)
 }
 
 // submitResolveModal resolves or closes the issue.
@@ -267,6 +268,15 @@ func (b *Bot) submitResolveModal(ctx context.Context, r *Request) (*slack.ViewSu
 	text := st.text(issueBlockResolution)
 	if text == "" {
 		return fieldErrors{issueBlockResolution: "Say what was done, for example: resent the sample, tracking JX123."}.response(), nil, nil
+	}
+	if choice := st.text(issueBlockSample); choice != "" {
+		// The sample update goes first: if it is refused, nothing is
+		// resolved and the form says why.
+		if msg, err := b.resolveSampleStep(ctx, r, choice); err != nil {
+			return nil, nil, err
+		} else if msg != "" {
+			return fieldErrors{issueBlockSample: msg}.response(), nil, nil
+		}
 	}
 	ch, err := b.db.ResolveIssue(ctx, id, r.UserID, store.Resolution{Status: to, Text: text, Reason: store.ResolveReason(st.text(issueBlockReason))})
 	if fe := resolveStoreForm.errors(err); fe != nil {

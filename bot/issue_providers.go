@@ -97,7 +97,7 @@ func (b *Bot) digestOpenIssues(ctx context.Context, day time.Time) ([]string, er
 			}
 			who := "_unassigned_"
 			if is.AssigneeID != "" {
-				who = mention(is.AssigneeID)
+				who = actMention(is.AssigneeID) // the owner must act: mentioned
 			}
 			names = append(names, fmt.Sprintf("`%s` @%s → %s (due %s)", is.Ref(), is.Handle, who, b.when(is.SLA.DueAt(asOf))))
 		}

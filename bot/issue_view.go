@@ -249,7 +249,7 @@ func issueActions(is *store.Issue) *slack.ActionBlock {
 
 // triageMsg is the triage channel message: the issue with its latest
 // timeline entries (the full timeline is the thread) and the buttons.
-func (b *Bot) triageMsg(is *store.Issue, recent []store.IssueEvent) msg {
+func (b *Bot) triageMsg(is *store.Issue, recent []store.IssueEvent, samples []slack.Block) msg {
 	var lines []string
 	if n := is.Events - len(recent); n > 0 {
 		lines = append(lines, fmt.Sprintf("_%d earlier entries in the thread; full timeline: `/issue %s`_", n, is.Ref()))
@@ -257,7 +257,7 @@ func (b *Bot) triageMsg(is *store.Issue, recent []store.IssueEvent) msg {
 	for _, ev := range recent {
 		lines = append(lines, truncate(b.eventLine(ev), 400))
 	}
-	extra := []slack.Block{contextText(strings.Join(lines, "\n"))}
+	extra := append(samples, contextText(strings.Join(lines, "\n")))
 	return msg{text: issueTitle(is) + " · " + is.Status.Label(), blocks: b.issueBlocks(is, extra, true)}
 }
 

@@ -22,7 +22,7 @@ func (b *Bot) pitchRoutes() {
 			{"@handle interested|agreed|declined|no response", "record the outcome of the creator's latest pitch"},
 			{"followups", "your open pitches that need a follow-up"},
 			{"list [mine|@user|today|week]", "recent pitches with their status"},
-			{"stats [today|week|month]", "the funnel pitched → interested → agreed, per person and team"},
+			{"stats [today|week|month]", "the funnel pitched → interested → agreed → sample → posted, per person and team"},
 			{"help", "this help"},
 		},
 		Examples: []string{
@@ -78,7 +78,7 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 	if len(res.Created) > 0 {
 		b.refreshPitchingDMs(ctx, r.UserID)
 	}
-	return b.reply(ctx, r, b.pitchResultMsg(res, np, args.Invalid))
+	return b.reply(ctx, r, b.pitchResultMsg(ctx, res, np, args.Invalid))
 }
 
 // maxOutcomeRows is how many logged pitches get their own outcome buttons
@@ -90,7 +90,7 @@ const maxOutcomeRows = 15
 // valid, then duplicates with Log anyway / Skip — and the logged pitches
 // last, with outcome buttons while they fit in Slack's 50 blocks, so a
 // long list can never push the skipped ones out of the message.
-func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invalid []string) msg {
+func (b *Bot) pitchResultMsg(ctx context.Context, res *store.PitchResult, np store.PitchInput, invalid []string) msg {
 	var blocks []slack.Block
 	if len(invalid) > 0 {
 		var q []string
@@ -108,6 +108,9 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invali
 			l += " for " + esc(truncate(d.Previous.Product, 60))
 		}
 		l += fmt.Sprintf(" — status *%s*. Not logged.", d.Previous.Status.Label())
+		if w := b.overdueWarning(ctx, d.Handle); w != "" {
+			l += " :red_circle: " + w + "."
+		}
 		if dupButtons {
 			blocks = append(blocks, section(l), duplicateButtons(d, np))
 		} else {
@@ -128,6 +131,9 @@ func (b *Bot) pitchResultMsg(res *store.PitchResult, np store.PitchInput, invali
 		}
 		if p.Forced {
 			l += " _(logged anyway despite a recent pitch)_"
+		}
+		if w := b.overdueWarning(ctx, p.Handle); w != "" {
+			l += " · :red_circle: " + w
 		}
 		if withButtons {
 			blocks = append(blocks, section(l), outcomeButtons(p))

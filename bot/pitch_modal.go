@@ -139,6 +139,6 @@ func (b *Bot) submitPitchModal(ctx context.Context, r *Request) (*slack.ViewSubm
 		if len(res.Created) > 0 {
 			b.refreshPitchingDMs(ctx, r.UserID)
 		}
-		return b.reply(ctx, r, b.pitchResultMsg(res, np, nil))
+		return b.reply(ctx, r, b.pitchResultMsg(ctx, res, np, nil))
 	}, nil
 }

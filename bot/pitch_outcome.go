@@ -140,7 +140,7 @@ func (b *Bot) pitchForce(ctx context.Context, r *Request) error {
 		}
 		return err
 	}
-	m := b.pitchResultMsg(res, store.PitchInput{}, nil)
+	m := b.pitchResultMsg(ctx, res, store.PitchInput{}, nil)
 	m.replace = true
 	b.refreshHome(ctx, r.UserID)
 	return b.reply(ctx, r, m)
