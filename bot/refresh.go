@@ -9,18 +9,19 @@ import (
 // The reply first. After a user's action the confirmation is what they
 // wait for; their App Home, the DMs of their Pitching tasks and the Homes
 // of others the action touched are secondary. Handlers ask for those with
-// afterChange and refreshPitchingDMs, which only record the request on the
+// refreshHome and refreshPitchingDMs, which only record the request on the
 // handler's context; when the handler has returned — its reply posted — the
 // requests go to a per-user refresher that runs them on its own goroutine.
+// Outside a handler (scheduled jobs) they go to the refresher at once.
 //
 // Per user, at most one refresh runs at a time, and a refresh that was asked
 // for while one ran (or within refreshGap after it) merges with every other
 // request of that window: a burst of 100 pitches publishes the Home a few
 // times, never 100 times. A refresh also waits (up to refreshHold) while
 // the user has handlers still working, so a Home never shows a pitch whose
-// confirmation has not been posted yet.
-// refreshSlots bounds the refreshes running at once across users, so under
-// load they wait (and merge further) instead of taking CPU from replies.
+// confirmation has not been posted yet. refreshSlots bounds the refreshes
+// running at once across users, so under load they wait (and merge
+// further) instead of taking CPU from replies.
 
 // refreshKind is a set of secondary updates for one user.
 type refreshKind uint8
