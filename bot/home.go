@@ -81,6 +81,11 @@ func (b *Bot) publishHome(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
+	return b.publishView(ctx, userID, v)
+}
+
+// publishView publishes a built Home tab.
+func (b *Bot) publishView(ctx context.Context, userID string, v slack.HomeTabViewRequest) error {
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: v}); err != nil {
 		return fmt.Errorf("views.publish: %w", err)
 	}

@@ -36,8 +36,9 @@ const (
 var refreshGap = time.Second
 
 // refreshHold is the longest a refresh waits for the user's handlers in
-// flight to reply.
-const refreshHold = 3 * time.Second
+// flight to reply: a user who keeps several commands in flight for longer
+// gets a Home that may be a moment ahead of their confirmations.
+const refreshHold = 10 * time.Second
 
 // refreshSlots is how many refreshes may run at once across users: one, so
 // secondary work never takes more than one core from replies and acks.
@@ -47,6 +48,7 @@ type refresher struct {
 	mu      sync.Mutex
 	pending map[string]refreshKind   // users with a refresher goroutine
 	active  map[string]int           // users' handlers that have not replied yet
+	started map[string]uint64        // users' handlers started so far (a generation)
 	idle    map[string]chan struct{} // closed when the user's active count drops to 0
 	slots   chan struct{}
 	wg      sync.WaitGroup
@@ -75,6 +77,7 @@ func (b *Bot) withDeferred(ctx context.Context, userID string) (context.Context,
 		rf.mu.Lock()
 		rf.init()
 		rf.active[userID]++
+		rf.started[userID]++
 		rf.mu.Unlock()
 	}
 	return context.WithValue(ctx, deferredKey{}, d), d
@@ -85,6 +88,7 @@ func (rf *refresher) init() {
 	if rf.pending == nil {
 		rf.pending = map[string]refreshKind{}
 		rf.active = map[string]int{}
+		rf.started = map[string]uint64{}
 		rf.idle = map[string]chan struct{}{}
 		rf.slots = make(chan struct{}, refreshSlots)
 		rf.stop = make(chan struct{})
@@ -165,64 +169,95 @@ func (b *Bot) runRefresher(ctx context.Context, userID string) {
 				t.Stop()
 			}
 		}
-		b.holdForReplies(userID)
-		rf.slots <- struct{}{}
-		rf.mu.Lock()
-		what := rf.pending[userID]
-		if what == 0 {
-			delete(rf.pending, userID)
+		deadline := time.Now().Add(refreshHold)
+		for {
+			gen, held := b.holdForReplies(userID, deadline)
+			rf.slots <- struct{}{}
+			rf.mu.Lock()
+			what := rf.pending[userID]
+			if what == 0 {
+				delete(rf.pending, userID)
+				rf.mu.Unlock()
+				<-rf.slots
+				return
+			}
+			rf.pending[userID] = 0 // still running: new requests merge
 			rf.mu.Unlock()
+			again := b.refreshNow(ctx, userID, what, func() bool { return held && rf.startedSince(userID, gen) })
 			<-rf.slots
-			return
+			if !again {
+				break
+			}
+			rf.mu.Lock()
+			rf.pending[userID] |= what // build it again once that handler has replied
+			rf.mu.Unlock()
 		}
-		rf.pending[userID] = 0 // still running: new requests merge
-		rf.mu.Unlock()
-		b.refreshNow(ctx, userID, what)
-		<-rf.slots
 	}
 }
 
-// holdForReplies waits, up to refreshHold, until userID has no handler
-// that has not replied yet.
-func (b *Bot) holdForReplies(userID string) {
+// startedSince reports whether a handler for userID started after
+// generation gen.
+func (rf *refresher) startedSince(userID string, gen uint64) bool {
+	rf.mu.Lock()
+	defer rf.mu.Unlock()
+	return rf.started[userID] != gen
+}
+
+// holdForReplies waits, until deadline, for userID to have no handler that
+// has not replied yet. It returns the user's handler generation at that
+// moment, and held = false if it gave up waiting (deadline, shutdown).
+func (b *Bot) holdForReplies(userID string, deadline time.Time) (gen uint64, held bool) {
 	rf := &b.refresh
-	t := time.NewTimer(refreshHold)
+	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
 	for {
 		rf.mu.Lock()
 		if rf.active[userID] == 0 {
+			gen := rf.started[userID]
 			rf.mu.Unlock()
-			return
+			return gen, true
 		}
 		ch, ok := rf.idle[userID]
 		if !ok {
 			ch = make(chan struct{})
 			rf.idle[userID] = ch
 		}
+		gen := rf.started[userID]
 		rf.mu.Unlock()
 		select {
 		case <-ch: // check again: another handler may have started
 		case <-t.C:
-			return
+			return gen, false
 		case <-rf.stop:
-			return
+			return gen, false
 		}
 	}
 }
 
 // refreshNow runs the updates; failures are logged, never shown: the action
-// itself succeeded.
-func (b *Bot) refreshNow(ctx context.Context, userID string, what refreshKind) {
+// itself succeeded. The Home is built, then published only if stale() is
+// false — no handler of the user started while it was built, so it shows
+// nothing whose confirmation is still on its way; otherwise refreshNow
+// returns true and publishes nothing.
+func (b *Bot) refreshNow(ctx context.Context, userID string, what refreshKind, stale func() bool) (again bool) {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
 	defer cancel()
-	if what&kindPitchDMs != 0 {
-		b.refreshPitchingDMsNow(ctx, userID)
-	}
 	if what&kindHome != 0 {
-		if err := b.publishHome(ctx, userID); err != nil {
+		v, err := b.homeView(ctx, userID)
+		if err == nil && stale() {
+			return true
+		}
+		if err == nil {
+			err = b.publishView(ctx, userID, v)
+		}
+		if err != nil {
 			b.log.Warn("home refresh failed", "user", userID, "err", err)
 		}
 	}
+	if what&kindPitchDMs != 0 {
+		b.refreshPitchingDMsNow(ctx, userID)
+	}
+	return false
 }
 
 // waitRefreshes waits for running refreshers, at most until ctx ends.
