@@ -45,7 +45,11 @@
 // One file, or a few named with its prefix, per feature:
 //
 //   - pitch*.go: /pitch (command, form, outcomes, lists, follow-ups) and
-//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home).
+//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home);
+//     pitch_id.go: /pitch PIT-n (detail, outcome, note, delete), "which
+//     pitch?", and outcome buttons that redraw their own message.
+//   - didyoumean.go: the one-line "did you mean" answer to a word a command
+//     did not understand (closest subcommand, missing @, first example).
 //   - creator.go: /creator, the creator's history across features.
 //   - voucher*.go: /voucher (issue, budgets, redeem, revoke, export).
 //   - sample*.go: a redeemed voucher's sample to content (steps by text,

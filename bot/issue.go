@@ -139,7 +139,7 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	if len(issues) > maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more. Narrow it down, e.g. `/issue list mine`.", len(issues)-maxListLines)))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d issue(s).", len(issues)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: plural(len(issues), "issue", "issues") + ".", blocks: blocks})
 }
 
 // issueDetailMsg is /issue ISS-n: the issue, one page of its timeline

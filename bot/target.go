@@ -241,7 +241,7 @@ func progressText(name string, bd progress.Board, metrics []progress.Metric) str
 		lines = append(lines, l)
 	}
 	if bd.Streak > 0 {
-		lines = append(lines, fmt.Sprintf("• streak: %d working day(s) on target", bd.Streak))
+		lines = append(lines, "• streak: "+plural(bd.Streak, "working day", "working days")+" on target")
 	}
 	return strings.Join(lines, "\n")
 }
