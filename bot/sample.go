@@ -141,7 +141,7 @@ func (b *Bot) voucherCodeCommand(ctx context.Context, r *Request) error {
 	case "extend", "extended":
 		st.Step = store.StepExtended
 		if arg != "" {
-			n, err := parseDaysArg(arg)
+			n, err := parseDaysArg(arg, code)
 			if err != nil {
 				return err
 			}
@@ -178,12 +178,15 @@ func (b *Bot) parseDay(s string) (time.Time, error) {
 	return d.Add(12 * time.Hour), nil
 }
 
-func parseDaysArg(s string) (int, error) {
+// parseDaysArg reads the days of "extend DAYS". Zero is refused rather
+// than taken as the default: a sample gets one extension, not to be spent
+// on a typo.
+func parseDaysArg(s, code string) (int, error) {
 	s = strings.TrimSuffix(strings.ToLower(strings.Fields(s)[0]), "d")
 	s = strings.TrimSuffix(s, "days")
 	var n int
-	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || fmt.Sprint(n) != s {
-		return 0, errorf("Extend by a number of days from 1 to %d, like: /voucher SMP-7KQ3-9XF2-M4T9 extend 7", store.MaxExtendDays)
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || strings.TrimLeft(fmt.Sprint(n), "0") != strings.TrimLeft(s, "0") || n < 1 {
+		return 0, errorf("An extension is 1 to %d days, like: /voucher %s extend 7", store.MaxExtendDays, code)
 	}
 	return n, nil
 }
