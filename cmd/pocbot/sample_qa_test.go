@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -19,4 +20,31 @@ func TestE2E_SampleExtendZeroRefused(t *testing.T) {
 		t.Fatalf("a refused extension was recorded: %+v", v.SampleState())
 	}
 	mustContain(t, h.command("U1", "/voucher", code+" extend 3"), "extended by 3 days")
+}
+
+// TestE2E_ContentDMRowMarked: pressing Reminded (or Extend) in the content
+// DM marks that sample's row in the DM, so an owner working down a list of
+// reminders sees which ones are done; the other rows keep their buttons.
+func TestE2E_ContentDMRowMarked(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	a := issuedCode(t, h.command("U1", "/voucher", "@row.one Glow Serum 150k"))
+	b := issuedCode(t, h.command("U1", "/voucher", "@row.two Lip Tint 90k"))
+	for _, code := range []string{a, b} {
+		mustContain(t, h.command("U1", "/voucher", "redeem "+code), "redeemed")
+	}
+	got := byChannel(h.runClock("2026-12-07", "10:00"))
+	if len(got["DU1"]) != 1 {
+		t.Fatalf("reminder DMs = %+v", got)
+	}
+	dm := got["DU1"][0]
+	mustContain(t, h.click("U1", dm, "sample_reminded", a), "Reminder for *"+a+"*", "recorded")
+	waitFor(t, func() bool { return h.latest(dm).Updates > dm.Updates })
+	l := h.latest(dm)
+	mustContain(t, l, a, b, ":white_check_mark: Reminded today", `"value":"`+b+`"`)
+	if strings.Contains(all(l), `"action_id":"sample_reminded","text":{"emoji":false,"text":"Reminded","type":"plain_text"},"type":"button","value":"`+a+`"`) {
+		t.Fatalf("the Reminded button of %s is still in the DM: %s", a, all(l))
+	}
+	// The other row still works; when both are done no Reminded is left.
+	mustContain(t, h.click("U1", l, "sample_reminded", b), "Reminder for *"+b+"*")
+	waitFor(t, func() bool { return !strings.Contains(all(h.latest(dm)), `"action_id":"sample_reminded"`) })
 }
