@@ -48,3 +48,27 @@ func TestE2E_ContentDMRowMarked(t *testing.T) {
 	mustContain(t, h.click("U1", l, "sample_reminded", b), "Reminder for *"+b+"*")
 	waitFor(t, func() bool { return !strings.Contains(all(h.latest(dm)), `"action_id":"sample_reminded"`) })
 }
+
+// TestE2E_ReminderTextTruthful: the built-in reminder names the value in
+// Rupiah, and for a sample with no delivery recorded it does not tell the
+// creator they received it on the day they ordered it.
+func TestE2E_ReminderTextTruthful(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	a := issuedCode(t, h.command("U1", "/voucher", "@txt.one Glow Serum 150k"))
+	b := issuedCode(t, h.command("U1", "/voucher", "@txt.two Lip Tint 90k"))
+	for _, code := range []string{a, b} {
+		mustContain(t, h.command("U1", "/voucher", "redeem "+code), "redeemed")
+	}
+	h.Clock.Set(h.at("2026-12-01", "09:00"))
+	mustContain(t, h.command("U1", "/voucher", a+" delivered"), "delivered Tue 1 Dec")
+	got := byChannel(h.runClock("2026-12-07", "10:00"))
+	if len(got["DU1"]) != 1 {
+		t.Fatalf("reminder DMs = %+v", got)
+	}
+	dm := got["DU1"][0]
+	mustContain(t, dm, "Semoga sampel Lip Tint senilai Rp90.000 yang kamu pesan pada Senin, 30 November 2026 sudah sampai ya",
+		"Kalau sampelnya belum sampai",
+		"Sampel Glow Serum senilai Rp150.000 sudah kamu terima sejak Selasa, 1 Desember 2026")
+	mustNotContain(t, dm, "Sampel Lip Tint senilai Rp90.000 sudah kamu terima", "Sampel Lip Tint sudah kamu terima")
+	mustContain(t, h.command("U1", "/voucher", "template reminder"), "Preview when no delivery is recorded", "yang kamu pesan pada")
+}

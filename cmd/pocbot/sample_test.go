@@ -270,7 +270,7 @@ func TestE2E_ContentClock(t *testing.T) {
 	}
 	u1 := got["DU1"][0]
 	mustContain(t, u1, "2 samples are due a content reminder", a, b, "@clk.one", "@clk.three",
-		"Halo @clk.one! Sampel Glow Serum sudah kamu terima sejak Selasa, 1 Desember 2026",
+		"Halo @clk.one! Sampel Glow Serum senilai Rp150.000 sudah kamu terima sejak Selasa, 1 Desember 2026",
 		"paling lambat Selasa, 15 Desember 2026", "(7 hari lagi)", "sample_reminded", "Reminded")
 	mustNotContain(t, u1, c, issued)
 	mustContain(t, got["DU2"][0], "1 sample is due a content reminder", c, "Senin, 14 Desember 2026")
