@@ -41,6 +41,7 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string   // the daily follow-up DM
 	NudgeCron     string   // the "you are behind" DMs
+	ReportCron    string   // the weekly report with charts (report.go)
 	Workdays      Workdays // working weekdays
 
 	Currency          store.Currency  // voucher values
@@ -139,6 +140,9 @@ func (b *Bot) routes() error {
 	b.taskRoutes()
 	b.issueRoutes()
 	b.targetRoutes()
+	if err := b.sheetRoutes(); err != nil { // import, exports, weekly report
+		return err
+	}
 	return b.jobs()
 }
 

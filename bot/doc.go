@@ -42,7 +42,11 @@
 // One file, or a few named with its prefix, per feature:
 //
 //   - pitch*.go: /pitch (command, form, outcomes, lists, follow-ups) and
-//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home).
+//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home);
+//     pitch_id.go: /pitch PIT-n (detail, outcome, note, delete), "which
+//     pitch?", and outcome buttons that redraw their own message.
+//   - didyoumean.go: the one-line "did you mean" answer to a word a command
+//     did not understand (closest subcommand, missing @, first example).
 //   - creator.go: /creator, the creator's history across features.
 //   - voucher*.go: /voucher (issue, budgets, redeem, revoke, export).
 //   - sample*.go: a redeemed voucher's sample to content (steps by text,
@@ -60,6 +64,13 @@
 //     home_lead.go is an admin's team view, names.go the display names the
 //     digest shows instead of mentions.
 //   - followup.go: the daily follow-up DM.
+//   - sheet_routes.go registers the spreadsheet features: import*.go
+//     (/creator import: the file_input form, the check, the batched import
+//     with progress; teammates by handle or e-mail), acked_view.go
+//     (updating a modal that a submission ack replaced, without racing the
+//     ack), work_export.go (/pitch, /issue and /task export, CSV or XLSX)
+//     and weekly_report.go (the weekly report job and /target report; the
+//     model and charts are package bot/report).
 //
 // # Ack policy
 //

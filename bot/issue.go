@@ -18,6 +18,7 @@ func (b *Bot) issueRoutes() {
 		Usage: []usage{
 			{"[@handle] [what happened]", "open the issue form, prefilled with the creator and text"},
 			{"list [open|mine|unassigned|breached|@handle]", "issues with status, owner and SLA (default: open)"},
+			{"export [period] [open|done|breached|unassigned|mine|@user|@handle] [xlsx]", "all matching issues as CSV or Excel in your DM (admins)"},
 			{"ISS-12", "one issue with its whole timeline"},
 			{"help", "this help"},
 		},
@@ -57,6 +58,8 @@ func (b *Bot) issueCommand(ctx context.Context, r *Request) error {
 		return b.openIssueModal(ctx, r, prefillIssue("", ""))
 	case strings.EqualFold(first, "list"):
 		return b.issueList(ctx, r, rest)
+	case strings.EqualFold(first, "export"):
+		return b.export(ctx, r, "issues", rest)
 	case strings.HasPrefix(first, "@"):
 		return b.openIssueModal(ctx, r, prefillIssue(first, rest))
 	}
@@ -139,7 +142,7 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	if len(issues) > maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more. Narrow it down, e.g. `/issue list mine`.", len(issues)-maxListLines)))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d issue(s).", len(issues)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: plural(len(issues), "issue", "issues") + ".", blocks: blocks})
 }
 
 // issueDetailMsg is /issue ISS-n: the issue, one page of its timeline

@@ -91,7 +91,7 @@ func (b *Bot) voucherCommand(ctx context.Context, r *Request) error {
 	if looksLikeCode(r.Text) {
 		return b.voucherCodeCommand(ctx, r)
 	}
-	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/voucher"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+	return b.notUnderstood(r, first, rest)
 }
 
 // looksLikeCode reports whether s was probably meant as a voucher code:
@@ -372,7 +372,7 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 		}
 		lines = append(lines, l)
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d campaign(s).", len(cs)), blocks: joinLines(lines)})
+	return b.reply(ctx, r, msg{text: plural(len(cs), "campaign", "campaigns") + ".", blocks: joinLines(lines)})
 }
 
 // voucherList: "/voucher list [@handle|campaign|mine]".
@@ -419,7 +419,7 @@ func (b *Bot) voucherList(ctx context.Context, r *Request, rest string) error {
 		}
 		lines = append(lines, l)
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d voucher(s).", len(vs)), blocks: joinLines(lines)})
+	return b.reply(ctx, r, msg{text: plural(len(vs), "voucher", "vouchers") + ".", blocks: joinLines(lines)})
 }
 
 // voucherHistory feeds /creator.
