@@ -61,6 +61,7 @@ func (b *Bot) taskRoutes() {
 	b.rt.action(actionTaskRepick, b.taskPickOther)
 	b.rt.action(actionTaskReassign, b.taskReassign)
 	b.historySources = append(b.historySources, b.taskHistory)
+	b.taskConfirmRoutes()
 	b.taskProviders()
 }
 
