@@ -33,6 +33,8 @@ type Config struct {
 	BackupDir     string
 	BackupKeep    int
 	Admins        []string
+	Outsource     []string // seeds the roster's outsource members once (issue #13)
+	SLAHours      WorkHours // working hours the SLA clock counts; zero = wall clock
 
 	PitchCooldown time.Duration
 	FollowupDays  int
@@ -127,6 +129,7 @@ func (b *Bot) routes() error {
 	b.taskRoutes()
 	b.issueRoutes()
 	b.targetRoutes()
+	b.teamRoutes()
 	return b.jobs()
 }
 
@@ -189,6 +192,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	sockErr := make(chan error, 1)
 	go func() { sockErr <- b.runSocket(sockCtx) }()
 
+	b.seedRoster(hctx)
+	b.startSLAHours(hctx)
 	b.sched.start(hctx)
 
 	var runErr error

@@ -100,11 +100,24 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
+		asked, told, err := b.creatorOwnerRule(ctx, r, h, &upd)
+		if err != nil {
+			return err
+		}
+		if upd == (store.CreatorUpdate{}) {
+			return b.reply(ctx, r, msg{text: asked, blocks: []slack.Block{section(asked)}})
+		}
 		c, err := b.db.UpdateCreator(ctx, h, r.UserID, upd)
 		if err != nil {
 			return err
 		}
+		if told != nil {
+			b.tellOwner(ctx, *told)
+		}
 		text := fmt.Sprintf(":pencil2: Updated *@%s*.", c.Handle)
+		if asked != "" {
+			text += " " + asked
+		}
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text), section(b.creatorFacts(c))}})
 	}
 	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s after the handle.", quote(verb)))))

@@ -241,6 +241,9 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	if code == "" {
 		return errorf("Give the code to redeem, like: /voucher redeem SMP-7KQ3-9XF2-M4T9")
 	}
+	if cur, err := b.db.Voucher(ctx, code); err == nil && !b.may(ctx, r.UserID, permVoucherRedeem, cur.IssuerID, "") {
+		return notAllowed(permVoucherRedeem, mention(cur.IssuerID))
+	}
 	v, err := b.db.RedeemVoucher(ctx, code, r.UserID)
 	if store.ErrorCode(err) == store.Conflict {
 		cur, gerr := b.db.Voucher(ctx, code)
