@@ -33,7 +33,7 @@ type Config struct {
 	BackupDir     string
 	BackupKeep    int
 	Admins        []string
-	Outsource     []string // seeds the roster's outsource members once (issue #13)
+	Outsource     []string  // seeds the roster's outsource members once (issue #13)
 	SLAHours      WorkHours // working hours the SLA clock counts; zero = wall clock
 
 	PitchCooldown time.Duration
