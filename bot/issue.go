@@ -17,7 +17,9 @@ func (b *Bot) issueRoutes() {
 		Summary: "log a creator's problem and track it to the end: owner, status, SLA",
 		Usage: []usage{
 			{"[@handle] [what happened]", "open the issue form, prefilled with the creator and text"},
-			{"list [open|mine|unassigned|breached|@handle]", "issues with status, owner and SLA (default: open)"},
+			{"list [open|mine|unassigned|breached|@handle]", "issues with status, owner and SLA, most urgent first (default: open)"},
+			{"list reported", "the issues you reported, whatever their status"},
+			{"list resolved [week|month] · list closed", "resolved or closed issues with time to resolve and the median"},
 			{"ISS-12", "one issue with its whole timeline"},
 			{"help", "this help"},
 		},
@@ -79,6 +81,9 @@ func (b *Bot) issueCommand(ctx context.Context, r *Request) error {
 // issueList answers /issue list [open|mine|unassigned|breached|@handle|@user].
 func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	arg = strings.TrimSpace(arg)
+	if ok, err := b.issueListMore(ctx, r, arg); ok {
+		return err
+	}
 	var (
 		issues []store.Issue
 		title  string
@@ -111,7 +116,7 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 			break
 		}
 		if !strings.HasPrefix(arg, "@") {
-			return errorf("I can list: open, mine, unassigned, breached, a creator (@handle) or a teammate (@name). I didn't understand %s.", quote(arg))
+			return errorf("I can list: open, mine, unassigned, breached, reported, resolved, closed, a creator (@handle) or a teammate (@name). I didn't understand %s.", quote(arg))
 		}
 		h, herr := store.NormalizeHandle(arg)
 		if herr != nil {
@@ -122,6 +127,9 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if !strings.HasPrefix(arg, "@") {
+		sortByUrgency(issues, b.Now()) // breached first, then closest to breach
 	}
 	if len(issues) == 0 {
 		text := fmt.Sprintf("*%s:* none. :tada:", title)
