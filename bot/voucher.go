@@ -29,8 +29,9 @@ func (b *Bot) voucherRoutes() {
 			{"redeem CODE", "mark a voucher as used"},
 			{"revoke CODE REASON", "cancel a voucher and return its value to the budget (admins)"},
 			{"list [@handle|campaign|mine]", "recent vouchers"},
-			{"budget", "each campaign's budget, issued, redeemed and remaining"},
-			{"budget CAMPAIGN AMOUNT", "create a campaign or set its budget (admins)"},
+			{"budget", "each campaign's budget, issued, redeemed and remaining; vouchers outside any campaign as \"no campaign\""},
+			{"budget CAMPAIGN AMOUNT [until YYYY-MM-DD]", "create a campaign or set its budget, optionally its last day (admins)"},
+			{"budget CAMPAIGN close|reopen|ends YYYY-MM-DD|ends none", "close (archive) a finished campaign, reopen it, or set its end date (admins)"},
 			{"export [campaign] [from to]", "CSV of vouchers sent to you; dates as YYYY-MM-DD (admins)"},
 			{"help", "this help"},
 		},
@@ -322,6 +323,10 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if amount == "" {
 		return errorf("Give the campaign and the amount, like: /voucher budget 11.11 5jt")
 	}
+	if ok, err := b.campaignLifecycle(ctx, r, name, amount); ok {
+		return err
+	}
+	amount, until := splitUntil(amount)
 	m, err := store.ParseAmount(amount, b.cfg.Currency)
 	if err != nil {
 		return err
@@ -330,26 +335,14 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
+	if until != "" {
+		if c, _, err = b.db.SetCampaignEnd(ctx, name, r.UserID, until); err != nil {
+			return err
+		}
+	}
 	b.refreshHome(ctx, r.UserID)
-	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()))
+	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left%s.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()), b.campaignState(c))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
-}
-
-func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
-	cs, err := b.db.Campaigns(ctx)
-	if err != nil {
-		return err
-	}
-	if len(cs) == 0 {
-		text := "No campaigns yet. An admin creates one with `/voucher budget NAME AMOUNT`, like `/voucher budget 11.11 5jt`."
-		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
-	}
-	lines := []string{"*Campaign budgets* (" + b.cfg.Currency.Code + ")"}
-	for _, c := range cs {
-		lines = append(lines, fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*",
-			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining())))
-	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d campaign(s).", len(cs)), blocks: joinLines(lines)})
 }
 
 // voucherList: "/voucher list [@handle|campaign|mine]".
