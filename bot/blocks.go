@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -171,3 +172,34 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
+
+// pct is n/d as a rounded whole percent, "–" when d is 0.
+func pct(n, d int) string {
+	if d == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d%%", (n*100+d/2)/d)
+}
+
+var (
+	mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
+	// italicRE is mrkdwn italics: underscores around words, not the ones
+	// inside ramadan_2026, sari_beauty or :palm_tree:.
+	italicRE = regexp.MustCompile(`(^|[\s(])_([^_\n]+?)_([\s).,;:!?]|$)`)
+)
+
+// toPlain turns mrkdwn into plain text for the terminal (pocbot digest
+// --print). It unescapes &lt; &gt; &amp;, so its output must never be sent
+// to Slack as is: messages use notifyText.
+func toPlain(s string) string {
+	s = mentionRE.ReplaceAllString(s, "@$1")
+	s = italicRE.ReplaceAllString(s, "$1$2$3")
+	s = strings.NewReplacer("*", "", "`", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
+		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
+		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
+	return s
+}
+
+// notifyText is a message's notification fallback: the mrkdwn stripped of
+// formatting, still escaped, so user text can never form a mention.
+func notifyText(s string) string { return esc(toPlain(s)) }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -232,25 +231,6 @@ func bullets(lines []string) []string {
 	return out
 }
 
-var (
-	mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
-	// italicRE is mrkdwn italics: underscores around words, not the ones
-	// inside ramadan_2026, sari_beauty or :palm_tree:.
-	italicRE = regexp.MustCompile(`(^|[\s(])_([^_\n]+?)_([\s).,;:!?]|$)`)
-)
-
-// toPlain turns mrkdwn into plain text for the terminal (pocbot digest
-// --print). It unescapes &lt; &gt; &amp;, so its output must never be sent
-// to Slack as is: messages use notifyText.
-func toPlain(s string) string {
-	s = mentionRE.ReplaceAllString(s, "@$1")
-	s = italicRE.ReplaceAllString(s, "$1$2$3")
-	s = strings.NewReplacer("*", "", "`", "", "&lt;", "<", "&gt;", ">", "&amp;", "&",
-		":white_check_mark:", "✓", ":small_orange_diamond:", "◆", ":hourglass:", "⌛",
-		":red_circle:", "🔴", ":warning:", "⚠").Replace(s)
-	return s
-}
-
 // splitMessages cuts blocks into messages of at most maxBlocks blocks and
 // about maxChars characters of text each.
 func splitMessages(blocks []slack.Block, maxBlocks, maxChars int) [][]slack.Block {
@@ -291,7 +271,3 @@ func blockChars(b slack.Block) int {
 	}
 	return 100
 }
-
-// notifyText is a message's notification fallback: the mrkdwn stripped of
-// formatting, still escaped, so user text can never form a mention.
-func notifyText(s string) string { return esc(toPlain(s)) }

@@ -134,7 +134,7 @@ func BenchmarkDigest(b *testing.B) {
 func TestDigest_HundredPeopleFitsBlockKit(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Jakarta")
 	day := time.Date(2026, 11, 30, 0, 0, 0, 0, loc)
-	in := &digestInput{Input: progress.Input{Day: day, Cal: progress.NewCalendar(loc, Workdays{}, nil),
+	in := &digestInput{Input: progress.Input{Day: day, Cal: progress.NewCalendar(loc, progress.Workdays{}, nil),
 		Metrics: []progress.Metric{{Name: "pitches", Label: "pitches", Tracked: true}, {Name: "agreed", Label: "agreed", Tracked: true}, {Name: "vouchers", Label: "vouchers issued"}},
 		Counts:  map[string][]map[string]int{}}}
 	for d := day.AddDate(0, 0, -40); !d.After(day); d = d.AddDate(0, 0, 1) {

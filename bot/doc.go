@@ -15,7 +15,8 @@
 //     reply (replyError): coded store errors show their message, anything
 //     else is logged with a reference the user can quote.
 //   - blocks.go: Block Kit builders and limits; esc and clean for every
-//     piece of user text. views.go: modals, their state and field errors;
+//     piece of user text; notifyText (a message's notification fallback),
+//     plural and pct. views.go: modals, their state and field errors;
 //     storeform.go: where a store error lands on a form.
 //   - timefmt.go: times as people read them (when, whenAbs, endOfDay), in
 //     the team's time zone. mention.go: reading and writing <@U…> safely.
@@ -31,6 +32,7 @@
 // (registerDigestSection), open workload for the realism check
 // (registerWorkload) and an App Home section (registerHomeSection), all from
 // its routes function; anything unregistered shows as "not tracked yet".
+// digestAsOf is the moment every digest section judges open work at.
 // progress_load.go loads the progress model's input: the team's window
 // for the digest, nudges and /target, one user's window for App Home, so
 // a Home refresh never reads the team's work.

@@ -41,16 +41,6 @@ func (b *Bot) issueProviders() {
 	})
 }
 
-// digestAsOf is the moment a digest of day judges open work at: now, or
-// the end of day for a past day.
-func (b *Bot) digestAsOf(day time.Time) time.Time {
-	asOf := day.AddDate(0, 0, 1)
-	if now := b.Now(); now.Before(asOf) {
-		asOf = now
-	}
-	return asOf
-}
-
 // digestOpenIssues is one line per priority with open issues: how many,
 // how many unassigned, and the ones past their SLA by ID, creator and
 // assignee, most overdue first.

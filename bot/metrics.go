@@ -67,6 +67,16 @@ var sectionOrder = []struct{ name, title string }{
 // the digest of day (local midnight); no lines means "nothing to report".
 type digestSection func(ctx context.Context, day time.Time) ([]string, error)
 
+// digestAsOf is the moment a digest of day judges open work at: now, or
+// the end of day for a past day.
+func (b *Bot) digestAsOf(day time.Time) time.Time {
+	asOf := day.AddDate(0, 0, 1)
+	if now := b.Now(); now.Before(asOf) {
+		asOf = now
+	}
+	return asOf
+}
+
 // Open workload, shown by the realism check next to throughput.
 const (
 	workloadFollowups = "followups" // open follow-ups now

@@ -143,13 +143,6 @@ func (b *Bot) pitchStats(ctx context.Context, r *Request, arg string) error {
 	return b.reply(ctx, r, b.statsMsg(p, st))
 }
 
-func pct(n, d int) string {
-	if d == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%d%%", (n*100+d/2)/d)
-}
-
 func funnelLine(f store.Funnel) string {
 	return fmt.Sprintf("%d pitched → %d interested (%s) → %d agreed (%s) · %d declined · %d no response",
 		f.Pitched, f.Interested, pct(f.Interested, f.Pitched), f.Agreed, pct(f.Agreed, f.Pitched), f.Declined, f.NoResponse)

@@ -33,10 +33,7 @@ func (b *Bot) followupCutoffAt(now time.Time) time.Time {
 
 // digestFollowups lists, per owner, the open pitches due a follow-up.
 func (b *Bot) digestFollowups(ctx context.Context, day time.Time) ([]string, error) {
-	asOf := day.AddDate(0, 0, 1)
-	if now := b.Now(); now.Before(asOf) {
-		asOf = now
-	}
+	asOf := b.digestAsOf(day)
 	counts, oldest, err := b.db.OpenPitchCounts(ctx, b.followupCutoffAt(asOf))
 	if err != nil {
 		return nil, err

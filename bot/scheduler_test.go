@@ -95,8 +95,13 @@ func TestScheduler_FailureIsRetriedPanicRecoveredOverlapSkipped(t *testing.T) {
 		return nil
 	})
 	_ = s.add("panicky", "@every 1h", func(ctx context.Context, due time.Time) error { panic("kaboom") })
-	release := make(chan struct{})
-	_ = s.add("slow", "@every 1h", func(ctx context.Context, due time.Time) error { <-release; return nil })
+	release, started := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	_ = s.add("slow", "@every 1h", func(ctx context.Context, due time.Time) error {
+		once.Do(func() { close(started) })
+		<-release
+		return nil
+	})
 
 	due := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	if err := s.runJob(ctx, s.jobs["flaky"], due); err == nil {
@@ -117,7 +122,7 @@ func TestScheduler_FailureIsRetriedPanicRecoveredOverlapSkipped(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- s.runJob(ctx, s.jobs["slow"], due) }()
-	time.Sleep(50 * time.Millisecond)
+	<-started // the first run is in its job: the next one overlaps it
 	if err := s.runJob(ctx, s.jobs["slow"], due.Add(time.Hour)); err != nil {
 		t.Fatalf("overlapping run: %v", err)
 	}

@@ -464,7 +464,10 @@ func modal(title string, blocks ...slack.Block) slack.ModalViewRequest {
 
 func TestWebAPI_ViewsOpenTrigger(t *testing.T) {
 	t.Parallel()
-	s := mustServer(t, Options{TriggerTTL: 200 * time.Millisecond})
+	var mu sync.Mutex
+	clock := time.Now()
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	s := mustServer(t, Options{TriggerTTL: 200 * time.Millisecond, Now: now})
 	api := newAPI(s)
 	u := s.User("U1")
 	v := modal("Pitch", slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", "hi", false, false), nil, nil))
@@ -490,7 +493,9 @@ func TestWebAPI_ViewsOpenTrigger(t *testing.T) {
 		}
 	}
 	old := u.NewTriggerID()
-	time.Sleep(250 * time.Millisecond)
+	mu.Lock()
+	clock = clock.Add(250 * time.Millisecond) // past the 200 ms TriggerTTL
+	mu.Unlock()
 	if _, err := api.OpenView(old, v); slackErr(t, err).Err != "expired_trigger_id" {
 		t.Errorf("expired: %v", err)
 	}

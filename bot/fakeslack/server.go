@@ -50,7 +50,10 @@ var (
 type Options struct {
 	PingInterval time.Duration // how often the WS server sends WebSocket PING frames; default 5s
 	TriggerTTL   time.Duration // default 3s: trigger_id older than this → expired_trigger_id
-	Logger       *slog.Logger  // optional
+	// Now is the clock trigger_ids age by; default time.Now. A test that
+	// checks expiry moves its own clock instead of sleeping.
+	Now    func() time.Time
+	Logger *slog.Logger // optional
 }
 
 // Server is a fake Slack: Web API, Socket Mode and the simulated users'
@@ -113,6 +116,9 @@ func New(opts Options) *Server {
 	}
 	if opts.TriggerTTL <= 0 {
 		opts.TriggerTTL = 3 * time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	log := opts.Logger
 	if log == nil {
@@ -273,7 +279,7 @@ func (s *Server) nextTSLocked() string {
 func (s *Server) newTriggerLocked(userID string) string {
 	s.seq++
 	id := fmt.Sprintf("%d.%d.%s", 1700000000000+s.seq, 1234567890123, randHex(16))
-	s.triggers[id] = &trigger{userID: userID, issued: time.Now()}
+	s.triggers[id] = &trigger{userID: userID, issued: s.opts.Now()}
 	return id
 }
 
@@ -286,7 +292,7 @@ func (s *Server) checkTriggerLocked(id string) (*trigger, string) {
 		return nil, "invalid_trigger_id"
 	case t.used:
 		return nil, "exchanged_trigger_id"
-	case time.Since(t.issued) > s.opts.TriggerTTL:
+	case s.opts.Now().Sub(t.issued) > s.opts.TriggerTTL:
 		return nil, "expired_trigger_id"
 	}
 	return t, ""

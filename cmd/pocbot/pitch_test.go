@@ -255,11 +255,16 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
+	// 250 pitches in one transaction, then 250 notes (each its own commit).
+	var ps []store.Pitch
 	for i := 0; i < 250; i++ {
-		if _, err := h.Main.DB.CreatePitches(ctx, store.PitchInput{UserID: "U1", Handles: []string{"busy.creator"},
-			Product: strings.Repeat("Long product name ", 10), Force: true}); err != nil {
-			t.Fatal(err)
-		}
+		ps = append(ps, store.Pitch{UserID: "U1", Handle: "busy.creator", Product: strings.Repeat("Long product name ", 10),
+			Status: store.PitchPitched, CreatedAt: h.Clock.Now().Add(time.Duration(i-250) * time.Minute)})
+	}
+	if err := h.Main.DB.ImportPitches(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 250; i++ {
 		if _, err := h.Main.DB.AddCreatorNote(ctx, "busy.creator", "U2", strings.Repeat("n", 2900)); err != nil {
 			t.Fatal(err)
 		}
