@@ -50,6 +50,11 @@
 //   - target*.go, digest*.go, nudge.go, home*.go: /target and holidays, the
 //     morning digest, the afternoon nudges, and App Home.
 //   - followup.go: the daily follow-up DM.
+//   - team.go: /team, the roster and the permission table (may);
+//     notice.go: the grouped change DM to a record's owner with Undo,
+//     and owner requests (Approve/Decline). task_confirm.go, issue_reporter.go
+//     and voucher_campaign.go: task Done/Reopen questions, the reporter's
+//     DMs and lists, campaign close/end (issue #13).
 //
 // # Ack policy
 //
