@@ -124,7 +124,23 @@ func (b *Bot) may(ctx context.Context, userID string, p perm, owner, assigner st
 
 // notAllowed is the one reply to someone the table refuses.
 func notAllowed(p perm, ownerPhrase string) error {
-	return mdErrorf("%s is for %s, not you. Ask %s, or an admin.", permissions[p].What, permissions[p].May, ownerPhrase)
+	what := permissions[p].What
+	what = strings.ToLower(what[:1]) + what[1:]
+	return mdErrorf("Only %s can %s. Ask %s, or an admin.", permissions[p].May.phrase(), what, ownerPhrase)
+}
+
+// phrase is the set as a sentence part: "the owner, admins or POC staff".
+func (w who) phrase() string {
+	parts := strings.Split(w.String(), ", ")
+	for i, p := range parts {
+		if p == "owner" || p == "assigner" {
+			parts[i] = "the " + p
+		}
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
 // outsourceRoster is the outsource members on the roster, sorted.
@@ -157,6 +173,10 @@ func (b *Bot) startSLAHours(ctx context.Context) {
 		b.log.Error("set SLA working hours", "err", err)
 	}
 }
+
+// maxRosterChange bounds one /team add or remove: each person is one
+// write, and the reply names each.
+const maxRosterChange = 50
 
 // seedRoster adds POCBOT_OUTSOURCE to the roster once: someone an admin
 // removed is not added back at the next start.
@@ -258,6 +278,9 @@ func (b *Bot) teamChange(ctx context.Context, r *Request, rest string, add bool)
 			return errorf("%s is neither a person (pick them with @) nor a role (poc or outsource). Example: /team add @ana outsource", quote(f))
 		}
 		role = rl
+	}
+	if len(ids) > maxRosterChange {
+		return errorf("That is %d people; change at most %d at once.", len(ids), maxRosterChange)
 	}
 	if len(ids) == 0 {
 		if add {

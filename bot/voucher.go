@@ -331,6 +331,11 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return err
 	}
+	if until != "" {
+		if _, err := store.ParseDate(until); err != nil {
+			return err // before the budget changes: nothing half-done
+		}
+	}
 	c, err := b.db.SetCampaignBudget(ctx, name, m, b.cfg.Currency, r.UserID)
 	if err != nil {
 		return err

@@ -31,6 +31,9 @@ func (b *Bot) campaignLifecycle(ctx context.Context, r *Request, name, rest stri
 		if strings.ToLower(verb) == "end" && arg != "" {
 			break
 		}
+		if arg != "" {
+			return true, errorf("Close takes nothing after it: /voucher budget %s close", name)
+		}
 		c, changed, err := b.db.CloseCampaign(ctx, name, r.UserID, true)
 		if err != nil {
 			return true, err
@@ -42,6 +45,9 @@ func (b *Bot) campaignLifecycle(ctx context.Context, r *Request, name, rest stri
 		}
 		return true, b.reply(ctx, r, msg{text: "Campaign " + c.Name + " closed.", blocks: []slack.Block{section(text)}})
 	case "reopen", "open", "unarchive":
+		if arg != "" {
+			return true, errorf("Reopen takes nothing after it: /voucher budget %s reopen", name)
+		}
 		c, changed, err := b.db.CloseCampaign(ctx, name, r.UserID, false)
 		if err != nil {
 			return true, err

@@ -45,6 +45,7 @@ func TestE2E_TrustReporterInTheLoop(t *testing.T) {
 	mustContain(t, done, ">Sent new code SALE11 &lt;!channel&gt;")
 	mustNotContain(t, done, "<!channel>")
 
+	waitContains(t, h, tm, `"issue_reopen"`)
 	clickOn(t, h, "U3", tm, "issue_reopen", "")
 	waitDM(t, h, "U1", 0, "`ISS-1` *@budi.jkt* (Voucher not working) that you reported was reopened by <@U3>.")
 	// Nobody is told about their own change: U1 reports and takes ISS-2.
@@ -60,8 +61,10 @@ func TestE2E_TrustReporterInTheLoop(t *testing.T) {
 
 	// Resolved and closed lists, with time to resolve and the median.
 	h.Clock.Advance(30 * time.Minute)
+	waitContains(t, h, tm2, "<@U1> took it")
 	resolveIssue(t, h, "U1", tm2, "Code re-sent")
 	waitIssue(t, h, 2, func(is *store.Issue) bool { return is.Status == store.IssueResolved })
+	waitContains(t, h, tm, `"issue_resolve"`)
 	resolveIssue(t, h, "U3", tm, "Second code works")
 	waitIssue(t, h, 1, func(is *store.Issue) bool { return is.Status == store.IssueResolved })
 	res := h.command("U2", "/issue", "list resolved week")

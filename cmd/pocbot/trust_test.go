@@ -108,7 +108,7 @@ func TestE2E_TrustChangesToldGroupedWithUndo(t *testing.T) {
 
 	// An outsource member may not change a teammate's outcome.
 	mustContain(t, h.command("UADMIN", "/team", "add <@U7|out> outsource"), "*outsource*")
-	mustContain(t, h.command("U7", "/pitch", "@sari.beauty declined"), "Change a pitch's outcome is for owner, admins, POC staff, not you. Ask <@U2>, or an admin.")
+	mustContain(t, h.command("U7", "/pitch", "@sari.beauty declined"), "Only the owner, admins or POC staff can change a pitch's outcome. Ask <@U2>, or an admin.")
 	if p, _ := h.Main.DB.Pitch(ctx, 1); p.Status != store.PitchAgreed {
 		t.Errorf("outsource member changed PIT-1: %s", p.Status)
 	}
