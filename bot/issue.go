@@ -147,6 +147,9 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	if len(issues) > maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more. Narrow it down, e.g. `/issue list mine`.", len(issues)-maxListLines)))
 	}
+	if title == "Your open issues" {
+		blocks = append(blocks, contextText("Issues you reported: `/issue list reported`."))
+	}
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d issue(s).", len(issues)), blocks: blocks})
 }
 
