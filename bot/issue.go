@@ -133,6 +133,9 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	}
 	if len(issues) == 0 {
 		text := fmt.Sprintf("*%s:* none. :tada:", title)
+		if title == "Your open issues" {
+			text += " Issues you reported: `/issue list reported`."
+		}
 		return b.reply(ctx, r, msg{text: "No issues.", blocks: []slack.Block{section(text)}})
 	}
 	lines := make([]string, 0, min(len(issues), maxListLines))
