@@ -137,7 +137,7 @@ func TestE2E_TrustSLAWorkingHours(t *testing.T) {
 	if n := len(slaNotices(h, "CDIGEST", "breached")) + len(slaNotices(h, "CDIGEST", "80%")); n != 0 {
 		t.Fatalf("%d SLA notices overnight and on a holiday", n)
 	}
-	waitContains(t, h, tm, "SLA 4h")
+	waitContains(t, h, tm, "SLA 4h of working hours · due Wed 2 Dec")
 	// Wednesday 10:13: 3h13m of working time used → the 80% warning.
 	h.Clock.Set(time.Date(2026, 12, 2, 10, 13, 0, 0, loc))
 	run()
