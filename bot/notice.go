@@ -223,8 +223,24 @@ func (b *Bot) requestOwner(ctx context.Context, r *Request, cr *store.Creator, n
 	text := fmt.Sprintf(":raising_hand: <@%s> asks to move your creator *@%s* %s.", r.UserID, cr.Handle, to)
 	blocks := []slack.Block{section(text), slack.NewActionBlock("owner_req_"+id, approve, button(actionOwnerDecline, id, "Decline")),
 		contextText("Until you answer, you stay the owner. An admin can also change it with /creator @handle set owner @person.")}
-	if _, _, err := b.post(ctx, cr.OwnerID, msg{text: fmt.Sprintf("%s asks to take over @%s", mention(r.UserID), cr.Handle), blocks: blocks}); err != nil {
-		return "", err
+	m := msg{text: fmt.Sprintf("%s asks to take over @%s", mention(r.UserID), cr.Handle), blocks: blocks}
+	if _, _, err := b.post(ctx, cr.OwnerID, m); err != nil {
+		// The owner cannot be reached (left the workspace, DMs closed):
+		// the admins answer instead.
+		b.log.Warn("owner request DM failed; asking admins", "err", err)
+		asked := 0
+		for _, a := range b.cfg.Admins {
+			if a == r.UserID {
+				continue
+			}
+			if _, _, err := b.post(ctx, a, m); err == nil {
+				asked++
+			}
+		}
+		if asked == 0 {
+			return "", err
+		}
+		return fmt.Sprintf(":hourglass_flowing_sand: *@%s* is owned by <@%s>, whom I could not reach, so I asked the admins to approve moving it %s. You'll get a DM with the answer.", cr.Handle, cr.OwnerID, to), nil
 	}
 	return fmt.Sprintf(":hourglass_flowing_sand: *@%s* is owned by <@%s>: I asked them to approve moving it %s. You'll get a DM with the answer.", cr.Handle, cr.OwnerID, to), nil
 }
