@@ -229,6 +229,7 @@ func (b *Bot) requestOwner(ctx context.Context, r *Request, cr *store.Creator, n
 		// the admins answer instead.
 		b.log.Warn("owner request DM failed; asking admins", "err", err)
 		asked := 0
+		m.blocks[0] = section(fmt.Sprintf(":raising_hand: <@%s> asks to move *@%s* %s. It is owned by <@%s>, whom I could not reach by DM, so an admin answers.", r.UserID, cr.Handle, to, cr.OwnerID))
 		for _, a := range b.cfg.Admins {
 			if a == r.UserID {
 				continue

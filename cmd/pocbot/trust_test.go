@@ -155,3 +155,18 @@ func TestE2E_TrustCreatorOwnerAsksTheOwner(t *testing.T) {
 	press(t, h, "U2", told, "change_undo")
 	waitFor(t, func() bool { return owner() == "U2" })
 }
+
+// When the owner cannot be reached by DM, the admins are asked instead.
+func TestE2E_TrustOwnerRequestFallsBackToAdmins(t *testing.T) {
+	t.Parallel()
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	mustContain(t, h.command("U1", "/pitch", "@gone.owner Serum"), "Logged")
+	h.Slack.FailNext("chat.postMessage", "channel_not_found")
+	mustContain(t, h.command("U2", "/creator", "@gone.owner set owner <@U2|me>"), "whom I could not reach, so I asked the admins")
+	ask := waitDM(t, h, "UADMIN", 0, "<@U2> asks to move *@gone.owner* to them. It is owned by <@U1>, whom I could not reach by DM")
+	mustContain(t, h.click("UADMIN", ask, "owner_approve", ""), "Approved: *@gone.owner* is now owned by <@U2>.")
+	if c, _ := h.Main.DB.Creator(ctx, "gone.owner"); c.OwnerID != "U2" {
+		t.Errorf("owner = %s", c.OwnerID)
+	}
+}
