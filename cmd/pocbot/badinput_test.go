@@ -10,7 +10,6 @@ import (
 )
 
 func TestE2E_BadInput(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tests := []struct {
 		name string
@@ -47,7 +46,6 @@ func TestE2E_BadInput(t *testing.T) {
 }
 
 func TestE2E_MentionsEchoedEscaped(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	m := h.command("U1", "/pitch", "@safe.echo <!channel> <!here|here> <@U123> @here & more -- ping <!everyone>")
 	mustContain(t, m, "Logged pitch", "&lt;!channel&gt;", "&lt;@U123&gt;")
@@ -58,7 +56,6 @@ func TestE2E_MentionsEchoedEscaped(t *testing.T) {
 }
 
 func TestE2E_UnknownCommandAndPayloads(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 

@@ -15,7 +15,6 @@ import (
 )
 
 func TestE2E_ConnectAndHello(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	if n := h.Slack.Connections(); n != 1 {
 		t.Errorf("connections = %d, want 1", n)
@@ -26,7 +25,6 @@ func TestE2E_ConnectAndHello(t *testing.T) {
 }
 
 func TestE2E_Help(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	for _, text := range []string{"help", "HELP me", "frobnicate"} {
 		m := h.command("U1", "/pitch", text)
@@ -37,7 +35,6 @@ func TestE2E_Help(t *testing.T) {
 }
 
 func TestE2E_PitchStoredAndConfirmed(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	m := h.command("U1", "/pitch", "@Sari.Beauty Glow Serum -- DM on TikTok")
 	mustContain(t, m, "Logged pitch", "@sari.beauty", "Glow Serum")
@@ -54,7 +51,6 @@ func TestE2E_PitchStoredAndConfirmed(t *testing.T) {
 }
 
 func TestE2E_DuplicateEnvelopeHandledOnce(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	payload := map[string]any{
@@ -141,7 +137,6 @@ func TestE2E_RateLimitedCallRetried(t *testing.T) {
 }
 
 func TestE2E_RestartKeepsData(t *testing.T) {
-	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "keep.db")
 	fs := fakeslack.New(fakeslack.Options{PingInterval: 500 * time.Millisecond})
 	t.Cleanup(fs.Close)

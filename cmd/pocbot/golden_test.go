@@ -15,7 +15,6 @@ import (
 // the first line, then the blocks). go test ./cmd/pocbot -run
 // MessagesGolden -update rewrites them.
 func TestE2E_MessagesGolden(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	seedWork(t, h)

@@ -119,7 +119,6 @@ func waitContains(t *testing.T, h *harness, m fakeslack.Message, subs ...string)
 }
 
 func TestE2E_IssueModalValidationAndTriage(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	u := h.Slack.User("U1")
@@ -179,7 +178,6 @@ func TestE2E_IssueModalValidationAndTriage(t *testing.T) {
 }
 
 func TestE2E_IssueButtonsResolveReopen(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	tm := reportIssue(t, h, "U1", validIssue("@budi.jkt"))
@@ -251,7 +249,6 @@ func TestE2E_IssueButtonsResolveReopen(t *testing.T) {
 }
 
 func TestE2E_IssueConcurrentAssign(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tm := reportIssue(t, h, "U1", validIssue("@race.me"))
 	before := len(h.Slack.Messages())
@@ -294,7 +291,6 @@ func TestE2E_IssueConcurrentAssign(t *testing.T) {
 }
 
 func TestE2E_IssueMessageShortcutPrefill(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// A creator's complaint pasted into a channel.
@@ -346,7 +342,6 @@ func slaNotices(h *harness, channel, sub string) []fakeslack.Message {
 }
 
 func TestE2E_IssueSLAWarningAndBreachOnce(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	run := func() {
@@ -404,7 +399,6 @@ func TestE2E_IssueSLAWarningAndBreachOnce(t *testing.T) {
 }
 
 func TestE2E_IssueSLAPausedWhileWaitingOnCreator(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	run := func() {
@@ -443,7 +437,6 @@ func TestE2E_IssueSLAPausedWhileWaitingOnCreator(t *testing.T) {
 }
 
 func TestE2E_IssueListDetailAndCreator(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tm := reportIssue(t, h, "U1", validIssue("@sari.beauty"))
 	reportIssue(t, h, "U2", validIssue("@budi.jkt"))
@@ -482,7 +475,6 @@ func TestE2E_IssueListDetailAndCreator(t *testing.T) {
 }
 
 func TestE2E_IssueTriageWithinBlockKitLimits(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	vals := validIssue("@huge.input")
@@ -519,7 +511,6 @@ func TestE2E_IssueTriageWithinBlockKitLimits(t *testing.T) {
 }
 
 func TestE2E_IssueWithoutTriageChannel(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "", func(c *bot.Config) { c.DigestChannel, c.TriageChannel = "", "" })
 	v := openIssueForm(t, h, "U1", "@no.channel voucher broken")
 	before := len(h.Slack.Messages())

@@ -63,6 +63,13 @@ func getenvFrom(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// Parallelism: every end-to-end test has its own fake Slack and database,
+// so any may run in parallel. Those whose time goes on waiting (Retry-After,
+// the lock timeout, the ping watchdog, fsyncs, a child process) call
+// t.Parallel and overlap; those that mostly compute run one at a time, so
+// the ack-latency bound every command checks (200 ms) measures the bot, not
+// two bots sharing two cores under -race.
+
 // MustRunMain starts the whole program on dbPath ("" = a new temp file)
 // against fs (nil = a new fake Slack) and waits until it is connected.
 func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...func(*bot.Config)) *harness {

@@ -13,7 +13,6 @@ import (
 )
 
 func TestE2E_PitchBulkWithDuplicatesAndInvalid(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U2", "/pitch", "@old.one Serum"), "Logged")
 	m := h.command("U1", "/pitch", "@new.one, @old.one\n@x @bad!name @new.two 11.11 campaign -- bulk")
@@ -32,7 +31,6 @@ func TestE2E_PitchBulkWithDuplicatesAndInvalid(t *testing.T) {
 }
 
 func TestE2E_PitchCooldownBoundary(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U1", "/pitch", "@cool.down Serum"), "Logged")
 	h.Clock.Advance(14*24*time.Hour - time.Second)
@@ -42,7 +40,6 @@ func TestE2E_PitchCooldownBoundary(t *testing.T) {
 }
 
 func TestE2E_PitchLogAnywayAndSkip(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@dupe.me Serum")
 	m := h.command("U2", "/pitch", "@dupe.me Lipstick -- second try")
@@ -83,7 +80,6 @@ func latest(h *harness, m fakeslack.Message) fakeslack.Message {
 }
 
 func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	m := h.command("U1", "/pitch", "@out.come Serum")
@@ -110,7 +106,6 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 }
 
 func TestE2E_PitchModal(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	u := h.Slack.User("U1")
@@ -153,7 +148,6 @@ func TestE2E_PitchModal(t *testing.T) {
 }
 
 func TestE2E_PitchListStatsFollowups(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@f.one Serum")
 	h.command("U1", "/pitch", "@f.two Serum")
@@ -176,7 +170,6 @@ func TestE2E_PitchListStatsFollowups(t *testing.T) {
 }
 
 func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@d.one Serum")
 	h.command("U1", "/pitch", "@d.two Serum")
@@ -223,7 +216,6 @@ func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
 }
 
 func TestE2E_Creator(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U1", "/creator", "@nobody.yet"), "nothing on *@nobody.yet*")
 	h.command("U1", "/pitch", "@Sari.Beauty Glow Serum")
@@ -290,7 +282,6 @@ func TestE2E_CreatorWith500EntriesPaginates(t *testing.T) {
 // escape-heavy product still leave the duplicates and invalid handles in
 // the one reply (they come first), within Slack's limits.
 func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U2", "/pitch", "@dup.one @dup.two Serum")
 	var b strings.Builder
@@ -304,7 +295,6 @@ func TestE2E_PitchBulkReplyKeepsSkippedVisible(t *testing.T) {
 }
 
 func TestE2E_PitchLogAnywayDoubleClickLogsOnce(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("U1", "/pitch", "@twice.click Serum")
 	m := h.command("U2", "/pitch", "@twice.click Lipstick")

@@ -102,7 +102,6 @@ func seedWork(t *testing.T, h *harness) {
 }
 
 func TestE2E_DigestWithIssuesTasksVouchers(t *testing.T) {
-	t.Parallel()
 	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
 	mustContain(t, m,
@@ -138,7 +137,6 @@ func TestE2E_DigestWithIssuesTasksVouchers(t *testing.T) {
 }
 
 func TestE2E_TargetRealismWithVoucherHistory(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	db := h.Main.DB
@@ -218,7 +216,6 @@ func homeJSON(t *testing.T, h *harness, user string) string {
 }
 
 func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedWork(t, h)
 	h.Clock.Set(h.at("2026-11-30", "10:00"))
@@ -313,7 +310,6 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 // issues, tasks and vouchers, every section is capped and says how many
 // more there are.
 func TestE2E_HomeManyItemsStaysUnder100Blocks(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	db := h.Main.DB

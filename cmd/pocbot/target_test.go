@@ -127,7 +127,6 @@ func digestMessages(h *harness) []fakeslack.Message {
 }
 
 func TestE2E_DigestGolden(t *testing.T) {
-	t.Parallel()
 	h, m := seededMondayDigest(t)
 	ctx := ctxT(t)
 	mustContain(t, m, "Team attainment Fri 27 Nov: 100%", "pitches 10/10", "<@U1>", "<@U2>",
@@ -192,7 +191,6 @@ func TestE2E_DigestGolden(t *testing.T) {
 }
 
 func TestE2E_DigestExactlyOnceAcrossRestart(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	ctx := ctxT(t)
@@ -222,7 +220,6 @@ func TestE2E_DigestExactlyOnceAcrossRestart(t *testing.T) {
 }
 
 func TestE2E_DigestCatchUpLate(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	seedTeam(t, h)
 	ctx := ctxT(t)
@@ -255,7 +252,6 @@ func TestE2E_DigestCatchUpLate(t *testing.T) {
 }
 
 func TestE2E_DigestFailedPostIsRetried(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	h.sinceSunday("digest")
@@ -273,7 +269,6 @@ func TestE2E_DigestFailedPostIsRetried(t *testing.T) {
 }
 
 func TestE2E_Nudges(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	db := h.Main.DB
@@ -327,7 +322,6 @@ func TestE2E_Nudges(t *testing.T) {
 }
 
 func TestE2E_TargetRealismWarning(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// U1's last 14 working days (2–27 Nov): 5 or 6 pitches, 9 on the best day.
@@ -402,7 +396,6 @@ func TestE2E_TargetRealismWarning(t *testing.T) {
 }
 
 func TestE2E_TargetShowAndHome(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Main.DB.SetTarget(ctx, store.Target{Metric: store.MetricPitches, UserID: "U1", Period: store.Daily,
@@ -466,7 +459,6 @@ func TestLoadConfig_WorkdaysAndNudgeCron(t *testing.T) {
 }
 
 func TestE2E_DigestPrintOnDayOff(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	loc := h.Main.Config.Location
 	txt, err := h.Bot.DigestText(context.Background(), time.Date(2026, 12, 5, 0, 0, 0, 0, loc)) // a Saturday

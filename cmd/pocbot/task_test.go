@@ -56,7 +56,6 @@ func waitLatest(t *testing.T, h *harness, m fakeslack.Message, sub string) fakes
 }
 
 func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	r := h.command("ULEAD", "/task", "<@U1|ana> Pitch 40 beauty creators by friday")
@@ -123,7 +122,6 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 }
 
 func TestE2E_TaskCantDoAndReassign(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	mustContain(t, h.command("ULEAD", "/task", "<@U2|budi> Review 30 videos of @sari.beauty by tomorrow 16:00"), "Assigned `TSK-1`", "due tomorrow 16:00")
@@ -196,7 +194,6 @@ func TestE2E_TaskCantDoAndReassign(t *testing.T) {
 }
 
 func TestE2E_TaskModal(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// U1 has 30 units open, U2 has 5: the form suggests U2.
@@ -252,7 +249,6 @@ func TestE2E_TaskModal(t *testing.T) {
 }
 
 func TestE2E_TaskOverloadWarning(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	// Monday: 50 units due today fits the default 60.
@@ -308,7 +304,6 @@ func TestE2E_TaskOverloadWarning(t *testing.T) {
 }
 
 func TestE2E_TaskReminders(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	loc := h.Main.Config.Location
@@ -371,7 +366,6 @@ func TestE2E_TaskReminders(t *testing.T) {
 }
 
 func TestE2E_TaskBadInput(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tests := []struct{ text, want string }{
 		{"<@U1> Pitch 5 by someday", "today, tomorrow, a weekday"},
@@ -392,7 +386,6 @@ func TestE2E_TaskBadInput(t *testing.T) {
 }
 
 func TestE2E_TaskHugeInput(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Slack.User("ULEAD").Command(ctx, "CGENERAL", "/task", ""); err != nil {
@@ -453,7 +446,6 @@ func TestLoadConfig_TaskSettings(t *testing.T) {
 }
 
 func TestE2E_TaskFormRedeliveredOnce(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	if _, err := h.Slack.User("U1").Command(ctx, "CGENERAL", "/task", ""); err != nil {

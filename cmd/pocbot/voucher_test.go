@@ -42,7 +42,6 @@ func openVoucherForm(t testing.TB, h *harness, user string) *fakeslack.View {
 }
 
 func TestE2E_VoucherQuickFormDetailRedeem(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 
@@ -117,7 +116,6 @@ func TestE2E_VoucherQuickFormDetailRedeem(t *testing.T) {
 }
 
 func TestE2E_VoucherModal(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("UADMIN", "/voucher", "budget ramadan 500k")
 	ctx := ctxT(t)
@@ -165,7 +163,6 @@ func TestE2E_VoucherModal(t *testing.T) {
 // TestE2E_VoucherConcurrentBudget: 50 people submit the form at once
 // against a budget that fits 10 vouchers.
 func TestE2E_VoucherConcurrentBudget(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("UADMIN", "/voucher", "budget flash 1jt"), "Rp1.000.000")
 	const n = 50
@@ -227,7 +224,6 @@ func TestE2E_VoucherConcurrentBudget(t *testing.T) {
 // again (same envelope, or a new envelope for the same view) issues one
 // voucher.
 func TestE2E_VoucherRedelivery(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	v := openVoucherForm(t, h, "U1")
 	payload := map[string]any{
@@ -276,7 +272,6 @@ func TestE2E_VoucherRedelivery(t *testing.T) {
 }
 
 func TestE2E_VoucherRevokeAndExpiry(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	h.command("UADMIN", "/voucher", "budget rv 300k")
@@ -320,7 +315,6 @@ func TestE2E_VoucherRevokeAndExpiry(t *testing.T) {
 }
 
 func TestE2E_VoucherExportSlackAndCLI(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	h.command("UADMIN", "/voucher", "budget ex 1jt")
 	code := issuedCode(t, h.command("U1", "/voucher", "@ex.one =HYPERLINK(\"http://evil\",\"x\") 150k ex"))
@@ -367,7 +361,6 @@ func TestE2E_VoucherExportSlackAndCLI(t *testing.T) {
 }
 
 func TestE2E_VoucherBadInput(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	for _, tc := range []struct{ name, text, want string }{
 		{"HugeProduct", "@big.one " + strings.Repeat("x", 3000) + " 150k", "at most 200 characters"},
@@ -391,7 +384,6 @@ func TestE2E_VoucherBadInput(t *testing.T) {
 }
 
 func TestE2E_VoucherMaxRefusesTypos(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	mustContain(t, h.command("U1", "/voucher", "@rich.two Serum 999.999.999.999"), "more than a sample voucher may be worth", "Rp10.000.000", "POCBOT_VOUCHER_MAX")
 	mustContain(t, h.command("U1", "/voucher", "@rich.two Serum 10jt"), "Voucher issued")
