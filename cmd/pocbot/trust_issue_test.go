@@ -29,7 +29,6 @@ func resolveIssue(t *testing.T, h *harness, user string, tm fakeslack.Message, t
 // resolution to pass on) and reopened; they can list what they reported,
 // and resolved and closed issues can be listed with time to resolve.
 func TestE2E_TrustReporterInTheLoop(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	tm := reportIssue(t, h, "U1", validIssue("@budi.jkt"))
 
@@ -90,7 +89,6 @@ func TestE2E_TrustReporterInTheLoop(t *testing.T) {
 // Issue #13, "lists sorted by urgency": breached first, then closest to
 // breach, whatever the order they were reported in.
 func TestE2E_TrustIssueListsByUrgency(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	p4 := validIssue("@slow.one")
 	p4["issue_priority"] = "P4"
@@ -110,7 +108,6 @@ func TestE2E_TrustIssueListsByUrgency(t *testing.T) {
 // Issue #13, "SLA in working time": with POCBOT_SLA_HOURS 09:00-18:00 the
 // clock counts working hours on working days and skips holidays.
 func TestE2E_TrustSLAWorkingHours(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "", func(c *bot.Config) { c.SLAHours = store.WorkHours{Start: 9 * 60, End: 18 * 60} })
 	ctx := context.Background()
 	loc := h.Clock.Now().Location()

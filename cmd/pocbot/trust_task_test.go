@@ -14,7 +14,6 @@ import (
 // carries Reopen, and reopening takes the task out of the done count.
 // Progress past the quantity asks "did you mean…?".
 func TestE2E_TrustTaskDoneNeedsAcceptAndReopen(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	mustContain(t, h.command("ULEAD", "/task", "<@U7|out> Follow up 200 creators by friday"), "Assigned `TSK-1` to <@U7>")

@@ -23,7 +23,6 @@ func replyTo(t *testing.T, h *harness, user string, before int, sub string) fake
 // suggestions and /task load use its outsource members, not an admin who
 // once gave themself a task.
 func TestE2E_TrustRosterDrivesSuggestions(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "", func(c *bot.Config) { c.Outsource = []string{"U8"} })
 	ctx := ctxT(t)
 	// The admin once gave themself a task; U8 (seeded) and U7 have none.
@@ -66,7 +65,6 @@ func TestE2E_TrustRosterDrivesSuggestions(t *testing.T) {
 // outcome change reaches the pitcher in one grouped DM with Undo; an
 // outsource member may not change it; taking over a creator asks its owner.
 func TestE2E_TrustChangesToldGroupedWithUndo(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	mustContain(t, h.command("U2", "/pitch", "@sari.beauty Serum"), "Logged")
@@ -115,7 +113,6 @@ func TestE2E_TrustChangesToldGroupedWithUndo(t *testing.T) {
 }
 
 func TestE2E_TrustCreatorOwnerAsksTheOwner(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	mustContain(t, h.command("U1", "/pitch", "@rina.glow Serum"), "Logged")
@@ -158,7 +155,6 @@ func TestE2E_TrustCreatorOwnerAsksTheOwner(t *testing.T) {
 
 // When the owner cannot be reached by DM, the admins are asked instead.
 func TestE2E_TrustOwnerRequestFallsBackToAdmins(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := ctxT(t)
 	mustContain(t, h.command("U1", "/pitch", "@gone.owner Serum"), "Logged")

@@ -13,7 +13,6 @@ import (
 // cannot be closed": vouchers outside any campaign appear as "no campaign"
 // in /voucher budget and the digest; campaigns close, reopen and end.
 func TestE2E_TrustCampaignsCloseEndAndNoCampaign(t *testing.T) {
-	t.Parallel()
 	h := MustRunMain(t, nil, "")
 	ctx := context.Background()
 	mustContain(t, h.command("UADMIN", "/voucher", "budget 12.12 5jt"), "Rp5.000.000")
