@@ -124,8 +124,12 @@ func (b *Bot) taskLoad(ctx context.Context, r *Request) error {
 	}
 	blocks := []slack.Block{header("Outsource workload")}
 	blocks = append(blocks, joinLines(lines)...)
-	blocks = append(blocks, contextText(fmt.Sprintf("Units are task quantities not yet done. Capacity is per working day (%s); default %d.",
-		b.workdayNames(), b.cfg.DailyCapacity)))
+	who := "Members: everyone who has had a task (set an outsource roster with /team)."
+	if roster, err := b.outsourceRoster(ctx); err == nil && len(roster) > 0 {
+		who = "Members: the outsource roster (/team)."
+	}
+	blocks = append(blocks, contextText(fmt.Sprintf("%s Units are task quantities not yet done. Capacity is per working day (%s); default %d.",
+		who, b.workdayNames(), b.cfg.DailyCapacity)))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Workload of %d member(s).", len(loads)), blocks: blocks})
 }
 
