@@ -197,8 +197,14 @@ func (b *Bot) changeUndo(ctx context.Context, r *Request) error {
 		}
 	}
 	if r.UserID != c.By {
-		c.State, c.DoneBy = store.ChangeUndone, r.UserID
-		text := fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> undid your change: %s", r.UserID, b.changeLine(store.Change{By: c.By, Kind: c.Kind, Label: c.Label, Before: c.Before, After: c.After, At: c.At}))
+		var what string
+		switch c.Kind {
+		case store.ChangePitchStatus:
+			what = fmt.Sprintf("the outcome of *%s* (%s → %s): it is back to *%s*", esc(c.Label), pitchLabel(c.Before), pitchLabel(c.After), pitchLabel(c.Before))
+		default:
+			what = fmt.Sprintf("the owner of *%s* (%s → %s): it is back with %s", esc(c.Label), mention(c.Before), mention(c.After), mention(c.Before))
+		}
+		text := fmt.Sprintf(":leftwards_arrow_with_hook: <@%s> undid your change to %s.", r.UserID, what)
 		if _, _, err := b.post(ctx, c.By, msg{text: "Your change was undone", blocks: []slack.Block{section(text)}}); err != nil {
 			b.log.Warn("undo news failed", "err", err)
 		}

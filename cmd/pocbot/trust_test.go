@@ -88,7 +88,7 @@ func TestE2E_TrustChangesToldGroupedWithUndo(t *testing.T) {
 	// Undo by the owner puts the outcome back and tells who made it.
 	press(t, h, "U2", dm, "change_undo") // the first Undo button: PIT-1
 	waitFor(t, func() bool { p, _ := h.Main.DB.Pitch(ctx, 1); return p.Status == store.PitchAgreed })
-	waitDM(t, h, "U3", 0, "<@U2> undid your change")
+	waitDM(t, h, "U3", 0, "<@U2> undid your change to the outcome of *PIT-1 @sari.beauty* (Agreed → Declined): it is back to *Agreed*.")
 	dm = waitLatest(t, h, dm, "undone by <@U2>")
 
 	// Past the undo window: refused, nothing changes.
