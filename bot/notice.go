@@ -98,6 +98,12 @@ func (b *Bot) changeLine(c store.Change) string {
 	switch c.Kind {
 	case store.ChangePitchStatus:
 		what = fmt.Sprintf("your pitch *%s*: %s → *%s*", esc(c.Label), pitchLabel(c.Before), pitchLabel(c.After))
+		switch agreed := string(store.PitchAgreed); {
+		case c.Before == agreed:
+			what += " (no longer counts toward your agreed target)"
+		case c.After == agreed:
+			what += " (now counts toward your agreed target)"
+		}
 	case store.ChangeCreatorOwner:
 		what = fmt.Sprintf("the owner of your creator *%s*: %s → %s", esc(c.Label), mention(c.Before), mention(c.After))
 	default:

@@ -73,7 +73,7 @@ func TestE2E_TrustChangesToldGroupedWithUndo(t *testing.T) {
 
 	r := h.command("U3", "/pitch", "@sari.beauty declined")
 	mustContain(t, r, "Agreed → *Declined* (pitch by <@U2>) — <@U2> is told, with Undo.")
-	dm := waitDM(t, h, "U2", 0, "<@U3> changed your pitch *PIT-1 @sari.beauty*: Agreed → *Declined*")
+	dm := waitDM(t, h, "U2", 0, "<@U3> changed your pitch *PIT-1 @sari.beauty*: Agreed → *Declined* (no longer counts toward your agreed target)")
 	mustContain(t, dm, `"action_id":"change_undo"`, "Undo works for 30m")
 
 	// A second change a minute later edits the same DM: one DM, two lines.
