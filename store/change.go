@@ -75,6 +75,7 @@ func (db *DB) RecordChange(ctx context.Context, c Change, window time.Duration) 
 	}
 	var batch ChangeBatch
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		batch = ChangeBatch{}
 		now := db.Now()
 		records := appendBucket(tx, bucketChanges)
 		id, err := records.NextSequence()
@@ -174,6 +175,7 @@ func (db *DB) SettleChange(ctx context.Context, id uint64, by, from, to string) 
 	}
 	var c Change
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		c = Change{}
 		b := tx.Bucket(bucketChanges)
 		if err := getJSON(b, itob(id), &c); err == errMissing {
 			return Errorf(NotFound, "That change is no longer on record.")

@@ -79,6 +79,7 @@ func (db *DB) SetRole(ctx context.Context, by, userID string, role Role) (before
 		return "", Errorf(Invalid, "%s is not a role. Use poc or outsource.", quoteInput(string(role)))
 	}
 	err = db.update(ctx, func(tx *bolt.Tx) error {
+		before = RoleNone // may run again (group commit): reset what it captures
 		b := tx.Bucket(bucketTeam)
 		var m Member
 		if err := getJSON(b, []byte(userID), &m); err == nil {
@@ -104,6 +105,7 @@ func (db *DB) SetRole(ctx context.Context, by, userID string, role Role) (before
 func (db *DB) SeedRole(ctx context.Context, by string, ids []string, role Role) ([]string, error) {
 	var added []string
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		added = nil
 		b := tx.Bucket(bucketTeam)
 		now := db.Now()
 		for _, id := range ids {
