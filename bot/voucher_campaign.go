@@ -135,7 +135,7 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 	for i := range cs {
 		c := &cs[i]
 		if c.Closed() {
-			closed = append(closed, fmt.Sprintf("*%s* (%s issued, %s redeemed)", c.Name, b.money(c.Issued), b.money(c.Redeemed)))
+			closed = append(closed, fmt.Sprintf("• :lock: *%s* closed — issued %s (%d) · redeemed %s", c.Name, b.money(c.Issued), c.Count, b.money(c.Redeemed)))
 			continue
 		}
 		lines = append(lines, fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*%s",
@@ -146,7 +146,8 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 			noCampaignLabel, b.money(none.Issued), none.Count, b.money(none.Redeemed)))
 	}
 	if len(closed) > 0 {
-		lines = append(lines, ":lock: Closed: "+strings.Join(closed, " · "))
+		lines = append(lines, "*Closed campaigns*")
+		lines = append(lines, closed...)
 	}
 	blocks := joinLines(lines)
 	blocks = append(blocks, contextText("Admins: `/voucher budget NAME AMOUNT [until YYYY-MM-DD]` · `NAME close` · `NAME reopen` · `NAME ends YYYY-MM-DD|none`."))

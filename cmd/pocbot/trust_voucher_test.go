@@ -30,7 +30,7 @@ func TestE2E_TrustCampaignsCloseEndAndNoCampaign(t *testing.T) {
 	mustContain(t, h.command("UADMIN", "/voucher", "budget 12.12 close"), "already closed")
 	mustContain(t, h.command("U1", "/voucher", "@new.one Serum 100rb 12.12"), "Campaign 12.12 is closed: it takes no new vouchers.")
 	bud = h.command("U1", "/voucher", "budget")
-	mustContain(t, bud, ":lock: Closed: *12.12* (Rp150.000 issued, Rp0 redeemed)")
+	mustContain(t, bud, "*Closed campaigns*", ":lock: *12.12* closed — issued Rp150.000 (1) · redeemed Rp0")
 
 	// The digest: no campaign line, the closed campaign left out.
 	h.sinceSunday("digest")
