@@ -106,6 +106,8 @@ func (b *Bot) changeLine(c store.Change) string {
 		}
 	case store.ChangeCreatorOwner:
 		what = fmt.Sprintf("the owner of your creator *%s*: %s → %s", esc(c.Label), mention(c.Before), mention(c.After))
+	case store.ChangeVoucherRevoke:
+		return fmt.Sprintf("<@%s> revoked your voucher *%s*: %s · %s", c.By, esc(c.Label), esc(truncate(c.After, 300)), b.when(c.At))
 	default:
 		what = esc(c.Label)
 	}
@@ -128,7 +130,7 @@ func (b *Bot) batchMsg(changes []store.Change) msg {
 	blocks := []slack.Block{section(head)}
 	for _, c := range changes {
 		s := section(b.changeLine(c))
-		if c.State == "" && now.Sub(c.At) < undoWindow {
+		if c.State == "" && now.Sub(c.At) < undoWindow && c.Kind != store.ChangeVoucherRevoke {
 			s.Accessory = slack.NewAccessory(button(actionChangeUndo, strconv.FormatUint(c.ID, 10), "Undo"))
 		}
 		s.BlockID = fmt.Sprintf("change_%d", c.ID)

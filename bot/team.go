@@ -63,7 +63,7 @@ var permissions = map[perm]permission{
 		"— (only the assignee); Done before Accept or short of the quantity asks first"},
 	permTaskReopen:    {"Reopen a done or handed-back task", whoAssigner | whoAdmin, "the assignee is told and gets the buttons back"},
 	permVoucherRedeem: {"Mark a voucher redeemed", whoOwner | whoAdmin | whoPOC, "—"},
-	permVoucherRevoke: {"Revoke a voucher", whoAdmin, "—"},
+	permVoucherRevoke: {"Revoke a voucher", whoAdmin, "the issuer is told in the same grouped DM (no Undo: a revoke is final)"},
 	permIssueWork: {"Claim, assign, resolve or reopen an issue", whoAdmin | whoPOC | whoOutsource,
 		"the reporter is told when it is assigned, waiting on the creator, resolved and reopened"},
 	permTeam: {"Change the roster, targets, budgets, holidays, capacity", whoAdmin, "—"},

@@ -287,6 +287,8 @@ func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error 
 		return err
 	}
 	b.refreshVoucherHomes(ctx, r.UserID, v)
+	b.tellOwner(ctx, store.Change{By: r.UserID, Owner: v.IssuerID, Kind: store.ChangeVoucherRevoke, Subject: v.Code,
+		Label: fmt.Sprintf("%s @%s, %s", v.Code, v.Handle, b.money(v.Value)), After: reason})
 	text := fmt.Sprintf(":no_entry: *%s* revoked (@%s, %s): %s.", v.Code, v.Handle, b.money(v.Value), esc(truncate(reason, 300)))
 	if v.Campaign != "" {
 		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {

@@ -20,9 +20,10 @@ var (
 
 // Change kinds. Values are stored.
 const (
-	ChangePitchStatus  = "pitch.status"  // Subject "pitch:12"; Before/After statuses
-	ChangeCreatorOwner = "creator.owner" // Subject the handle; Before/After user IDs
-	OwnerRequest       = "owner.request" // a pending request to own a creator
+	ChangePitchStatus   = "pitch.status"   // Subject "pitch:12"; Before/After statuses
+	ChangeCreatorOwner  = "creator.owner"  // Subject the handle; Before/After user IDs
+	ChangeVoucherRevoke = "voucher.revoke" // Subject the code; After the reason; not undoable
+	OwnerRequest        = "owner.request"  // a pending request to own a creator
 )
 
 // Change states. "" is a change that stands.

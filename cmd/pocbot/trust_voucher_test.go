@@ -18,7 +18,7 @@ func TestE2E_TrustCampaignsCloseEndAndNoCampaign(t *testing.T) {
 	mustContain(t, h.command("UADMIN", "/voucher", "budget 12.12 5jt"), "Rp5.000.000")
 	issuedCode(t, h.command("U1", "/voucher", "@sari.beauty Glow Serum 150rb 12.12"))
 	issuedCode(t, h.command("U1", "/voucher", "@budi.jkt Lip Tint 200rb"))
-	issuedCode(t, h.command("U2", "/voucher", "@rina.glow Toner 100rb"))
+	toner := issuedCode(t, h.command("U2", "/voucher", "@rina.glow Toner 100rb"))
 
 	bud := h.command("U1", "/voucher", "budget")
 	mustContain(t, bud, "*12.12* — budget Rp5.000.000 · issued Rp150.000 (1)", "_no campaign_ — issued Rp300.000 (2) · redeemed Rp0 · no budget applies")
@@ -62,6 +62,10 @@ func TestE2E_TrustCampaignsCloseEndAndNoCampaign(t *testing.T) {
 	mustContain(t, h.command("U1", "/voucher", "budget"), ":lock: ended 2026-12-01")
 	mustContain(t, h.command("UADMIN", "/voucher", "budget 12.12 ends none"), "has no end date")
 	issuedCode(t, h.command("U1", "/voucher", "@too.late Serum 100rb 12.12"))
+	// An admin revoking U2's voucher tells U2, without Undo.
+	mustContain(t, h.command("UADMIN", "/voucher", "revoke "+toner+" creator cancelled"), "revoked")
+	told := waitDM(t, h, "U2", 0, "<@UADMIN> revoked your voucher *"+toner+" @rina.glow, Rp100.000*: creator cancelled")
+	mustNotContain(t, told, `"change_undo"`)
 	if es, _ := h.Main.DB.AuditLog(ctx, store.CampaignEntity("12.12"), 0); len(es) < 5 {
 		t.Errorf("campaign audit has %d entries, want budget, close, reopen, budget, end, end", len(es))
 	}
