@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,11 @@ func TestE2E_TrustRosterDrivesSuggestions(t *testing.T) {
 	mustContain(t, h.command("UADMIN", "/team", "add <@U2|poc> staff"), "<@U2> is already POC staff.")
 	mustContain(t, h.command("UADMIN", "/team", "add <@U9|x> vendors"), "is neither a person")
 	mustContain(t, h.command("UADMIN", "/team", "add <@U9|x>"), "Which role?")
+	var many []string
+	for i := range 60 {
+		many = append(many, fmt.Sprintf("<@U%03d|p>", i))
+	}
+	mustContain(t, h.command("UADMIN", "/team", "add "+strings.Join(many, " ")+" outsource"), "That is 60 people; change at most 50 at once.")
 	mustContain(t, h.command("U2", "/team", ""), "*Admins:* <@UADMIN>", "*POC staff:* <@U2>", "*Outsource:* <@U7>, <@U8>")
 
 	// The task form suggests an outsource member, never the admin.
