@@ -29,12 +29,15 @@ type Config struct {
 	DigestChannel string
 	TriageChannel string // "" = DigestChannel
 	DigestCron    string
-	BackupCron    string // "" disables the scheduled hot backup
-	BackupDir     string
-	BackupKeep    int
-	Admins        []string
-	Outsource     []string  // seeds the roster's outsource members once (issue #13)
-	SLAHours      WorkHours // working hours the SLA clock counts; zero = wall clock
+	// DigestMentionsMax: a digest listing at most this many people
+	// mentions them; otherwise (and at 0) it shows names.
+	DigestMentionsMax int
+	BackupCron        string // "" disables the scheduled hot backup
+	BackupDir         string
+	BackupKeep        int
+	Admins            []string
+	Outsource         []string  // seeds the roster's outsource members once (issue #13)
+	SLAHours          WorkHours // working hours the SLA clock counts; zero = wall clock
 
 	PitchCooldown time.Duration
 	FollowupDays  int
@@ -50,6 +53,12 @@ type Config struct {
 	DailyCapacity     int             // task units a person can do per working day
 	TaskReminder      string          // HH:MM local time of the daily task reminder
 	IssueSLA          store.SLAPolicy // time allowed per issue priority
+
+	ContentDays       int    // days from delivery (or redemption) to post content
+	ContentRemindDays int    // days after delivery before the one reminder
+	ContentCron       string // the daily content clock
+	CreatorLang       string // creator-facing text: "id" or "en"
+	SampleStrikes     int    // overdue samples that flag a creator on issuing; < 0 = off
 
 	HandlerTimeout  time.Duration // per handler
 	SubmitTimeout   time.Duration // view_submission validate+commit before ack
@@ -86,8 +95,11 @@ type Bot struct {
 	botUserID          string
 	handlers           sync.WaitGroup
 	issueLocks         issueLocks // per-issue triage refreshes
+	strikeWarned       sync.Map   // voucher form view ID + handle → warned once (sample.go)
 	// prov holds the metric, digest, workload and Home providers (metrics.go).
 	prov providers
+	// names caches display names (names.go).
+	names nameCache
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -145,6 +157,9 @@ func (b *Bot) jobs() error {
 		return err
 	}
 	if err := b.sched.add("issue_sla", issueSLASpec, b.issueSLAJob); err != nil {
+		return err
+	}
+	if err := b.sched.add("content_clock", b.cfg.ContentCron, b.contentClockJob); err != nil {
 		return err
 	}
 	if err := b.targetJobs(); err != nil {

@@ -73,8 +73,11 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		return b.creatorFind(ctx, r, rest)
 	}
 	if !strings.HasPrefix(first, "@") {
+		if _, near := closest(first, commandKeywords(b.rt.commands["/creator"])); near {
+			return b.notUnderstood(r, first, rest)
+		}
 		if _, err := store.NormalizeHandle(first); err != nil || strings.EqualFold(first, "help") {
-			return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+			return b.notUnderstood(r, first, rest)
 		}
 		// "sari.beauty" is the same creator as "@sari.beauty".
 	}
@@ -120,7 +123,11 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		}
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text), section(b.creatorFacts(c))}})
 	}
-	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s after the handle.", quote(verb)))))
+	if k, ok := closest(verb, []string{"note", "set"}); ok {
+		return errorf("I didn't understand %s after the handle. Did you mean `/creator @%s %s %s`?", quote(verb), h, k, codeSample(arg))
+	}
+	return errorf("I didn't understand %s after the handle. Add a note with `/creator @%s note …`, edit with `/creator @%s set followers 120k`, or type just `/creator @%s`.",
+		quote(verb), h, h, h)
 }
 
 var creatorKeys = map[string]bool{"followers": true, "category": true, "owner": true, "name": true, "contact": true}
@@ -299,7 +306,14 @@ func (b *Bot) creatorShow(ctx context.Context, r *Request, h string, offset int,
 			return err
 		}
 	}
-	return b.reply(ctx, r, b.creatorMsg(c, items, total, offset, replace))
+	m := b.creatorMsg(c, items, total, offset, replace)
+	if f, err := b.db.CreatorFulfilment(ctx, h, b.samplePolicy(), b.Now()); err != nil {
+		return err
+	} else if l := b.fulfilmentLine(f); l != "" && len(m.blocks) >= 2 {
+		// After the header and the profile facts.
+		m.blocks = append(m.blocks[:2], append([]slack.Block{section(l)}, m.blocks[2:]...)...)
+	}
+	return b.reply(ctx, r, m)
 }
 
 // creatorMsg renders items[offset:] (the page) of a history of total
@@ -346,7 +360,7 @@ func (b *Bot) creatorFind(ctx context.Context, r *Request, q string) error {
 	if len([]rune(q)) < 2 {
 		return errorf("Type at least 2 characters to search, like: /creator find sari")
 	}
-	cs, err := b.db.FindCreators(ctx, q, 30)
+	cs, total, err := b.db.FindCreatorsTotal(ctx, q, 30)
 	if err != nil {
 		return err
 	}
@@ -365,8 +379,13 @@ func (b *Bot) creatorFind(ctx context.Context, r *Request, q string) error {
 		}
 		lines = append(lines, l)
 	}
-	blocks := append([]slack.Block{section(fmt.Sprintf("*%d creator(s) match %s*", len(cs), esc(quote(q))))}, joinLines(lines)...)
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d creator(s) found.", len(cs)), blocks: blocks})
+	head := fmt.Sprintf("*%s %s %s*", plural(total, "creator", "creators"), verbS(total, "matches", "match"), esc(quote(q)))
+	blocks := append([]slack.Block{section(head)}, joinLines(lines)...)
+	if total > len(cs) {
+		blocks = append(blocks, contextText(fmt.Sprintf("Showing the best %d of %d (exact handles first). Type more of the handle or name to narrow it, like `/creator find %s…`.",
+			len(cs), total, esc(strings.ReplaceAll(truncate(q, 30), "`", "'")))))
+	}
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s found.", plural(total, "creator", "creators")), blocks: blocks})
 }
 
 func (b *Bot) creatorButtons(handle string) []slack.BlockElement {

@@ -33,6 +33,11 @@ func Defaults() Config {
 		DailyCapacity:     60,
 		TaskReminder:      "15:00",
 		IssueSLA:          store.DefaultSLAPolicy(),
+		ContentDays:       14,
+		ContentRemindDays: 5,
+		ContentCron:       "0 10 * * *",
+		CreatorLang:       "id",
+		SampleStrikes:     3,
 		HandlerTimeout:    30 * time.Second,
 		SubmitTimeout:     2500 * time.Millisecond,
 		ShutdownTimeout:   10 * time.Second,
@@ -61,6 +66,11 @@ func (c *Config) setDefaults() {
 	orDefault(&c.DailyCapacity, d.DailyCapacity)
 	orDefault(&c.TaskReminder, d.TaskReminder)
 	orDefault(&c.IssueSLA, d.IssueSLA)
+	orDefault(&c.ContentDays, d.ContentDays)
+	orDefault(&c.ContentRemindDays, d.ContentRemindDays)
+	orDefault(&c.ContentCron, d.ContentCron)
+	orDefault(&c.CreatorLang, d.CreatorLang)
+	orDefault(&c.SampleStrikes, d.SampleStrikes)
 	orDefault(&c.HandlerTimeout, d.HandlerTimeout)
 	orDefault(&c.SubmitTimeout, d.SubmitTimeout)
 	orDefault(&c.ShutdownTimeout, d.ShutdownTimeout)

@@ -19,6 +19,43 @@ type digestInput struct {
 	Week     *store.PitchStats // pitches created this week to date
 	Sections []sectionOut
 	Late     bool
+	// Names are display names by user ID (users.info); MentionsMax is
+	// POCBOT_DIGEST_MENTIONS_MAX: a digest listing at most that many
+	// people mentions them, a larger one (or 0) shows names. Owners who
+	// must act (actMention) are mentioned either way.
+	Names       map[string]string
+	MentionsMax int
+	Holidays    []store.Holiday // announced when within holidayAhead days
+}
+
+// actMention mentions a person who must act on a digest line (an SLA
+// breach's owner): buildDigest keeps it a mention when it turns the other
+// mentions into names.
+func actMention(userID string) string { return "<@" + userID + "|act>" }
+
+// personText is how the digest names userID: a mention for a small team
+// (mentions), else the display name, escaped.
+func (in *digestInput) personText(userID string, mentions bool) string {
+	if mentions {
+		return "<@" + userID + ">"
+	}
+	n := in.Names[userID]
+	if n == "" {
+		n = "@" + userID // not a mention: plain text
+	}
+	return esc(n)
+}
+
+// people turns the mentions in a section line into names (or plain
+// mentions for a small team), keeping actMention's mentions.
+func (in *digestInput) people(line string, mentions bool) string {
+	return mentionRE.ReplaceAllStringFunc(line, func(m string) string {
+		sub := mentionRE.FindStringSubmatch(m)
+		if sub[2] == "|act" {
+			return "<@" + sub[1] + ">"
+		}
+		return in.personText(sub[1], mentions)
+	})
 }
 
 // sectionOut is one digest section's content; Tracked is false when no
@@ -56,6 +93,7 @@ func buildDigest(in *digestInput) digest {
 	prevName := prev.Format("Mon 2 Jan")
 	title := "Daily digest — " + in.Day.Format("Mon 2 Jan 2006")
 	team := s.Board("")
+	mentions := in.MentionsMax > 0 && len(s.People()) <= in.MentionsMax
 
 	headline, short := headlineText(team, in.Metrics, prevName)
 	var head []slack.Block
@@ -70,6 +108,10 @@ func buildDigest(in *digestInput) digest {
 		add(":hourglass: _Posted late: pocbot was not running at the scheduled time._")
 	}
 	add(headline)
+	if h := upcomingHolidays(in.Holidays, in.Day, cal.Location()); h != "" {
+		head = append(head, contextText(h))
+		plain = append(plain, toPlain(h))
+	}
 	add(boardText("*Team*", team, nil, in.Metrics, prevName))
 	add(funnelText("Pitch funnel", in.Funnel, in.Week, prevName))
 	for _, sec := range in.Sections {
@@ -80,7 +122,11 @@ func buildDigest(in *digestInput) digest {
 		case len(sec.Lines) == 0:
 			lines = []string{fmt.Sprintf("*%s:* none :white_check_mark:", sec.Title)}
 		default:
-			lines = append([]string{fmt.Sprintf("*%s:*", sec.Title)}, bullets(sec.Lines)...)
+			var ls []string
+			for _, l := range sec.Lines {
+				ls = append(ls, in.people(l, mentions))
+			}
+			lines = append([]string{fmt.Sprintf("*%s:*", sec.Title)}, bullets(ls)...)
 		}
 		for _, b := range joinLines(lines) {
 			head = append(head, b)
@@ -106,7 +152,7 @@ func buildDigest(in *digestInput) digest {
 		if in.Funnel != nil {
 			f = in.Funnel.PerUser[u]
 		}
-		people = append(people, boardText(fmt.Sprintf("*<@%s>*", u), s.Board(u), &f, in.Metrics, prevName))
+		people = append(people, boardText("*"+in.personText(u, mentions)+"*", s.Board(u), &f, in.Metrics, prevName))
 	}
 	if len(people) == 0 {
 		people = []string{"_No one has targets or logged work yet. Set a target with `/target pitches 10 @person`._"}
@@ -126,18 +172,45 @@ func buildDigest(in *digestInput) digest {
 	return d
 }
 
-// headlineText is the team's attainment on the previous working day, as
-// mrkdwn and as a short plain fallback.
+// headlineText is the team's attainment on the previous working day
+// (a weekly target's week through that day, against the part due by
+// then), as mrkdwn and as a short plain fallback. Without any figure for
+// that day it names the team targets in force from today, if any.
 func headlineText(team progress.Board, metrics []progress.Metric, prevName string) (string, string) {
-	pct, ok := progress.Attainment(team.Prev, metrics)
+	scores := progress.HeadlineScores(team, metrics)
+	pct, ok := progress.Attainment(scores, metrics)
 	var parts []string
 	for _, m := range metrics {
-		if sc, has := team.Prev[m.Name]; has {
-			parts = append(parts, fmt.Sprintf("%s %s", m.Label, fraction(sc)))
+		sc, has := scores[m.Name]
+		if !has {
+			continue
 		}
+		if team.Prev[m.Name].Target == 0 && team.PrevExpected[m.Name] > 0 {
+			if wt := team.PrevWeek[m.Name].Target; wt != sc.Target {
+				parts = append(parts, fmt.Sprintf("%s %d/%d due by %s (week %d)", m.Label, sc.Done, sc.Target, prevName, wt))
+			} else {
+				parts = append(parts, fmt.Sprintf("%s %d/%d (week)", m.Label, sc.Done, sc.Target))
+			}
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", m.Label, fraction(sc)))
 	}
 	detail := strings.Join(parts, ", ")
 	if !ok {
+		var from []string
+		for _, m := range metrics {
+			switch {
+			case team.Weekly[m.Name] && team.Week[m.Name].Target > 0:
+				from = append(from, fmt.Sprintf("%s %d this week", m.Label, team.Week[m.Name].Target))
+			case team.Today[m.Name].Target > 0:
+				from = append(from, fmt.Sprintf("%s %d today", m.Label, team.Today[m.Name].Target))
+			}
+		}
+		if len(from) > 0 {
+			t := strings.Join(from, ", ")
+			return fmt.Sprintf("*Team targets from today:* %s. %s: %s.", t, prevName, detail),
+				fmt.Sprintf("team targets from today: %s; %s: %s", t, prevName, detail)
+		}
 		return fmt.Sprintf("*No team targets yet.* %s: %s. Set one with `/target pitches 10 team`.", prevName, detail),
 			fmt.Sprintf("no team targets yet; %s: %s", prevName, detail)
 	}
@@ -150,49 +223,62 @@ func headlineText(team progress.Board, metrics []progress.Metric, prevName strin
 }
 
 // boardText is one board as mrkdwn lines: previous working day with bars,
-// today so far, week to date with pace, streak and (for people, whose
-// funnel is not nil) the funnel.
+// today so far, week to date with pace, streak, the team's work outside
+// its figures and (for people, whose funnel is not nil) the funnel.
 func boardText(name string, bd progress.Board, funnel *store.Funnel, metrics []progress.Metric, prevName string) string {
-	var prev, today, week []string
+	var prev, today, week, outside []string
 	for _, m := range metrics {
 		sc, ok := bd.Prev[m.Name]
 		if !ok {
 			continue
 		}
-		if sc.Target > 0 {
+		switch {
+		case sc.Target > 0:
 			mark := "✗"
 			if sc.Met() {
 				mark = "✓"
 			}
 			prev = append(prev, fmt.Sprintf("%s %d/%d `%s` %d%% %s", m.Label, sc.Done, sc.Target, bar(sc), sc.Pct(), mark))
-		} else {
+		case bd.Weekly[m.Name]:
+			prev = append(prev, fmt.Sprintf("%s %d (weekly target)", m.Label, sc.Done))
+		default:
 			prev = append(prev, fmt.Sprintf("%s %d (no target)", m.Label, sc.Done))
 		}
 		today = append(today, fmt.Sprintf("%s %s", m.Label, fraction(bd.Today[m.Name])))
-		w := bd.Week[m.Name]
-		wl := fmt.Sprintf("%s %s", m.Label, fraction(w))
-		if exp := bd.Expected[m.Name]; exp > 0 {
-			wl += fmt.Sprintf(", pace %d%%", w.Done*100/exp)
+		week = append(week, weekText(m.Label, bd.Week[m.Name], bd.Expected[m.Name]))
+		if o, ok := bd.Outside[m.Name]; ok {
+			outside = append(outside, fmt.Sprintf("%s %d %s, %d today, %d this week", m.Label, o.Prev, prevName, o.Today, o.Week))
 		}
-		week = append(week, wl)
 	}
 	streak := "no streak"
 	switch {
 	case bd.StreakCapped:
 		streak = fmt.Sprintf("streak %d+ working days", bd.Streak)
 	case bd.Streak > 0:
-		streak = fmt.Sprintf("streak %d working day(s)", bd.Streak)
+		streak = "streak " + plural(bd.Streak, "working day", "working days")
 	}
 	lines := []string{name + " — " + streak,
 		"• " + prevName + ": " + strings.Join(prev, " · "),
 		"• Today so far: " + strings.Join(today, " · "),
 		"• Week to date: " + strings.Join(week, " · "),
 	}
+	if len(outside) > 0 {
+		lines = append(lines, "• By people without a target (not counted above): "+strings.Join(outside, " · "))
+	}
 	if f := funnel; f != nil {
 		lines = append(lines, fmt.Sprintf("• Funnel %s: %d pitched → %d interested → %d agreed (%d declined, %d no response)",
 			prevName, f.Pitched, f.Interested, f.Agreed, f.Declined, f.NoResponse))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// weekText is "label done/target, pace N%" for the week to date.
+func weekText(label string, w progress.Score, expected int) string {
+	s := fmt.Sprintf("%s %s", label, fraction(w))
+	if expected > 0 {
+		s += fmt.Sprintf(", pace %d%%", w.Done*100/expected)
+	}
+	return s
 }
 
 // funnelText is the team's pitch funnel for the previous working day and

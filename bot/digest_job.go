@@ -47,11 +47,29 @@ func (b *Bot) digestInput(ctx context.Context, day, now time.Time, late bool) (*
 		}
 		in.Sections = append(in.Sections, out)
 	}
+	in.MentionsMax = b.cfg.DigestMentionsMax
+	if in.Holidays, err = b.db.Holidays(ctx); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 
+// userIDs lists everyone the digest shows, for their names.
+func (in *digestInput) userIDs() []string {
+	ids := progress.NewScorer(&in.Input).People()
+	for _, sec := range in.Sections {
+		for _, l := range sec.Lines {
+			for _, m := range mentionRE.FindAllStringSubmatch(l, -1) {
+				ids = append(ids, m[1])
+			}
+		}
+	}
+	return ids
+}
+
 // DigestText renders the digest of day's date as plain text, from the
-// database alone: `pocbot digest --print`. A past day is shown as of its end.
+// database alone: `pocbot digest --print`. A past day is shown as of its
+// end. People show as @ID: names would need Slack.
 func (b *Bot) DigestText(ctx context.Context, day time.Time) (string, error) {
 	now := b.Now()
 	if end := progress.DayStart(day, b.cfg.Location).AddDate(0, 0, 1); now.After(end) {
@@ -118,6 +136,7 @@ func (b *Bot) digestJob(ctx context.Context, due time.Time) error {
 	if err != nil {
 		return b.releaseAfter(ctx, key, err)
 	}
+	in.Names = b.displayNames(ctx, in.userIDs())
 	d := buildDigest(in)
 	_, ts, err := b.post(ctx, b.cfg.DigestChannel, msg{text: d.Text, blocks: d.Blocks})
 	if err != nil {

@@ -42,13 +42,27 @@
 // One file, or a few named with its prefix, per feature:
 //
 //   - pitch*.go: /pitch (command, form, outcomes, lists, follow-ups) and
-//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home).
+//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home);
+//     pitch_id.go: /pitch PIT-n (detail, outcome, note, delete), "which
+//     pitch?", and outcome buttons that redraw their own message.
+//   - didyoumean.go: the one-line "did you mean" answer to a word a command
+//     did not understand (closest subcommand, missing @, first example).
 //   - creator.go: /creator, the creator's history across features.
 //   - voucher*.go: /voucher (issue, budgets, redeem, revoke, export).
+//   - sample*.go: a redeemed voucher's sample to content (steps by text,
+//     button and form; fulfilment, strikes, funnels, content_posted) and
+//     sample_clock.go, the daily reminder and deadline DMs;
+//     creator_text.go: the creator-facing templates (Bahasa Indonesia by
+//     default, /voucher template); issue_samples.go: the issue desk's
+//     voucher and sample lookups.
 //   - issue*.go: /issue (form, triage message and buttons, SLA job).
 //   - task*.go: /task (assign, DMs, reminders, workload).
 //   - target*.go, digest*.go, nudge.go, home*.go: /target and holidays, the
 //     morning digest, the afternoon nudges, and App Home.
+//     target_realism.go loads and words the realism check (the rule is
+//     progress.Judge), target_scope.go asks whom a target is for,
+//     home_lead.go is an admin's team view, names.go the display names the
+//     digest shows instead of mentions.
 //   - followup.go: the daily follow-up DM.
 //   - team.go: /team, the roster and the permission table (may);
 //     notice.go: the grouped change DM to a record's owner with Undo,

@@ -10,6 +10,7 @@ const actionHomeNudges = "home_nudges" // value "on" or "off"
 
 func (b *Bot) homeTargetRoutes() {
 	b.registerHomeSection(homeTargets, b.homeProgress)
+	b.registerHomeSection(homeLeadView, b.homeLeadSection)
 	b.rt.action(actionHomeNudges, func(ctx context.Context, r *Request) error {
 		on := r.Action.Value == "on"
 		if err := b.db.SetNudges(ctx, r.UserID, on); err != nil {
@@ -29,6 +30,13 @@ func (b *Bot) homeProgress(ctx context.Context, userID string) ([]slack.Block, e
 	text := progressText("*My progress today*", bd, in.Metrics)
 	if !in.Cal.Working(in.Day) {
 		text += "\n:palm_tree: Today is a day off."
+	}
+	hs, err := b.db.Holidays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if h := upcomingHolidays(hs, b.Now(), b.cfg.Location); h != "" {
+		text += "\n" + h
 	}
 	optOut, err := b.db.NudgeOptOuts(ctx)
 	if err != nil {

@@ -153,7 +153,7 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	if title == "Your open issues" {
 		blocks = append(blocks, contextText("Issues you reported: `/issue list reported`."))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d issue(s).", len(issues)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: plural(len(issues), "issue", "issues") + ".", blocks: blocks})
 }
 
 // issueDetailMsg is /issue ISS-n: the issue, one page of its timeline
@@ -175,7 +175,8 @@ func (b *Bot) issueDetailMsg(ctx context.Context, id uint64, offset int) (msg, e
 	for _, ev := range evs {
 		lines = append(lines, truncate(b.eventLine(ev), 400))
 	}
-	extra := []slack.Block{section(fmt.Sprintf("*Timeline* — %d–%d of %d, oldest first", offset+1, offset+len(evs), total))}
+	extra := b.issueSampleBlocks(ctx, is)
+	extra = append(extra, section(fmt.Sprintf("*Timeline* — %d–%d of %d, oldest first", offset+1, offset+len(evs), total)))
 	extra = append(extra, joinLines(lines)...)
 	var nav []slack.BlockElement
 	ref := strconv.FormatUint(id, 10)

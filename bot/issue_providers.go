@@ -97,7 +97,7 @@ func (b *Bot) digestOpenIssues(ctx context.Context, day time.Time) ([]string, er
 			}
 			who := "_unassigned_"
 			if is.AssigneeID != "" {
-				who = mention(is.AssigneeID)
+				who = actMention(is.AssigneeID) // the owner must act: mentioned
 			}
 			names = append(names, fmt.Sprintf("`%s` @%s → %s (due %s)", is.Ref(), is.Handle, who, b.when(is.SLA.DueAt(asOf))))
 		}
@@ -146,7 +146,7 @@ func (b *Bot) homeMyIssues(ctx context.Context, userID string) ([]slack.Block, e
 		is := &issues[i]
 		s := section(truncate(b.issueLine(is), 2000))
 		s.Accessory = slack.NewAccessory(button(actionHomeIssueView, strconv.FormatUint(is.ID, 10), "View"))
-		out = append(out, s, issueActions(is))
+		out = append(out, s, issueActions(is, userID))
 	}
 	return out, nil
 }

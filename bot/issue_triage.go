@@ -112,7 +112,7 @@ func (b *Bot) openResolveModal(ctx context.Context, r *Request, id uint64, to st
 	if is.Status.Done() {
 		return errorf("%s is already %s. Press Reopen first if it needs more work.", is.Ref(), strings.ToLower(is.Status.Label()))
 	}
-	return b.openModal(ctx, r, resolveModal(is, to))
+	return b.openModal(ctx, r, resolveModal(is, to, b.resolveSampleBlock(ctx, is)...))
 }
 
 // issueReopen is the Reopen button on a resolved or closed issue.
@@ -178,7 +178,7 @@ func (b *Bot) refreshTriage(ctx context.Context, id uint64) error {
 	if err != nil {
 		return err
 	}
-	m := b.triageMsg(is, evs)
+	m := b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is))
 	_, _, _, err = b.api.UpdateMessageContext(ctx, is.TriageChannel, is.TriageTS,
 		slack.MsgOptionText(fallback(m.text), false), slack.MsgOptionBlocks(m.blocks...))
 	if err != nil {

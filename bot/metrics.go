@@ -46,6 +46,7 @@ var metricLabels = map[string]string{
 	store.MetricVouchers:       "vouchers issued",
 	store.MetricIssuesResolved: "issues resolved",
 	store.MetricTasksDone:      "tasks done",
+	store.MetricContentPosted:  "content posted",
 }
 
 // Digest sections, in the order the digest shows them.
@@ -53,6 +54,7 @@ const (
 	sectionIssues    = "issues"    // open issues by priority, naming SLA breaches
 	sectionTasks     = "tasks"     // overdue tasks
 	sectionVouchers  = "vouchers"  // voucher budget used per campaign
+	sectionSamples   = "samples"   // samples to content per campaign, cost per posted video
 	sectionFollowups = "followups" // follow-ups due
 )
 
@@ -60,6 +62,7 @@ var sectionOrder = []struct{ name, title string }{
 	{sectionIssues, "Open issues by priority"},
 	{sectionTasks, "Overdue tasks"},
 	{sectionVouchers, "Voucher budget used per campaign"},
+	{sectionSamples, "Samples to content per campaign"},
 	{sectionFollowups, "Follow-ups due"},
 }
 
@@ -77,18 +80,13 @@ func (b *Bot) digestAsOf(day time.Time) time.Time {
 	return asOf
 }
 
-// Open workload, shown by the realism check next to throughput.
+// Open workload, stated by the realism check (target_realism.go) next to
+// the units its tasks need, which it reads from the tasks themselves.
 const (
 	workloadFollowups = "followups" // open follow-ups now
 	workloadTasks     = "tasks"     // tasks outstanding
 	workloadIssues    = "issues"    // open issues
 )
-
-var workloadOrder = []struct{ name, label string }{
-	{workloadFollowups, "open follow-ups"},
-	{workloadTasks, "tasks outstanding"},
-	{workloadIssues, "open issues"},
-}
 
 // workloadSource returns per-user counts of open work at now.
 type workloadSource func(ctx context.Context, now time.Time) (perUser map[string]int, err error)
@@ -96,6 +94,7 @@ type workloadSource func(ctx context.Context, now time.Time) (perUser map[string
 // App Home sections, in the order Home shows them under its header.
 const (
 	homeTargets   = "targets"   // my progress today against targets, nudge toggle
+	homeLeadView  = "lead"      // admins: the team's view (home_lead.go)
 	homePitches   = "pitches"   // my pitches this week
 	homeFollowups = "followups" // my follow-ups due, with outcome buttons
 	homeIssues    = "issues"    // my open issues, breaching first, with buttons
@@ -108,6 +107,7 @@ const (
 // when it returns no blocks, and "not tracked yet" when unregistered.
 var homeOrder = []struct{ name, title string }{
 	{homeTargets, ""},
+	{homeLeadView, ""},
 	{homePitches, ""},
 	{homeFollowups, ""},
 	{homeIssues, "My open issues"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,12 +60,17 @@ func (b *Bot) pitchFollowups(ctx context.Context, r *Request) error {
 // followupMsg lists pitches to follow up, with outcome buttons for the
 // oldest few.
 func (b *Bot) followupMsg(ps []store.Pitch) msg {
-	head := fmt.Sprintf("*%d pitch(es) need a follow-up* (open for more than %d days):", len(ps), b.cfg.FollowupDays)
+	head := fmt.Sprintf("*%s %s a follow-up* (open for more than %s):", plural(len(ps), "pitch", "pitches"), verbS(len(ps), "needs", "need"), plural(b.cfg.FollowupDays, "day", "days"))
 	blocks := []slack.Block{section(head)}
-	var rest []string
+	var rest, ids []string
 	for i, p := range ps {
 		if i < 10 {
-			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p))
+			ids = append(ids, strconv.FormatUint(p.ID, 10))
+		}
+	}
+	for i, p := range ps {
+		if i < 10 {
+			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p, strings.Join(ids, ",")))
 			continue
 		}
 		if len(rest) < maxListLines {
@@ -75,7 +81,7 @@ func (b *Bot) followupMsg(ps []store.Pitch) msg {
 	if len(ps) > 10+maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more.", len(ps)-10-maxListLines)))
 	}
-	return msg{text: fmt.Sprintf("%d pitch(es) need a follow-up.", len(ps)), blocks: blocks}
+	return msg{text: fmt.Sprintf("%s %s a follow-up.", plural(len(ps), "pitch", "pitches"), verbS(len(ps), "needs", "need")), blocks: blocks}
 }
 
 // pitchList handles "/pitch list [mine|@user|today|week]".
@@ -127,7 +133,7 @@ func (b *Bot) pitchList(ctx context.Context, r *Request, arg string) error {
 	if len(ps) > maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("Showing the newest %d of %d.", maxListLines, len(ps))))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %d pitch(es).", title, len(ps)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %s.", title, plural(len(ps), "pitch", "pitches")), blocks: blocks})
 }
 
 // pitchStats handles "/pitch stats [today|week|month]".
@@ -140,7 +146,11 @@ func (b *Bot) pitchStats(ctx context.Context, r *Request, arg string) error {
 	if err != nil {
 		return err
 	}
-	return b.reply(ctx, r, b.statsMsg(p, st))
+	sf, err := b.db.PitchSampleFunnels(ctx, p.From, p.To)
+	if err != nil {
+		return err
+	}
+	return b.reply(ctx, r, b.statsMsg(p, st, sf))
 }
 
 func funnelLine(f store.Funnel) string {
@@ -148,10 +158,18 @@ func funnelLine(f store.Funnel) string {
 		f.Pitched, f.Interested, pct(f.Interested, f.Pitched), f.Agreed, pct(f.Agreed, f.Pitched), f.Declined, f.NoResponse)
 }
 
-func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats) msg {
+// funnelToPosted is funnelLine run on to sample and posted (creators with an
+// agreed pitch in the period who were then sent a sample, and who posted).
+func funnelToPosted(f store.Funnel, s store.PitchSampleFunnel) string {
+	return fmt.Sprintf("%d pitched → %d interested (%s) → %d agreed (%s) → %d sample (%s) → %d posted (%s) · %d declined · %d no response",
+		f.Pitched, f.Interested, pct(f.Interested, f.Pitched), f.Agreed, pct(f.Agreed, f.Pitched),
+		s.Sampled, pct(s.Sampled, f.Pitched), s.Posted, pct(s.Posted, f.Pitched), f.Declined, f.NoResponse)
+}
+
+func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats, sf map[string]store.PitchSampleFunnel) msg {
 	head := fmt.Sprintf("*Pitch funnel, %s* (%s – %s)", p.Name, p.From.In(b.cfg.Location).Format("Mon 2 Jan"),
 		p.To.Add(-time.Nanosecond).In(b.cfg.Location).Format("Mon 2 Jan 15:04"))
-	blocks := []slack.Block{section(head), section("*Team:* " + funnelLine(st.Team))}
+	blocks := []slack.Block{section(head), section("*Team:* " + funnelToPosted(st.Team, sf[""]))}
 	users := make([]string, 0, len(st.PerUser))
 	for u := range st.PerUser {
 		users = append(users, u)
@@ -168,9 +186,9 @@ func (b *Bot) statsMsg(p progress.Period, st *store.PitchStats) msg {
 	})
 	var lines []string
 	for _, u := range users {
-		lines = append(lines, fmt.Sprintf("<@%s>: %s", u, funnelLine(st.PerUser[u])))
+		lines = append(lines, fmt.Sprintf("<@%s>: %s", u, funnelToPosted(st.PerUser[u], sf[u])))
 	}
 	blocks = append(blocks, joinLines(lines)...)
-	blocks = append(blocks, contextText("Interested counts pitches that reached interested or agreed; rates are of pitches logged in the period."))
+	blocks = append(blocks, contextText("Interested counts pitches that reached interested or agreed; sample and posted count creators with an agreed pitch in the period who were then sent a sample voucher, and who posted content for it; rates are of pitches logged in the period."))
 	return msg{text: fmt.Sprintf("Pitch funnel %s: %d pitched, %d interested, %d agreed.", p.Name, st.Team.Pitched, st.Team.Interested, st.Team.Agreed), blocks: blocks}
 }

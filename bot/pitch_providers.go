@@ -51,7 +51,7 @@ func (b *Bot) digestFollowups(ctx context.Context, day time.Time) ([]string, err
 	var lines []string
 	for _, u := range users {
 		days := int(asOf.Sub(oldest[u]).Hours() / 24)
-		lines = append(lines, fmt.Sprintf("<@%s>: %d open pitch(es) to follow up, oldest %d days", u, counts[u], days))
+		lines = append(lines, fmt.Sprintf("<@%s>: %s to follow up, oldest %s", u, plural(counts[u], "open pitch", "open pitches"), plural(days, "day", "days")))
 	}
 	return lines, nil
 }
@@ -69,7 +69,7 @@ func (b *Bot) homeMyPitches(ctx context.Context, userID string) ([]slack.Block, 
 			agreed++
 		}
 	}
-	return []slack.Block{section(fmt.Sprintf("*This week:* %d pitch(es) logged, %d agreed so far.", len(ps), agreed))}, nil
+	return []slack.Block{section(fmt.Sprintf("*This week:* %s logged, %d agreed so far.", plural(len(ps), "pitch", "pitches"), agreed))}, nil
 }
 
 // homeMyFollowups is my open pitches due a follow-up, oldest first, each

@@ -109,7 +109,7 @@ func (b *Bot) replyError(ctx context.Context, r *Request, err error) {
 		}
 	} else {
 		text = store.ErrorMessage(err)
-		r.log.InfoContext(ctx, "user error", "code", store.ErrorCode(err), "msg", text)
+		r.log.InfoContext(ctx, "user error", "code", store.ErrorCode(err), "reply", text)
 		text = ":x: " + esc(text)
 	}
 	if rerr := b.reply(context.WithoutCancel(ctx), r, msg{text: text, blocks: []slack.Block{section(text)}}); rerr != nil {

@@ -15,12 +15,19 @@ type targetArgs struct {
 	Value  int
 	UserID string // "" = the team
 	Period string
+	// ScopeSet and PeriodSet say whether the command named them; without
+	// a scope pocbot asks (team, me or a person).
+	ScopeSet, PeriodSet bool
 }
+
+// scopeMe is parseTargetArgs' UserID for "me", until the command puts in
+// the caller's ID.
+const scopeMe = "me"
 
 var userMentionRE = regexp.MustCompile(`^<@([UW][A-Z0-9]{1,20})(\|[^>]*)?>$`)
 
-// parseTargetArgs reads the arguments of a target change. The scope
-// defaults to the team and the period to daily; they may come in any order.
+// parseTargetArgs reads the arguments of a target change. The period
+// defaults to daily; scope and period may come in any order.
 func parseTargetArgs(text string) (targetArgs, error) {
 	f := strings.Fields(text)
 	if len(f) < 2 {
@@ -39,19 +46,23 @@ func parseTargetArgs(text string) (targetArgs, error) {
 	for _, w := range f[2:] {
 		lw := strings.ToLower(w)
 		switch {
-		case lw == "team" || userMentionRE.MatchString(w):
+		case lw == "team" || lw == "me" || userMentionRE.MatchString(w):
 			if scope {
 				return targetArgs{}, errorf("Give one person or team, not both or several.")
 			}
-			scope = true
-			if lw != "team" {
+			scope, a.ScopeSet = true, true
+			switch lw {
+			case "team":
+			case "me":
+				a.UserID = scopeMe // the caller puts in their own ID
+			default:
 				a.UserID = userMentionRE.FindStringSubmatch(w)[1]
 			}
 		case lw == "daily" || lw == "day" || lw == "weekly" || lw == "week":
 			if period {
 				return targetArgs{}, errorf("Give one period: daily or weekly.")
 			}
-			period = true
+			period, a.PeriodSet = true, true
 			a.Period = store.Daily
 			if strings.HasPrefix(lw, "week") {
 				a.Period = store.Weekly

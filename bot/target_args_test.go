@@ -8,12 +8,13 @@ func TestParseTargetArgs(t *testing.T) {
 		want     targetArgs
 		err      bool
 	}{
-		{"Team default", "pitches 10", targetArgs{"pitches", 10, "", "daily"}, false},
-		{"Mention", "agreed 2 <@U123|ana>", targetArgs{"agreed", 2, "U123", "daily"}, false},
-		{"Bare mention weekly", "pitches 50 weekly <@U9AB>", targetArgs{"pitches", 50, "U9AB", "weekly"}, false},
-		{"Team weekly", "tasks_done 5 team week", targetArgs{"tasks_done", 5, "", "weekly"}, false},
-		{"Case", "PITCHES 3 Team DAILY", targetArgs{"pitches", 3, "", "daily"}, false},
-		{"Zero clears", "vouchers 0", targetArgs{"vouchers", 0, "", "daily"}, false},
+		{"No scope: asked", "pitches 10", targetArgs{"pitches", 10, "", "daily", false, false}, false},
+		{"Mention", "agreed 2 <@U123|ana>", targetArgs{"agreed", 2, "U123", "daily", true, false}, false},
+		{"Bare mention weekly", "pitches 50 weekly <@U9AB>", targetArgs{"pitches", 50, "U9AB", "weekly", true, true}, false},
+		{"Me", "pitches 4 me", targetArgs{"pitches", 4, scopeMe, "daily", true, false}, false},
+		{"Team weekly", "tasks_done 5 team week", targetArgs{"tasks_done", 5, "", "weekly", true, true}, false},
+		{"Case", "PITCHES 3 Team DAILY", targetArgs{"pitches", 3, "", "daily", true, true}, false},
+		{"Zero clears", "vouchers 0", targetArgs{"vouchers", 0, "", "daily", false, false}, false},
 		{"ErrMetric", "calls 10", targetArgs{}, true},
 		{"ErrNumber", "pitches ten", targetArgs{}, true},
 		{"ErrNegative", "pitches -1", targetArgs{}, true},

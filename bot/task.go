@@ -35,7 +35,7 @@ func (b *Bot) taskRoutes() {
 			{"", "open the task form (assignee pre-selected: the outsource member with the least open work; /team keeps the roster)"},
 			{"@person TITLE by DUE", "assign quickly; DUE is today, tomorrow, a weekday, next friday or YYYY-MM-DD, optionally with HH:MM"},
 			{"load", "per member: open tasks, units outstanding, due today, overdue, capacity"},
-			{"list [mine|@person|overdue|done]", "tasks with their progress"},
+			{"list [mine|assigned|@person|overdue|done]", "tasks with their progress; assigned = the tasks you gave others"},
 			{"TSK-7", "one task with its history"},
 			{"capacity [@person UNITS|default]", "daily capacity in units (admins set it)"},
 			{"help", "this help"},
@@ -45,6 +45,7 @@ func (b *Bot) taskRoutes() {
 			"/task @budi Follow up 25 unanswered pitches by tomorrow 16:00",
 			"/task load",
 			"/task list overdue",
+			"/task list assigned",
 			"/task capacity @ana 40",
 		},
 		Run:  b.taskCommand,
@@ -108,7 +109,7 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 		return b.taskDetail(ctx, r, id)
 	}
 	if !strings.HasPrefix(first, "<@") {
-		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/task"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		return b.notUnderstood(r, first, rest)
 	}
 	a, err := parseTaskArgs(r.Text, b.Now(), b.cfg.Location)
 	if err != nil {

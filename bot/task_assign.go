@@ -298,8 +298,8 @@ func (b *Bot) capacityOr(own int) int {
 func (b *Bot) overloadMsg(ctx context.Context, c *taskCommit) (msg, error) {
 	ov := c.ov
 	text := fmt.Sprintf(":warning: *<@%s> would be over capacity.* By %s they would have *%d units* outstanding "+
-		"(%d already assigned + %d in this task) against a capacity of *%d* (%d a day × %d working day(s)).",
-		ov.Assignee, ov.By.Format("Mon 2 Jan"), ov.Existing+ov.Added, ov.Existing, ov.Added, ov.limit(), ov.PerDay, ov.Days)
+		"(%d already assigned + %d in this task) against a capacity of *%d* (%d a day × %s).",
+		ov.Assignee, ov.By.Format("Mon 2 Jan"), ov.Existing+ov.Added, ov.Existing, ov.Added, ov.limit(), ov.PerDay, plural(ov.Days, "working day", "working days"))
 	blocks := []slack.Block{section(text), section(fmt.Sprintf("Task: *%s*", esc(truncate(c.nt.Title, 200))))}
 	if u, err := b.leastLoaded(ctx, ov.Assignee); err != nil {
 		return msg{}, err

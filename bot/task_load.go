@@ -130,7 +130,7 @@ func (b *Bot) taskLoad(ctx context.Context, r *Request) error {
 	}
 	blocks = append(blocks, contextText(fmt.Sprintf("%s Units are task quantities not yet done. Capacity is per working day (%s); default %d.",
 		who, b.workdayNames(), b.cfg.DailyCapacity)))
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("Workload of %d member(s).", len(loads)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: "Workload of " + plural(len(loads), "member", "members") + ".", blocks: blocks})
 }
 
 func (b *Bot) workdayNames() string {
@@ -208,8 +208,11 @@ func (b *Bot) taskList(ctx context.Context, r *Request, arg string) error {
 	case strings.EqualFold(arg, "done"):
 		title = "Recently closed tasks"
 		ts, err = b.db.ClosedTasks(ctx, maxTaskLines)
+	case strings.EqualFold(arg, "assigned") || strings.EqualFold(arg, "delegated"):
+		title = "Tasks you assigned"
+		ts, err = b.tasksAssignedBy(ctx, r.UserID)
 	default:
-		return errorf("I can list `mine`, `@person`, `overdue` or `done` — not %s. Example: /task list overdue", quote(arg))
+		return errorf("I can list `mine`, `assigned` (what you delegated), `@person`, `overdue` or `done` — not %s. Example: /task list overdue", quote(arg))
 	}
 	if err != nil {
 		return err
@@ -230,7 +233,7 @@ func (b *Bot) taskList(ctx context.Context, r *Request, arg string) error {
 	if len(ts) > maxTaskLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("Showing %d of %d.", maxTaskLines, len(ts))))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %d task(s).", strings.ReplaceAll(title, "*", ""), len(ts)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %s.", strings.ReplaceAll(title, "*", ""), plural(len(ts), "task", "tasks")), blocks: blocks})
 }
 
 // taskDetail handles "/task TSK-7": the task and its history.
@@ -285,4 +288,24 @@ func (b *Bot) taskHistory(ctx context.Context, h string, limit int) ([]historyIt
 	}
 	items, total := newest(items, limit)
 	return items, total, nil
+}
+
+// tasksAssignedBy is what userID delegated: their open tasks (oldest due
+// first), then the recently closed ones.
+func (b *Bot) tasksAssignedBy(ctx context.Context, userID string) ([]store.Task, error) {
+	open, err := b.db.OpenTasks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	closed, err := b.db.ClosedTasks(ctx, 4*maxTaskLines)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Task
+	for _, t := range append(open, closed...) {
+		if t.Assigner == userID {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }

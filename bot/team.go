@@ -33,6 +33,7 @@ type perm int
 
 const (
 	permPitchOutcome perm = iota
+	permPitchEdit
 	permCreatorOwner
 	permCreatorEdit
 	permTaskWork
@@ -56,6 +57,7 @@ type permission struct {
 var permissions = map[perm]permission{
 	permPitchOutcome: {"Change a pitch's outcome", whoOwner | whoAdmin | whoPOC,
 		"the pitcher gets one grouped DM with who, what, before → after and Undo (30 min)"},
+	permPitchEdit: {"Edit a pitch's note or delete a pitch", whoOwner | whoAdmin, "— (audited; a deleted pitch leaves every count)"},
 	permCreatorOwner: {"Change a creator's owner", whoOwner | whoAdmin,
 		"anyone else asks: the current owner gets Approve / Decline; an admin's change is told to the old owner with Undo"},
 	permCreatorEdit: {"Edit a creator's details, add a note", whoOwner | whoAdmin | whoPOC | whoOutsource, "—"},
@@ -70,7 +72,7 @@ var permissions = map[perm]permission{
 }
 
 // permOrder is the order the table is shown in.
-var permOrder = []perm{permPitchOutcome, permCreatorOwner, permCreatorEdit, permTaskWork, permTaskReopen,
+var permOrder = []perm{permPitchOutcome, permPitchEdit, permCreatorOwner, permCreatorEdit, permTaskWork, permTaskReopen,
 	permVoucherRedeem, permVoucherRevoke, permIssueWork, permTeam}
 
 func (w who) String() string {
@@ -112,6 +114,8 @@ func (b *Bot) may(ctx context.Context, userID string, p perm, owner, assigner st
 		return true
 	case w&whoAdmin != 0 && b.isAdmin(userID):
 		return true
+	case w&(whoPOC|whoOutsource) == 0:
+		return false // no role can: the roster need not be read
 	}
 	switch b.roleOf(ctx, userID) {
 	case store.RolePOC:

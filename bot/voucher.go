@@ -25,8 +25,15 @@ func (b *Bot) voucherRoutes() {
 		Usage: []usage{
 			{"", "open the voucher form (creator, product, value, campaign, expiry, note)"},
 			{"@handle PRODUCT VALUE [campaign]", "issue a voucher at once; VALUE like 150000, 150.000, 150k or Rp150.000"},
-			{"CODE", "a voucher's details and history"},
-			{"redeem CODE", "mark a voucher as used"},
+			{"CODE", "a voucher's details, its sample's progress and history"},
+			{"redeem CODE", "mark a voucher as used (the sample is ordered; its content clock starts)"},
+			{"CODE shipped [TRACKING [COURIER]]", "the sample is on its way"},
+			{"CODE delivered [YYYY-MM-DD]", "the sample arrived (default today); the content clock restarts from delivery"},
+			{"CODE posted URL", "the creator posted a video (TikTok links are recognised); add more the same way"},
+			{"CODE extend [DAYS]", "move the content deadline once (default 7 days)"},
+			{"CODE nocontent REASON", "close the sample without content"},
+			{"CODE reminded", "record the one content reminder sent to the creator"},
+			{"template [NAME [TEXT|reset]]", "the creator messages (voucher, reminder) with a preview; admins replace them"},
 			{"revoke CODE REASON", "cancel a voucher and return its value to the budget (admins)"},
 			{"list [@handle|campaign|mine]", "recent vouchers"},
 			{"budget", "each campaign's budget, issued, redeemed and remaining; vouchers outside any campaign as \"no campaign\""},
@@ -39,6 +46,7 @@ func (b *Bot) voucherRoutes() {
 			voucherQuickExample,
 			"/voucher budget 11.11 5jt",
 			"/voucher redeem SMP-7KQ3-9XF2-M4T9",
+			"/voucher SMP-7KQ3-9XF2-M4T9 posted https://www.tiktok.com/@sari.beauty/video/7301234567890123456",
 			"/voucher list @sari.beauty",
 			"/voucher export 11.11 2026-11-01 2026-11-30",
 		},
@@ -54,6 +62,7 @@ func (b *Bot) voucherRoutes() {
 	})
 	b.historySources = append(b.historySources, b.voucherHistory)
 	b.voucherProviders()
+	b.sampleRoutes()
 	b.creatorButtonFuncs = append(b.creatorButtonFuncs, func(handle string) slack.BlockElement {
 		return button(actionCreatorVoucher, handle, "Issue a voucher")
 	})
@@ -74,14 +83,16 @@ func (b *Bot) voucherCommand(ctx context.Context, r *Request) error {
 		return b.voucherRevoke(ctx, r, rest)
 	case "export":
 		return b.voucherExport(ctx, r, rest)
+	case "template", "templates":
+		return b.voucherTemplate(ctx, r, rest)
 	}
 	if strings.HasPrefix(first, "@") || strings.HasPrefix(first, "<@") {
 		return b.voucherQuick(ctx, r)
 	}
 	if looksLikeCode(r.Text) {
-		return b.voucherShow(ctx, r, r.Text)
+		return b.voucherCodeCommand(ctx, r)
 	}
-	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/voucher"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+	return b.notUnderstood(r, first, rest)
 }
 
 // looksLikeCode reports whether s was probably meant as a voucher code:
@@ -111,6 +122,11 @@ func (b *Bot) voucherQuick(ctx context.Context, r *Request) error {
 	}
 	if err := b.checkVoucherMax(a.Value); err != nil {
 		return err
+	}
+	if f, flagged, err := b.strikeFor(ctx, a.Handle); err != nil {
+		return err
+	} else if flagged {
+		return b.reply(ctx, r, b.strikeWarnMsg(a, f))
 	}
 	v, existed, err := b.db.IssueVoucher(ctx, b.newVoucher(r.UserID, a.Handle, a.Product, a.Value, a.Campaign,
 		b.defaultExpiry(), "", "cmd:"+r.TriggerID))
@@ -163,24 +179,18 @@ func (b *Bot) voucherIssuedMsg(ctx context.Context, v *store.Voucher, existed bo
 	if v.Note != "" {
 		facts += "\n*Note:* " + esc(truncate(v.Note, 500))
 	}
+	if v.StrikeOverride > 0 {
+		facts += fmt.Sprintf("\n:warning: Issued despite %s past deadline (recorded).", plural(v.StrikeOverride, "sample", "samples"))
+	}
 	blocks := []slack.Block{
 		section(title),
 		section(facts),
-		section("*Message for the creator* (copy and send):\n```" + b.creatorMessage(v) + "```"),
-		slack.NewActionBlock("voucher_actions_"+v.Code, button(actionVoucherRedeem, v.Code, "Mark redeemed")),
+		section("*Message for the creator* (copy and send):\n```" + b.creatorMessage(ctx, v) + "```"),
+	}
+	if els := sampleButtons(v); len(els) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("voucher_actions_"+v.Code, els...))
 	}
 	return msg{text: fmt.Sprintf("Voucher %s for @%s: %s, %s.", v.Code, v.Handle, esc(truncate(v.Product, 80)), b.money(v.Value)), blocks: blocks}
-}
-
-// creatorMessage is the text the POC sends the creator. It sits in a code
-// block, so backticks in the product are replaced to keep the block whole.
-func (b *Bot) creatorMessage(v *store.Voucher) string {
-	product := strings.ReplaceAll(esc(truncate(v.Product, 200)), "`", "'")
-	return fmt.Sprintf("Hi @%s! Here is your sample voucher for %s, worth %s.\n"+
-		"Code: %s\n"+
-		"Valid until %s. Enter the code at checkout in our TikTok Shop when you order the sample; it works once. "+
-		"Reply to me if anything goes wrong.",
-		v.Handle, product, b.money(v.Value), v.Code, b.validUntil(v))
 }
 
 // voucherShow answers "/voucher CODE": details and history.
@@ -189,11 +199,11 @@ func (b *Bot) voucherShow(ctx context.Context, r *Request, code string) error {
 	if err != nil {
 		return err
 	}
-	return b.reply(ctx, r, b.voucherDetailMsg(v, ""))
+	return b.reply(ctx, r, b.voucherDetailMsg(ctx, v, ""))
 }
 
 // voucherDetailMsg shows a voucher; lead, if set, is safe mrkdwn shown first.
-func (b *Bot) voucherDetailMsg(v *store.Voucher, lead string) msg {
+func (b *Bot) voucherDetailMsg(ctx context.Context, v *store.Voucher, lead string) msg {
 	var blocks []slack.Block
 	if lead != "" {
 		blocks = append(blocks, section(lead))
@@ -205,14 +215,19 @@ func (b *Bot) voucherDetailMsg(v *store.Voucher, lead string) msg {
 		facts += "\n*Note:* " + esc(truncate(v.Note, 500))
 	}
 	blocks = append(blocks, section(facts))
-	var lines []string
-	for _, e := range v.History {
-		lines = append(lines, b.voucherEventLine(e))
+	if sf := b.sampleFacts(v); sf != "" {
+		blocks = append(blocks, section(sf))
+	}
+	if v.SampleOpen() && !b.Now().Before(v.RemindFrom(b.samplePolicy())) && v.SampleState().RemindedAt.IsZero() {
+		blocks = append(blocks, section("*Content reminder for the creator* (send once, then press Reminded):\n```"+b.reminderMessage(ctx, v, b.Now())+"```"))
 	}
 	blocks = append(blocks, section("*History*"))
-	blocks = append(blocks, joinLines(lines)...)
-	if v.Status == store.VoucherIssued {
-		blocks = append(blocks, slack.NewActionBlock("voucher_actions_"+v.Code, button(actionVoucherRedeem, v.Code, "Mark redeemed")))
+	blocks = append(blocks, joinLines(b.mergedHistory(v))...)
+	if els := sampleButtons(v); len(els) > 0 {
+		if v.SampleOpen() && v.SampleState().RemindedAt.IsZero() && !b.Now().Before(v.RemindFrom(b.samplePolicy())) {
+			els = append(els, button(actionSampleReminded, v.Code, "Reminded"))
+		}
+		blocks = append(blocks, slack.NewActionBlock("voucher_actions_"+v.Code, els...))
 	}
 	return msg{text: fmt.Sprintf("%s: %s, @%s, %s.", v.Code, v.Status.Label(), v.Handle, b.money(v.Value)), blocks: blocks}
 }
@@ -251,7 +266,7 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 		if gerr != nil {
 			return err
 		}
-		return b.reply(ctx, r, b.voucherDetailMsg(cur, ":x: "+esc(store.ErrorMessage(err))))
+		return b.reply(ctx, r, b.voucherDetailMsg(ctx, cur, ":x: "+esc(store.ErrorMessage(err))))
 	}
 	if err != nil {
 		return err
@@ -261,11 +276,14 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	if r.Action != nil {
 		// Pressed on a message: replace it, so its Mark redeemed button
 		// goes away instead of inviting a second press.
-		m := b.voucherDetailMsg(v, text)
+		m := b.voucherDetailMsg(ctx, v, text)
 		m.replace = true
 		return b.reply(ctx, r, m)
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s redeemed.", v.Code), blocks: []slack.Block{section(text)}})
+	text += fmt.Sprintf(" Content due by *%s*. Record the next steps with `/voucher %s shipped|delivered|posted …`.", b.sampleDueText(v), v.Code)
+	m := b.voucherDetailMsg(ctx, v, text)
+	m.text = fmt.Sprintf("%s redeemed.", v.Code)
+	return b.reply(ctx, r, m)
 }
 
 // voucherRevoke: "/voucher revoke CODE REASON", admins only.
@@ -280,7 +298,7 @@ func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error 
 	v, err := b.db.RevokeVoucher(ctx, code, r.UserID, reason)
 	if store.ErrorCode(err) == store.Conflict {
 		if cur, gerr := b.db.Voucher(ctx, code); gerr == nil {
-			return b.reply(ctx, r, b.voucherDetailMsg(cur, ":x: "+esc(store.ErrorMessage(err))))
+			return b.reply(ctx, r, b.voucherDetailMsg(ctx, cur, ":x: "+esc(store.ErrorMessage(err))))
 		}
 	}
 	if err != nil {
@@ -390,10 +408,13 @@ func (b *Bot) voucherList(ctx context.Context, r *Request, rest string) error {
 	}
 	lines := []string{fmt.Sprintf("*%s* — newest first, up to %d", what, maxVoucherList)}
 	for _, v := range vs {
-		lines = append(lines, fmt.Sprintf("• `%s` @%s — %s · %s · *%s* · until %s", v.Code, v.Handle,
-			esc(truncate(v.Product, 60)), b.money(v.Value), v.Status.Label(), b.validUntil(&v)))
+		l := fmt.Sprintf("• `%s` @%s — %s · %s · *%s*", v.Code, v.Handle, esc(truncate(v.Product, 60)), b.money(v.Value), b.voucherState(&v))
+		if v.Status != store.VoucherRedeemed { // a redeemed voucher's validity no longer matters
+			l += " · until " + b.validUntil(&v)
+		}
+		lines = append(lines, l)
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d voucher(s).", len(vs)), blocks: joinLines(lines)})
+	return b.reply(ctx, r, msg{text: plural(len(vs), "voucher", "vouchers") + ".", blocks: joinLines(lines)})
 }
 
 // voucherHistory feeds /creator.
@@ -406,6 +427,12 @@ func (b *Bot) voucherHistory(ctx context.Context, h string, limit int) ([]histor
 	for _, v := range vs {
 		l := fmt.Sprintf(":ticket: %s voucher `%s` by <@%s> — %s, %s · *%s*", b.when(v.IssuedAt), v.Code, v.IssuerID,
 			esc(truncate(v.Product, 80)), b.money(v.Value), v.Status.Label())
+		if v.Status == store.VoucherRedeemed {
+			l += " · sample *" + v.SampleState().Stage.Label() + "*"
+		}
+		if v.StrikeOverride > 0 {
+			l += fmt.Sprintf(" _(issued despite %s past deadline)_", plural(v.StrikeOverride, "sample", "samples"))
+		}
 		items = append(items, historyItem{At: v.IssuedAt, Line: l})
 	}
 	items, total := newest(items, limit)

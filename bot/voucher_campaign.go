@@ -131,6 +131,10 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 	}
 	lines := []string{"*Campaign budgets* (" + b.cfg.Currency.Code + ")"}
+	funnels, err := b.db.SampleFunnels(ctx, b.samplePolicy(), b.Now())
+	if err != nil {
+		return err
+	}
 	var closed []string
 	for i := range cs {
 		c := &cs[i]
@@ -138,8 +142,12 @@ func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
 			closed = append(closed, fmt.Sprintf("• :lock: *%s* closed — issued %s (%d) · redeemed %s", c.Name, b.money(c.Issued), c.Count, b.money(c.Redeemed)))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*%s",
-			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining()), b.campaignState(c)))
+		l := fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*%s",
+			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining()), b.campaignState(c))
+		if f := funnels[c.Name]; f != nil && f.Issued > 0 {
+			l += "\n      ↳ samples: " + b.funnelText(f)
+		}
+		lines = append(lines, l)
 	}
 	if none.Count > 0 {
 		lines = append(lines, fmt.Sprintf("• _%s_ — issued %s (%d) · redeemed %s · no budget applies",

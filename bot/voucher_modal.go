@@ -108,7 +108,19 @@ func (b *Bot) submitVoucherModal(ctx context.Context, r *Request) (*slack.ViewSu
 	}
 	view := r.Callback.View
 	idem := "view:" + view.ID + ":" + view.Hash
-	v, existed, err := b.db.IssueVoucher(ctx, b.newVoucher(r.UserID, handle, product, value, campaign, expires, st.text(voucherBlockNote), idem))
+	nv := b.newVoucher(r.UserID, handle, product, value, campaign, expires, st.text(voucherBlockNote), idem)
+	f, flagged, err := b.strikeFor(ctx, handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	if flagged {
+		// Warned once per form and creator: submitting again issues anyway.
+		if _, warned := b.strikeWarned.LoadOrStore(view.ID+"|"+handle, true); !warned {
+			return fieldErrors{voucherBlockCreator: b.strikePlain(handle, f)}.response(), nil, nil
+		}
+		nv.StrikeOverride = f.Overdue
+	}
+	v, existed, err := b.db.IssueVoucher(ctx, nv)
 	if err != nil {
 		if fe := voucherStoreForm.errors(err); fe != nil {
 			return fe.response(), nil, nil

@@ -68,7 +68,7 @@ func (b *Bot) homeMyVouchers(ctx context.Context, userID string) ([]slack.Block,
 	for i := range vs {
 		v := &vs[i]
 		s := section(fmt.Sprintf("`%s` *@%s* · %s · %s · *%s* · %s", v.Code, v.Handle, esc(truncate(v.Product, 120)),
-			b.money(v.Value), v.Status.Label(), b.when(v.IssuedAt)))
+			b.money(v.Value), b.voucherState(v), b.when(v.IssuedAt)))
 		if v.Status == store.VoucherIssued {
 			s.Accessory = slack.NewAccessory(button(actionVoucherRedeem, v.Code, "Mark redeemed"))
 		}

@@ -316,3 +316,27 @@ func BenchmarkCreatePitch_Baseline(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPitchSampleFunnelsWeek runs /pitch stats's sample → posted
+// extension over the same week of ≈19,000 pitches; the baseline is
+// PitchStats over that week, measured alongside.
+func BenchmarkPitchSampleFunnelsWeek(b *testing.B) {
+	ctx := context.Background()
+	db := fixtureDB(b)
+	to := fixtureEnd
+	from := to.Add(-7 * 24 * time.Hour)
+	b.Run("Funnels", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.PitchSampleFunnels(ctx, from, to); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("BaselinePitchStats", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.PitchStats(ctx, from, to); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -66,6 +66,12 @@
 //	  key                               → code (raw bytes)
 //	campaigns                           (record; key = lower-case name; totals kept in the same tx)
 //	  name                              → Campaign JSON {budget, issued, redeemed, count}
+//	samples_open                        (redeemed vouchers awaiting content, not closed; the content clock reads it)
+//	  code                              → ·
+//	samples_posted                      (the "content_posted" metric: first video of a sample)
+//	  itob(first post ns) code          → credited owner userID
+//	templates                           (admin-replaced creator messages)
+//	  name                              → Template JSON
 //
 //	tasks                               (record)
 //	  itob(id)                          → Task JSON (Pitched is computed on read)
@@ -179,7 +185,8 @@
 //
 // meta/version counts the migrations applied (version 2: pitches_open
 // values gained the userID; version 3: pitches_agreed was backfilled;
-// version 4: vouchers_credited, issues_resolved and tasks_done were). Open
+// version 4: vouchers_credited, issues_resolved and tasks_done were; version
+// 5: samples_open and samples_posted were). Open
 // runs the missing ones, each in its own
 // transaction together with its version bump, and refuses a file whose
 // version is newer than the code (ErrSchemaTooNew).

@@ -46,7 +46,19 @@ func PitchStatuses() []PitchStatus {
 	return out
 }
 
-// ParsePitchStatus parses a status as typed, ignoring case, spaces, "-" and
+// pitchStatusWords are the Indonesian (and common short) words for an
+// outcome, normalised like ParsePitchStatus's input.
+var pitchStatusWords = map[string]PitchStatus{
+	"tertarik": PitchInterested, "minat": PitchInterested, "berminat": PitchInterested,
+	"setuju": PitchAgreed, "sepakat": PitchAgreed,
+	"tolak": PitchDeclined, "menolak": PitchDeclined, "ditolak": PitchDeclined, "nolak": PitchDeclined,
+	"tidakadarespon": PitchNoResponse, "tidakadarespons": PitchNoResponse, "tidakrespon": PitchNoResponse,
+	"tidakmerespon": PitchNoResponse, "gakrespon": PitchNoResponse, "norespon": PitchNoResponse,
+	"noreply": PitchNoResponse,
+}
+
+// ParsePitchStatus parses a status as typed, in English or Indonesian
+// (setuju, tertarik, tolak, tidak ada respon), ignoring case, spaces, "-" and
 // "_": "Agreed", "no response", "no_response" and "noresponse" all work.
 // Returns Invalid, listing the choices, for anything else.
 func ParsePitchStatus(s string) (PitchStatus, error) {
@@ -62,7 +74,10 @@ func ParsePitchStatus(s string) (PitchStatus, error) {
 			return st.status, nil
 		}
 	}
-	return "", Errorf(Invalid, "%s is not a pitch status. Use one of: pitched, interested, agreed, declined, no response.",
+	if st, ok := pitchStatusWords[norm]; ok {
+		return st, nil
+	}
+	return "", Errorf(Invalid, "%s is not a pitch status. Use one of: pitched, interested, agreed, declined, no response. In Bahasa: tertarik, setuju, tolak, tidak ada respon.",
 		quoteInput(s))
 }
 

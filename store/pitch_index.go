@@ -142,7 +142,7 @@ func checkIndexes(tx *bolt.Tx) error {
 		return err
 	}
 	for _, check := range []func(*bolt.Tx) error{checkCreatorIndexes, checkVoucherIndexes, checkTaskIndexes,
-		checkIssueIndexes, checkAgreedIndex, checkWorkIndexes, checkAuditIndex} {
+		checkIssueIndexes, checkAgreedIndex, checkWorkIndexes, checkSampleIndexes, checkAuditIndex} {
 		if err := check(tx); err != nil {
 			return err
 		}

@@ -53,6 +53,7 @@ var (
 		bucketIssues, bucketIssuesByStatus, bucketIssuesByAssignee, bucketIssuesByCreator, bucketIssuesUnassigned, bucketIssueEvents,
 		bucketPitchesAgreed, bucketTargets, bucketHolidays, bucketNudgeOptOut,
 		bucketVouchersCredited, bucketIssuesResolved, bucketTasksDone,
+		bucketSamplesOpen, bucketSamplesPosted, bucketTemplates,
 	}
 )
 
@@ -127,6 +128,8 @@ var migrations = []migration{
 	backfillAgreed,
 	// 3 → 4: vouchers_credited, issues_resolved and tasks_done, for those target metrics.
 	backfillWorkIndexes,
+	// 4 → 5: samples_open and samples_posted, for the content clock and content_posted.
+	backfillSamples,
 }
 
 // migrateOpenPitchUsers fills in the userID of every pitches_open entry.

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -24,11 +26,12 @@ const (
 	MetricVouchers       = "vouchers"        // sample vouchers issued
 	MetricIssuesResolved = "issues_resolved" // creator issues resolved
 	MetricTasksDone      = "tasks_done"      // outsource tasks done
+	MetricContentPosted  = "content_posted"  // samples whose content was posted, credited to the creator's owner
 )
 
 // Metrics lists every target metric in display order.
 func Metrics() []string {
-	return []string{MetricPitches, MetricAgreed, MetricVouchers, MetricIssuesResolved, MetricTasksDone}
+	return []string{MetricPitches, MetricAgreed, MetricVouchers, MetricIssuesResolved, MetricTasksDone, MetricContentPosted}
 }
 
 // Target periods.
@@ -80,7 +83,7 @@ func ParseDate(s string) (time.Time, error) {
 // Validate returns Invalid, with a message for the user, if t cannot be set.
 func (t Target) Validate() error {
 	if !slices.Contains(Metrics(), t.Metric) {
-		return Errorf(Invalid, "%s is not a target metric. Use one of: pitches, agreed, vouchers, issues_resolved, tasks_done.", quoteInput(t.Metric))
+		return Errorf(Invalid, "%s is not a target metric. Use one of: %s.", quoteInput(t.Metric), strings.Join(Metrics(), ", "))
 	}
 	if t.Period != Daily && t.Period != Weekly {
 		return Errorf(Invalid, "A target period is daily or weekly, not %s.", quoteInput(t.Period))
@@ -179,31 +182,64 @@ func (db *DB) Targets(ctx context.Context) ([]Target, error) {
 
 // Holiday is a day off for the whole team.
 type Holiday struct {
-	Date  string    `json:"date"` // YYYY-MM-DD
+	Date  string    `json:"date"`           // YYYY-MM-DD
+	Name  string    `json:"name,omitempty"` // "Natal"; "" when none was given
 	SetBy string    `json:"set_by"`
 	SetAt time.Time `json:"set_at"`
 }
 
+// MaxHolidayName bounds a holiday's name, in characters.
+const MaxHolidayName = 80
+
 // AddHoliday makes date (YYYY-MM-DD) a day off. Returns Invalid for a bad
 // date and Conflict if it is already a holiday.
 func (db *DB) AddHoliday(ctx context.Context, date, userID string) error {
+	return db.AddNamedHoliday(ctx, date, "", userID)
+}
+
+// AddNamedHoliday is AddHoliday with a name ("Natal"), cleaned of control
+// characters and cut at MaxHolidayName characters.
+func (db *DB) AddNamedHoliday(ctx context.Context, date, name, userID string) error {
 	if _, err := ParseDate(date); err != nil {
 		return err
 	}
 	if err := checkUser(userID); err != nil {
 		return err
 	}
+	name = holidayName(name)
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketHolidays)
 		if b.Get([]byte(date)) != nil {
 			return Errorf(Conflict, "%s is already a holiday.", date)
 		}
 		now := db.Now()
-		if err := putJSON(b, []byte(date), Holiday{Date: date, SetBy: userID, SetAt: now}); err != nil {
+		if err := putJSON(b, []byte(date), Holiday{Date: date, Name: name, SetBy: userID, SetAt: now}); err != nil {
 			return fmt.Errorf("put holiday %s: %w", date, err)
 		}
-		return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionHolidayAdd, Entity: "holiday:" + date, After: date})
+		after := date
+		if name != "" {
+			after += " " + name
+		}
+		return audit(tx, AuditEntry{At: now, UserID: userID, Action: ActionHolidayAdd, Entity: "holiday:" + date, After: after})
 	})
+}
+
+// holidayName trims name, drops control characters and cuts it at
+// MaxHolidayName characters.
+func holidayName(name string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.TrimSpace(name) {
+		if unicode.IsControl(r) {
+			r = ' '
+		}
+		if n == MaxHolidayName {
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // RemoveHoliday makes date a normal day again. Returns Invalid for a bad

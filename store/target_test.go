@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,12 +53,15 @@ func TestDB_Holidays(t *testing.T) {
 	if err := db.AddHoliday(ctx, "25-12-2026", "UADMIN"); ErrorCode(err) != Invalid {
 		t.Errorf("bad date: %v, want Invalid", err)
 	}
-	if err := db.AddHoliday(ctx, "2026-01-01", "UADMIN"); err != nil {
+	if err := db.AddNamedHoliday(ctx, "2026-01-01", "  Tahun\tBaru "+strings.Repeat("x", 100), "UADMIN"); err != nil {
 		t.Fatal(err)
 	}
 	hs, err := db.Holidays(ctx)
 	if err != nil || len(hs) != 2 || hs[0].Date != "2026-01-01" {
 		t.Fatalf("Holidays = %+v, %v", hs, err)
+	}
+	if n := hs[0].Name; !strings.HasPrefix(n, "Tahun Baru x") || len([]rune(n)) != MaxHolidayName || hs[1].Name != "" {
+		t.Errorf("names = %q, %q; want trimmed, tab replaced, cut at %d", n, hs[1].Name, MaxHolidayName)
 	}
 	if err := db.RemoveHoliday(ctx, "2026-01-01", "UADMIN"); err != nil {
 		t.Fatal(err)

@@ -80,6 +80,12 @@ type Voucher struct {
 	UpdatedAt time.Time      `json:"updated_at"`
 	History   []VoucherEvent `json:"history"`
 	IdemKey   string         `json:"idem_key,omitempty"`
+	// Sample is the sample's life after redemption (sample.go); nil until
+	// its first step.
+	Sample *Sample `json:"sample,omitempty"`
+	// StrikeOverride is how many overdue samples the creator had when the
+	// issuer chose to issue anyway; 0 when there was no warning.
+	StrikeOverride int `json:"strike_override,omitempty"`
 }
 
 // Last returns the newest history event.
@@ -96,11 +102,17 @@ func (v *Voucher) Last() VoucherEvent {
 // in the same transaction as the vouchers, so a budget check reads one
 // record.
 type Campaign struct {
-	Name      string    `json:"name"`
-	Budget    Money     `json:"budget"`
-	Issued    Money     `json:"issued"`
-	Redeemed  Money     `json:"redeemed"`
-	Count     int       `json:"count"` // Vouchers not revoked.
+	Name     string `json:"name"`
+	Budget   Money  `json:"budget"`
+	Issued   Money  `json:"issued"`
+	Redeemed Money  `json:"redeemed"`
+	Count    int    `json:"count"` // Vouchers not revoked.
+	// Sample counters (sample.go): redeemed vouchers, of which delivery
+	// recorded (or content posted), with content, and videos recorded.
+	Received  int       `json:"received,omitempty"`
+	Delivered int       `json:"delivered,omitempty"`
+	Posted    int       `json:"posted,omitempty"`
+	Videos    int       `json:"videos,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
@@ -200,6 +212,9 @@ type VoucherInput struct {
 	IdemKey string
 	// Rand is the source of code randomness; nil means crypto/rand.
 	Rand io.Reader
+	// StrikeOverride, when > 0, records that the issuer was warned of
+	// that many overdue samples and issued anyway.
+	StrikeOverride int
 }
 
 // validate checks nv and returns the normalised handle, campaign, product
@@ -358,6 +373,7 @@ func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, ex
 			Code: code, Handle: h, Product: product, Value: nv.Value, Currency: cur.Code, Campaign: campaign,
 			ExpiresAt: nv.ExpiresAt.UTC(), Note: note, IssuerID: nv.IssuerID, IssuedAt: now, Status: VoucherIssued,
 			UpdatedAt: now, History: []VoucherEvent{{At: now, UserID: nv.IssuerID, Status: VoucherIssued}},
+			StrikeOverride: max(nv.StrikeOverride, 0),
 		}
 		if nv.IdemKey != "" {
 			v.IdemKey = nv.IdemKey + "#" + fp
@@ -568,6 +584,7 @@ func setVoucherStatus(tx *bolt.Tx, v *Voucher, to VoucherStatus, userID, reason,
 		switch to {
 		case VoucherRedeemed:
 			c.Redeemed += v.Value
+			c.Received++
 		case VoucherRevoked:
 			c.Issued -= v.Value
 			c.Count--
@@ -580,6 +597,9 @@ func setVoucherStatus(tx *bolt.Tx, v *Voucher, to VoucherStatus, userID, reason,
 		return err
 	}
 	if err := indexVoucherCredited(tx, v); err != nil {
+		return err
+	}
+	if err := indexSample(tx, v); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketVouchersByExpiry).Delete(voucherExpiryKey(v)); err != nil {
@@ -652,6 +672,9 @@ func createVoucher(tx *bolt.Tx, v *Voucher) error {
 		}
 	}
 	if err := indexVoucherCredited(tx, v); err != nil {
+		return err
+	}
+	if err := indexSample(tx, v); err != nil { // an imported voucher may already be redeemed
 		return err
 	}
 	return auditChange(tx, AuditEntry{At: v.IssuedAt, UserID: v.IssuerID, Action: ActionVoucherIssue,

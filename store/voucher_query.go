@@ -137,6 +137,7 @@ func checkVoucherIndexes(tx *bolt.Tx) error {
 	type totals struct {
 		issued, redeemed Money
 		count            int
+		samples          Campaign // only the sample counters
 	}
 	sums := map[string]*totals{}
 	nVouchers, nLive := 0, 0
@@ -187,6 +188,7 @@ func checkVoucherIndexes(tx *bolt.Tx) error {
 			if v.Status == VoucherRedeemed {
 				t.redeemed += v.Value
 			}
+			t.samples.countSample(nil, &v)
 		}
 		return nil
 	})
@@ -213,6 +215,10 @@ func checkVoucherIndexes(tx *bolt.Tx) error {
 		if c.Issued != t.issued || c.Redeemed != t.redeemed || c.Count != t.count {
 			return fmt.Errorf("campaign %s totals %d/%d/%d, vouchers say %d/%d/%d", c.Name,
 				c.Issued, c.Redeemed, c.Count, t.issued, t.redeemed, t.count)
+		}
+		if s := t.samples; c.Received != s.Received || c.Delivered != s.Delivered || c.Posted != s.Posted || c.Videos != s.Videos {
+			return fmt.Errorf("campaign %s sample counters %d/%d/%d/%d, vouchers say %d/%d/%d/%d", c.Name,
+				c.Received, c.Delivered, c.Posted, c.Videos, s.Received, s.Delivered, s.Posted, s.Videos)
 		}
 		if c.Issued > c.Budget {
 			return fmt.Errorf("campaign %s issued %d over its budget %d", c.Name, c.Issued, c.Budget)

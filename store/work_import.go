@@ -150,6 +150,7 @@ func (db *DB) ImportVouchers(ctx context.Context, vs []Voucher, r io.Reader) err
 				if v.Status == VoucherRedeemed {
 					c.Redeemed += v.Value
 				}
+				c.countSample(nil, v)
 			}
 			if _, _, err := ensureCreator(tx, v.Handle, v.IssuerID, v.IssuedAt); err != nil {
 				return err

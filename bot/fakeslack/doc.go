@@ -27,6 +27,11 @@
 //     way the Slack client does (required inputs, state.values shapes,
 //     response_action handling), clicks buttons and selects, uses shortcuts
 //     and opens the Home tab.
+//   - What a client drawing the workspace needs (browser.go, used by the
+//     browser playground): ScreenFor (messages, modal stack, Home tab and
+//     files a user sees), Changed, people's own messages (PostMessage),
+//     clicks in a modal with what was typed so far (ClickInView) and
+//     closing a modal (CloseView, with view_closed for notify_on_close).
 //
 // What it does not fake: channel membership and scopes (every channel
 // accepts posts), Events API retries on its own (DeliverEvent lets a test

@@ -323,6 +323,16 @@ func TestWebAPI_Auth(t *testing.T) {
 	if err != nil || u.Name != "u42" || u.TZ != "Asia/Jakarta" {
 		t.Errorf("users.info = %+v, %v", u, err)
 	}
+	// A profile set by the test: an empty display name stays empty, as in
+	// Slack, and the real name is set.
+	s.SetUserProfile("U42", Profile{RealName: "Budi Santoso"})
+	if u, err := newAPI(s).GetUserInfo("U42"); err != nil || u.Profile.DisplayName != "" || u.Profile.RealName != "Budi Santoso" || u.RealName != "Budi Santoso" || u.Name != "u42" {
+		t.Errorf("users.info with a profile = %+v, %v", u.Profile, err)
+	}
+	s.SetUserProfile("U42", Profile{DisplayName: "budi", RealName: "Budi Santoso"})
+	if u, _ := newAPI(s).GetUserInfo("U42"); u.Profile.DisplayName != "budi" {
+		t.Errorf("renamed display name = %q", u.Profile.DisplayName)
+	}
 	ch, _, _, err := newAPI(s).OpenConversation(&slack.OpenConversationParameters{Users: []string{"U42"}})
 	if err != nil || ch.ID != "DU42" {
 		t.Errorf("conversations.open = %+v, %v", ch, err)

@@ -93,6 +93,7 @@ type Server struct {
 	messages   []*message
 	modals     map[string][]*view // user ID → modal stack, root first
 	homes      map[string]*view   // user ID → Home tab
+	profiles   map[string]Profile // users.info names set by tests
 	files      []*file
 	openedDMs  map[string]bool
 }

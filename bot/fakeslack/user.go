@@ -19,7 +19,8 @@ type User struct {
 }
 
 // User returns the simulated user id (like "U123"). users.info answers for
-// any U-id with name = lowercase id and tz Asia/Jakarta.
+// any U-id with name = lowercase id and tz Asia/Jakarta, and with the
+// display and real names SetUserProfile gave it.
 func (s *Server) User(id string) *User { return &User{ID: id, s: s} }
 
 // CommandResult is what a slash command or shortcut produced.

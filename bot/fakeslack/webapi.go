@@ -367,7 +367,9 @@ func (s *Server) usersInfo(r *apiRequest) map[string]any {
 	if !isUserID(id) {
 		return errResp("user_not_found")
 	}
-	return okResp("user", userObject(id, r.boolParam("include_locale")))
+	u := userObject(id, r.boolParam("include_locale"))
+	s.applyProfileLocked(id, u)
+	return okResp("user", u)
 }
 
 func (s *Server) conversationsOpen(r *apiRequest) map[string]any {

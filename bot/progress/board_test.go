@@ -94,15 +94,51 @@ func TestScorer_Board(t *testing.T) {
 	if got := u2.Expected[pitches.Name]; got != 3 {
 		t.Errorf("U2 expected by Monday = %d, want 3 (12 over 5 days, rounded up)", got)
 	}
-	if got := u2.Today[pitches.Name].Target; got != 3 {
-		t.Errorf("U2 daily share of a weekly 12 = %d, want 3", got)
+	if got := u2.Today[pitches.Name].Target; got != 0 || !u2.Weekly[pitches.Name] {
+		t.Errorf("U2 today's target = %d, weekly %v; want a weekly target shown as the week, no daily share", got, u2.Weekly[pitches.Name])
 	}
+	// The team has a weekly member: its figure is the week, 10×5 + 12.
 	team := s.Board("")
-	if got, want := team.Today[pitches.Name], (Score{7, 13}); got != want {
-		t.Errorf("team today = %v, want %v (sum of people's targets)", got, want)
+	if got, want := team.Week[pitches.Name], (Score{7, 62}); got != want || !team.Weekly[pitches.Name] {
+		t.Errorf("team week = %v (weekly %v), want %v", got, team.Weekly[pitches.Name], want)
 	}
-	if pct, ok := Attainment(team.Today, in.Metrics); !ok || pct != 53 {
-		t.Errorf("Attainment = %d %v, want 53", pct, ok)
+	if got := team.Expected[pitches.Name]; got != 13 {
+		t.Errorf("team expected by Monday = %d, want 13 (10 + 3)", got)
+	}
+}
+
+func TestScorer_TeamFigures(t *testing.T) {
+	// Targets for two people only (10 and 2); U3 works without one.
+	tgs := []store.Target{target("U1", store.Daily, 10, "2026-01-01"), target("U2", store.Daily, 2, "2026-01-01")}
+	in := input(monday, tgs, map[string][]int{"U1": {4, 0, 0, 9}, "U2": {1, 0, 0, 2}, "U3": {100, 0, 0, 50}})
+	team := NewScorer(in).Board("")
+	if got, want := team.Today[pitches.Name], (Score{5, 12}); got != want {
+		t.Errorf("team today = %v, want %v: the targeted people's work against their targets", got, want)
+	}
+	if got := team.Outside[pitches.Name]; got.Today != 100 || got.Prev != 50 || got.Week != 100 {
+		t.Errorf("outside = %+v, want U3's 100 today, 50 on Friday, 100 this week", got)
+	}
+	if got, want := HeadlineScores(team, in.Metrics)[pitches.Name], (Score{11, 12}); got != want {
+		t.Errorf("headline = %v, want %v (Friday)", got, want)
+	}
+	if team.Streak != 0 {
+		t.Errorf("team streak = %d, want 0: U1 and U2 missed 12 on Friday, whatever U3 did", team.Streak)
+	}
+	// A team target counts everyone's work.
+	in = input(monday, append(tgs, target("", store.Daily, 150, "2026-01-01")), map[string][]int{"U1": {4}, "U2": {1}, "U3": {100}})
+	team = NewScorer(in).Board("")
+	if got, want := team.Today[pitches.Name], (Score{105, 150}); got != want || len(team.Outside) != 0 {
+		t.Errorf("team today = %v outside %v, want %v and nothing outside", got, team.Outside, want)
+	}
+	// A weekly team target: the headline is the week through Friday
+	// against the part due by then (all of it: Friday ends the week).
+	in = input(monday, []store.Target{target("", store.Weekly, 8, "2026-01-01")}, map[string][]int{"U1": {0, 0, 0, 2, 1, 1, 1, 1}})
+	team = NewScorer(in).Board("")
+	if got, want := HeadlineScores(team, in.Metrics)[pitches.Name], (Score{6, 8}); got != want || !team.Weekly[pitches.Name] {
+		t.Errorf("weekly headline = %v (weekly %v), want %v", got, team.Weekly[pitches.Name], want)
+	}
+	if pct, ok := Attainment(HeadlineScores(team, in.Metrics), in.Metrics); !ok || pct != 75 {
+		t.Errorf("Attainment = %d %v, want 75", pct, ok)
 	}
 }
 
@@ -132,37 +168,6 @@ func TestNudges(t *testing.T) {
 	sunday := input(monday.AddDate(0, 0, -1), in.Targets, map[string][]int{"U1": {0}})
 	if got := Nudges(sunday, nil); got != nil {
 		t.Errorf("Nudges on a day off = %+v", got)
-	}
-}
-
-func TestJudgeTarget(t *testing.T) {
-	spread := []int{4, 6, 5, 12, 5, 6} // median 5.5, best 12
-	even := []int{5, 5, 6, 6}          // median 5.5, best 6
-	for _, tc := range []struct {
-		name        string
-		hist        []int
-		value       int
-		period      string
-		best, above bool
-	}{
-		{"Fits", spread, 8, store.Daily, false, false},
-		{"Above 1.5x median", spread, 9, store.Daily, false, true},
-		{"Above best", even, 7, store.Daily, true, false},
-		{"Weekly spread over 5 days", spread, 40, store.Weekly, false, false},
-		{"Weekly above both", spread, 70, store.Weekly, true, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := JudgeTarget(tc.value, tc.period, 5, tc.hist)
-			if r.Median != 5.5 || r.Days != len(tc.hist) {
-				t.Fatalf("median %v days %d", r.Median, r.Days)
-			}
-			if r.AboveBest != tc.best || r.AboveMedian != tc.above || r.Realistic() != (!tc.best && !tc.above) {
-				t.Errorf("JudgeTarget(%d %s) = %+v", tc.value, tc.period, r)
-			}
-		})
-	}
-	if m, b := MedianBest(nil); m != 0 || b != 0 {
-		t.Errorf("MedianBest(nil) = %v %d", m, b)
 	}
 }
 

@@ -38,3 +38,22 @@ func Attainment(sc map[string]Score, metrics []Metric) (pct int, ok bool) {
 	}
 	return sum / n, true
 }
+
+// HeadlineScores are the team board's figures for the digest headline,
+// the previous working day: a daily target's day, or a weekly target's
+// week through that day against the part due by then (its pace).
+func HeadlineScores(bd Board, metrics []Metric) map[string]Score {
+	out := map[string]Score{}
+	for _, m := range metrics {
+		sc, ok := bd.Prev[m.Name]
+		if !ok {
+			continue
+		}
+		if pw, ok := bd.PrevWeek[m.Name]; ok && bd.PrevExpected[m.Name] > 0 && sc.Target == 0 {
+			out[m.Name] = Score{pw.Done, bd.PrevExpected[m.Name]}
+			continue
+		}
+		out[m.Name] = sc
+	}
+	return out
+}

@@ -211,6 +211,35 @@ var settings = []setting{
 			}
 			return nil
 		}},
+	intSetting("POCBOT_CONTENT_DAYS", botDefaults.ContentDays, 1, 90, " of days",
+		"days a creator has to post content after the sample is delivered (after redemption when no delivery is recorded)", func(c *Config) *int { return &c.ContentDays }),
+	remindDaysSetting(),
+	{Name: "POCBOT_CONTENT_CRON", Default: botDefaults.ContentCron, Range: "cron schedule",
+		Help:  "when owners get their daily content-reminder and deadline DM (never on days off)",
+		parse: schedule("POCBOT_CONTENT_CRON", "use cron fields like \"0 10 * * *\" (10:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.ContentCron })},
+	{Name: "POCBOT_CREATOR_LANG", Default: botDefaults.CreatorLang, Range: "id, en",
+		Help: "language of the copy-ready messages for creators (voucher, content reminder); admins can replace them with /voucher template",
+		parse: func(c *Config, v string) error {
+			v = strings.ToLower(v)
+			if v != "id" && v != "en" {
+				return cfgErr("POCBOT_CREATOR_LANG must be id (Bahasa Indonesia) or en (English), not %q.", v)
+			}
+			c.CreatorLang = v
+			return nil
+		}},
+	{Name: "POCBOT_SAMPLE_STRIKES", Default: fmt.Sprint(botDefaults.SampleStrikes), Range: "0–100",
+		Help: "overdue samples (no content past the deadline) that flag a creator when someone issues them another voucher (0 = never flag)",
+		parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 100 {
+				return cfgErr("POCBOT_SAMPLE_STRIKES must be a whole number from 0 (never flag) to 100, like %d.", botDefaults.SampleStrikes)
+			}
+			c.SampleStrikes = n
+			if n == 0 {
+				c.SampleStrikes = -1 // the bot's "off"; its zero value means the default
+			}
+			return nil
+		}},
 	intSetting("POCBOT_DAILY_CAPACITY", botDefaults.DailyCapacity, 1, 10000, " of task units per working day",
 		"task units one outsource member can do per working day; admins override per person with /task capacity", func(c *Config) *int { return &c.DailyCapacity }),
 	{Name: "POCBOT_TASK_REMINDER", Default: botDefaults.TaskReminder, Range: "HH:MM, 00:00–23:59",
@@ -238,6 +267,9 @@ var settings = []setting{
 			}
 			return nil
 		}},
+	intSetting("POCBOT_DIGEST_MENTIONS_MAX", 0, 0, 100, " of people",
+		"the digest @mentions people when it lists at most this many (a small team); larger, or 0, shows names (an SLA breach's owner is mentioned either way)",
+		func(c *Config) *int { return &c.DigestMentionsMax }),
 	{Name: "POCBOT_NUDGE_CRON", Default: botDefaults.NudgeCron, Range: "cron schedule",
 		Help:  "when people under half of a daily target get one friendly DM (never on days off)",
 		parse: schedule("POCBOT_NUDGE_CRON", "use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.NudgeCron })},
@@ -443,4 +475,23 @@ func next(day string) string {
 		}
 	}
 	return ""
+}
+
+// remindDaysSetting is POCBOT_CONTENT_REMIND_DAYS: a whole number of days,
+// before the content deadline (POCBOT_CONTENT_DAYS, the row above), or the
+// reminder would come after it.
+func remindDaysSetting() setting {
+	s := intSetting("POCBOT_CONTENT_REMIND_DAYS", botDefaults.ContentRemindDays, 1, 90, " of days",
+		"days after delivery before the one content reminder per sample is offered to the owner", func(c *Config) *int { return &c.ContentRemindDays })
+	parse := s.parse
+	s.parse = func(c *Config, v string) error {
+		if err := parse(c, v); err != nil {
+			return err
+		}
+		if c.ContentDays > 0 && c.ContentRemindDays >= c.ContentDays {
+			return cfgErr("POCBOT_CONTENT_REMIND_DAYS (%d) must be less than POCBOT_CONTENT_DAYS (%d): the reminder comes before the deadline.", c.ContentRemindDays, c.ContentDays)
+		}
+		return nil
+	}
+	return s
 }

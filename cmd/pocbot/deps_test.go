@@ -32,10 +32,13 @@ var depsPolicy = map[string][]string{
 	"pocbot/bot/manifest":  {"std", "third-party"},
 	// The Slack layer; it never imports its own fake.
 	"pocbot/bot": {"std", "third-party", "pocbot/store", "pocbot/bot/progress", "pocbot/bot/manifest"},
-	// The binaries tie things together.
-	"pocbot/cmd/pocbot":     {"std", "third-party", "pocbot/bot", "pocbot/store"},
-	"pocbot/cmd/pocload":    {"std", "third-party", "pocbot/bot", "pocbot/bot/fakeslack", "pocbot/store"},
-	"pocbot/cmd/playground": {"std", "third-party", "pocbot/bot/fakeslack"},
+	// The playground page drives the fake Slack only; it never sees the bot.
+	"pocbot/bot/playground": {"std", "pocbot/bot/fakeslack"},
+	// The binaries tie things together; `pocbot playground` wires the fake
+	// Slack, its page and the demo to the same Main as `pocbot run`.
+	"pocbot/cmd/pocbot": {"std", "third-party", "pocbot/bot", "pocbot/store",
+		"pocbot/bot/fakeslack", "pocbot/bot/playground", "pocbot/store/demo"},
+	"pocbot/cmd/pocload": {"std", "third-party", "pocbot/bot", "pocbot/bot/fakeslack", "pocbot/store"},
 }
 
 // pkgImports is what one package imports, from its non-test files and from

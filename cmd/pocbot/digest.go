@@ -69,7 +69,7 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 		return 1
 	}
 	defer db.Close()
-	b, err := bot.New(cfg.botConfig(), db, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	b, err := bot.New(cfg.botConfig(), db, newLogger(stderr, slog.LevelWarn))
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
 		return 1

@@ -97,6 +97,10 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "pocbot export: %d voucher(s)\n", len(vs))
+	noun := "vouchers"
+	if len(vs) == 1 {
+		noun = "voucher"
+	}
+	fmt.Fprintf(stderr, "pocbot export: %d %s\n", len(vs), noun)
 	return 0
 }

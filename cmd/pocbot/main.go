@@ -8,6 +8,7 @@
 //	pocbot backup FILE      copy the database to FILE (bot stopped; the running bot backs up on its own schedule)
 //	pocbot export vouchers  voucher CSV to stdout (bot stopped)
 //	pocbot digest --print [--date YYYY-MM-DD]   print a day's digest as plain text, from the database alone
+//	pocbot playground       the bot against a fake Slack, in the browser (no Slack needed)
 //	pocbot -h               list every setting with its default
 package main
 
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // POCBOT_TZ must work on machines without zoneinfo
@@ -46,6 +48,9 @@ Usage:
   pocbot digest --print [--date YYYY-MM-DD]
                         print the daily digest of today (or that date) as plain text from the
                         database; no Slack needed (bot stopped: the file is locked while it runs)
+  pocbot playground [-addr 127.0.0.1:8080] [-db FILE] [-demo=false]
+                        try pocbot without Slack: the real bot against a fake Slack, in the
+                        browser, with a demo team (see pocbot playground -h)
   pocbot -h             this help
 
 Settings (environment variables):
@@ -74,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "digest":
 		return runDigest(ctx, args, getenv, stdout, stderr)
+	case "playground":
+		return runPlayground(ctx, args, getenv, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "pocbot: unknown command %q. Run pocbot -h for the list.\n", sub)
 		return 2
@@ -81,9 +88,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot cannot start:\n%v\n", err)
+		if strings.TrimSpace(getenv("SLACK_BOT_TOKEN")) == "" || strings.TrimSpace(getenv("SLACK_APP_TOKEN")) == "" {
+			fmt.Fprintln(stderr, "No Slack app yet? `pocbot playground` runs pocbot without Slack: the real bot against a fake Slack in your browser, with a demo team.")
+		}
 		return 2
 	}
-	m := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
+	m := NewMain(cfg, newLogger(stderr, cfg.LogLevel))
 	slog.SetDefault(m.Logger)
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "pocbot: %v\n", err)

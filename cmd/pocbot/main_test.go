@@ -86,7 +86,7 @@ func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...f
 		tb.Fatalf("LoadConfig: %v", err)
 	}
 	h := &harness{t: tb, Slack: fs, DBPath: dbPath, Logs: &syncBuffer{}, done: make(chan error, 1)}
-	log := slog.New(slog.NewJSONHandler(h.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := newLogger(h.Logs, slog.LevelDebug)
 	h.Main = NewMain(cfg, log)
 	ready := make(chan *bot.Bot, 1)
 	h.Main.BotConfig = func(c *bot.Config) {

@@ -115,7 +115,7 @@ func TestE2E_DigestWithIssuesTasksVouchers(t *testing.T) {
 		"*Open issues by priority:*", "*P1 urgent*: 1 open, :red_circle: *1 past SLA*: `ISS-1` @late.sample → <@U2>",
 		"*P2 high*: 1 open, none past SLA", "*P3 normal*: 1 open (1 unassigned), none past SLA",
 		// Overdue tasks per person, oldest first.
-		"*Overdue tasks:*", "<@U2>: *2 overdue* — oldest `TSK-1` Follow up 10 creators (due Wed 25 Nov), `TSK-2` Check samples of @late.sample (due Thu 26 Nov)",
+		"*Overdue tasks:*", "Budi Santoso: *2 overdue* — oldest `TSK-1` Follow up 10 creators (due Wed 25 Nov), `TSK-2` Check samples of @late.sample (due Thu 26 Nov)",
 		// Voucher budgets, the most used first.
 		"*Voucher budget used per campaign:*", "*ramadan* — budget Rp1.000.000 · issued Rp900.000 (1) · remaining Rp100.000 · *90% used* :warning:",
 		"*11.11* — budget Rp5.000.000 · issued Rp150.000 (1) · remaining Rp4.850.000 · *3% used*")
@@ -179,13 +179,13 @@ func TestE2E_TargetRealismWithVoucherHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := h.command("UADMIN", "/target", "vouchers 5 <@U1|ana>")
-	mustContain(t, m, "unrealistic", "5 vouchers issued a day", "<@U1>", "median day was *1.5*", "best day *3*",
-		"above both the best day and 1.5× the median", "2 tasks outstanding", "1 open issues", "Set anyway", "Adjust")
+	mustContain(t, m, "unrealistic", "5 vouchers issued a day", "<@U1>", "median 1.5, best 3", "level was *2 a day*",
+		"here above *3*", "2 tasks", "1 open issue,", "Set 3 instead", "Set 5 anyway", "Adjust")
 	mustNotContain(t, m, "not tracked yet")
 	// Within U1's capacity: set at once.
 	mustContain(t, h.command("UADMIN", "/target", "vouchers 2 <@U1|ana>"), "Target set", "2 vouchers issued a day")
 	// The team: 3 open tasks, 1 open issue.
-	mustContain(t, h.command("UADMIN", "/target", "tasks_done 9 team"), "3 tasks outstanding", "1 open issues", "tasks done a day")
+	mustContain(t, h.command("UADMIN", "/target", "tasks_done 9 team"), "Team workload now: 3 open tasks", "1 open issue,", "tasks done a day")
 }
 
 // viewText is a view's JSON without HTML escaping, as the user's text
@@ -228,7 +228,7 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := viewText(t, v)
-	for _, want := range []string{"*My open issues*", "`ISS-1` *@late.sample*", ":red_circle: breached", `"action_id":"issue_assign_me"`,
+	for _, want := range []string{"*My open issues*", "`ISS-1` *@late.sample*", ":red_circle: breached", `"action_id":"issue_resolve"`,
 		`"action_id":"home_issue_view"`, "*My tasks*", "`TSK-1` *Follow up 10 creators*", "*overdue*", `"action_id":"task_done"`,
 		`"action_id":"task_accept"`, "*My recent vouchers*", "*@v.three*", "Rp900.000", `"action_id":"voucher_redeem"`,
 		"vouchers issued today 0"} {
@@ -238,6 +238,9 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 	}
 	if strings.Contains(home, "not tracked yet") {
 		t.Errorf("Home still says not tracked yet:\n%s", home)
+	}
+	if strings.Contains(home, `"action_id":"issue_assign_me"`) {
+		t.Errorf("U2's Home offers U2 Assign to me on U2's own issues (issue #13)")
 	}
 	// Breaching first: ISS-1 before ISS-3.
 	if i, j := strings.Index(home, "ISS-1"), strings.Index(home, "ISS-3"); i < 0 || j < 0 || j < i {

@@ -111,7 +111,7 @@ func TestE2E_TrustSLAWorkingHours(t *testing.T) {
 	h := MustRunMain(t, nil, "", func(c *bot.Config) { c.SLAHours = store.WorkHours{Start: 9 * 60, End: 18 * 60} })
 	ctx := context.Background()
 	loc := h.Clock.Now().Location()
-	mustContain(t, h.command("UADMIN", "/target", "holiday add 2026-12-01"), "2026-12-01")
+	mustContain(t, h.command("UADMIN", "/target", "holiday add 2026-12-01"), "Tue 1 Dec 2026 is a holiday")
 	// Monday 16:00 Jakarta: a P1 (4h) issue has 2h today, then Tuesday is a
 	// holiday, so it is due Wednesday 11:00.
 	h.Clock.Set(time.Date(2026, 11, 30, 16, 0, 0, 0, loc))

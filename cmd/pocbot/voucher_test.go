@@ -322,7 +322,7 @@ func TestE2E_VoucherExportSlackAndCLI(t *testing.T) {
 	mustContain(t, h.command("UADMIN", "/voucher", "export ex 2026-13-01 2026-12-01"), "not a date")
 
 	m := h.command("UADMIN", "/voucher", "export ex 2026-11-30 2026-11-30")
-	mustContain(t, m, "vouchers-ex-20261130-20261130.csv", "1 voucher(s)")
+	mustContain(t, m, "vouchers-ex-20261130-20261130.csv", "(1 voucher)")
 	files := h.Slack.Files()
 	if len(files) != 1 || files[0].Channel != "DUADMIN" {
 		t.Fatalf("files = %+v", files)

@@ -599,6 +599,7 @@ func (s *seeder) planVouchers() {
 				_, err := s.db.RedeemVoucher(s.ctx, v.code, v.issuer)
 				return err
 			})
+			s.planSample(i, v)
 		case "revoke":
 			reason := []string{"Creator cancelled the collaboration.", "Issued for the wrong product.", "Seller ran out of stock."}[i%3]
 			s.on(v.at, "revoke "+v.handle, func() error {
@@ -627,3 +628,37 @@ func (s *seeder) creatorByHandle(h string) *creator {
 
 // newRand is the planner's random source for a seed.
 func newRand(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 0x706f63626f74)) }
+
+// planSample follows a redeemed voucher's sample: most are shipped with a
+// tracking number, most of those delivered, and some posted on TikTok,
+// each step a few working days after the one before. It draws from its own
+// random stream, so the rest of the plan is the same with or without it.
+func (s *seeder) planSample(i int, v *voucher) {
+	r := newRand(int64(i)*7919 + 0x73616d70)
+	step := func(at int, what string, st store.SampleStep) {
+		st.UserID = v.issuer
+		s.on(at, what+" "+v.handle, func() error {
+			st.Code = v.code
+			_, err := s.db.ApplySampleStep(s.ctx, st)
+			return err
+		})
+	}
+	if r.IntN(10) >= 8 {
+		return // ordered, nothing recorded since
+	}
+	at := v.at + hour + r.IntN(daySecs)
+	couriers := []string{"J&T Express", "JNE", "SiCepat", "AnterAja"}
+	step(at, "ship", store.SampleStep{Step: store.StepShipped,
+		Tracking: fmt.Sprintf("JX%010d", r.IntN(1_000_000_000)), Courier: couriers[r.IntN(len(couriers))]})
+	if r.IntN(10) >= 8 {
+		return
+	}
+	at += daySecs + r.IntN(2*daySecs)
+	step(at, "deliver", store.SampleStep{Step: store.StepDelivered})
+	if r.IntN(10) >= 5 {
+		return
+	}
+	at += 2*daySecs + r.IntN(4*daySecs)
+	step(at, "post", store.SampleStep{Step: store.StepPosted,
+		URL: fmt.Sprintf("https://www.tiktok.com/@%s/video/73%017d", v.handle, r.Int64N(1e17))})
+}

@@ -309,6 +309,7 @@ func checkContent(t *testing.T, db *store.DB, team *Team, h *history, now time.T
 // store's Check passes, the content is as documented, and every timestamp
 // is in working hours.
 func TestSeed(t *testing.T) {
+	t.Parallel()
 	for i, now := range []time.Time{
 		tuesday,
 		time.Date(2026, 12, 7, 8, 15, 0, 0, jakarta),   // Monday before work
@@ -318,6 +319,7 @@ func TestSeed(t *testing.T) {
 		time.Date(2026, 12, 1, 7, 30, 0, 0, time.UTC),  // the same Tuesday, given in UTC
 	} {
 		t.Run(now.Format("Mon_2006-01-02T15:04Z07"), func(t *testing.T) {
+			t.Parallel()
 			seed := int64(i + 1)
 			db, team := seedTemp(t, now, seed)
 			if err := db.Check(); err != nil {
@@ -411,6 +413,7 @@ func checkTimes(t *testing.T, h *history, now time.Time) {
 // TestSeed_Deterministic seeds twice with the same seed and end, and once
 // with another seed.
 func TestSeed_Deterministic(t *testing.T) {
+	t.Parallel()
 	dump := func(db *store.DB, seed int64) []byte {
 		h := readHistory(t, db, tuesday, seed)
 		var buf bytes.Buffer
@@ -448,6 +451,7 @@ func TestSeed_Deterministic(t *testing.T) {
 }
 
 func TestSeed_RefusesUsedDB(t *testing.T) {
+	t.Parallel()
 	db, _ := seedTemp(t, tuesday, 1)
 	if _, err := Seed(db, tuesday, 1); err == nil {
 		t.Fatal("a second Seed into the same file succeeded")
