@@ -202,13 +202,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Info("authenticated", "team", auth.Team, "bot_user", auth.UserID)
 	}
 
+	// Before anything can run: the roster seed, and the SLA calendar the
+	// scheduler's catch-up of the SLA job must already count by.
+	b.seedRoster(hctx)
+	b.startSLAHours(hctx)
+
 	sockCtx, stopSock := context.WithCancel(ctx)
 	defer stopSock()
 	sockErr := make(chan error, 1)
 	go func() { sockErr <- b.runSocket(sockCtx) }()
 
-	b.seedRoster(hctx)
-	b.startSLAHours(hctx)
 	b.sched.start(hctx)
 
 	var runErr error

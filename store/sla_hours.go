@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,6 +83,17 @@ func (db *DB) SetSLAHours(ctx context.Context, w WorkHours) error {
 		if w.Days == [7]bool{} {
 			return Errorf(Invalid, "Working hours need at least one working day.")
 		}
+	}
+	var want []byte
+	if !w.IsZero() {
+		want, _ = json.Marshal(w) // a struct of ints, bools and a string
+	}
+	same := false
+	if err := db.view(ctx, func(tx *bolt.Tx) error {
+		same = bytes.Equal(tx.Bucket(bucketMeta).Get(keySLAHours), want)
+		return nil
+	}); err != nil || same {
+		return err // unchanged: no write (and no fsync) at every start
 	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		if w.IsZero() {
