@@ -43,6 +43,7 @@ type Config struct {
 	FollowupDays  int
 	FollowupCron  string   // the daily follow-up DM
 	NudgeCron     string   // the "you are behind" DMs
+	ReportCron    string   // the weekly report with charts (report.go)
 	Workdays      Workdays // working weekdays
 
 	Currency          store.Currency  // voucher values
@@ -142,6 +143,9 @@ func (b *Bot) routes() error {
 	b.issueRoutes()
 	b.targetRoutes()
 	b.teamRoutes()
+	if err := b.sheetRoutes(); err != nil { // import, exports, weekly report
+		return err
+	}
 	return b.jobs()
 }
 

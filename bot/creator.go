@@ -51,6 +51,7 @@ func (b *Bot) creatorRoutes() {
 			{"@handle note TEXT", "add a note to the creator"},
 			{"@handle set followers 120k category beauty owner @user name Sari contact WA 0812…", "edit the profile (any of the keys)"},
 			{"find TEXT", "search handles and names"},
+			{"import [creators|pitches]", "import a CSV or XLSX spreadsheet of creators or past pitches (admins)"},
 			{"help", "this help"},
 		},
 		Examples: []string{"/creator @sari.beauty", "/creator @sari.beauty note prefers WhatsApp", "/creator @sari.beauty set followers 120k category beauty", "/creator find sari"},
@@ -71,6 +72,9 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 	}
 	if strings.EqualFold(first, "find") {
 		return b.creatorFind(ctx, r, rest)
+	}
+	if strings.EqualFold(first, "import") {
+		return b.creatorImport(ctx, r, rest)
 	}
 	if !strings.HasPrefix(first, "@") {
 		if _, near := closest(first, commandKeywords(b.rt.commands["/creator"])); near {

@@ -69,6 +69,13 @@
 //     and owner requests (Approve/Decline). task_confirm.go, issue_reporter.go
 //     and voucher_campaign.go: task Done/Reopen questions, the reporter's
 //     DMs and lists, campaign close/end (issue #13).
+//   - sheet_routes.go registers the spreadsheet features: import*.go
+//     (/creator import: the file_input form, the check, the batched import
+//     with progress; teammates by handle or e-mail), acked_view.go
+//     (updating a modal that a submission ack replaced, without racing the
+//     ack), work_export.go (/pitch, /issue and /task export, CSV or XLSX)
+//     and weekly_report.go (the weekly report job and /target report; the
+//     model and charts are package bot/report).
 //
 // # Ack policy
 //

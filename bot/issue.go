@@ -20,6 +20,7 @@ func (b *Bot) issueRoutes() {
 			{"list [open|mine|unassigned|breached|@handle]", "issues with status, owner and SLA, most urgent first (default: open)"},
 			{"list reported", "the issues you reported, whatever their status"},
 			{"list resolved [week|month] · list closed", "resolved or closed issues with time to resolve and the median"},
+			{"export [period] [open|done|breached|unassigned|mine|@user|@handle] [xlsx]", "all matching issues as CSV or Excel in your DM (admins)"},
 			{"ISS-12", "one issue with its whole timeline"},
 			{"help", "this help"},
 		},
@@ -59,6 +60,8 @@ func (b *Bot) issueCommand(ctx context.Context, r *Request) error {
 		return b.openIssueModal(ctx, r, prefillIssue("", ""))
 	case strings.EqualFold(first, "list"):
 		return b.issueList(ctx, r, rest)
+	case strings.EqualFold(first, "export"):
+		return b.export(ctx, r, "issues", rest)
 	case strings.HasPrefix(first, "@"):
 		return b.openIssueModal(ctx, r, prefillIssue(first, rest))
 	}

@@ -28,6 +28,7 @@ func (b *Bot) pitchRoutes() {
 			{"followups", "your open pitches that need a follow-up"},
 			{"list [mine|@user|today|week]", "recent pitches with their status"},
 			{"stats [today|week|month]", "the funnel pitched → interested → agreed → sample → posted, per person and team"},
+			{"export [period] [@user] [@handle] [status] [xlsx]", "all matching pitches as CSV or Excel in your DM (admins)"},
 			{"help", "this help"},
 		},
 		Examples: []string{
@@ -58,6 +59,8 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		return b.pitchList(ctx, r, rest)
 	case "stats":
 		return b.pitchStats(ctx, r, rest)
+	case "export":
+		return b.export(ctx, r, "pitches", rest)
 	}
 	if id, ok := parsePitchID(first); ok {
 		return b.pitchByID(ctx, r, id, rest)

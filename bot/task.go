@@ -36,6 +36,7 @@ func (b *Bot) taskRoutes() {
 			{"@person TITLE by DUE", "assign quickly; DUE is today, tomorrow, a weekday, next friday or YYYY-MM-DD, optionally with HH:MM"},
 			{"load", "per member: open tasks, units outstanding, due today, overdue, capacity"},
 			{"list [mine|assigned|@person|overdue|done]", "tasks with their progress; assigned = the tasks you gave others"},
+			{"export [period] [open|done|overdue|mine|@person] [xlsx]", "all matching tasks as CSV or Excel in your DM (admins)"},
 			{"TSK-7", "one task with its history"},
 			{"capacity [@person UNITS|default]", "daily capacity in units (admins set it)"},
 			{"help", "this help"},
@@ -98,6 +99,8 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 		return b.taskLoad(ctx, r)
 	case "list":
 		return b.taskList(ctx, r, rest)
+	case "export":
+		return b.export(ctx, r, "tasks", rest)
 	case "capacity":
 		return b.taskCapacity(ctx, r, rest)
 	}

@@ -24,7 +24,7 @@
 // ID or entity name. Values are JSON unless noted; "·" is an empty value.
 // IDs come from the record bucket's NextSequence and start at 1.
 //
-//	meta
+//	meta                                (its sequence numbers spreadsheet imports: import:N)
 //	  "version"                         → itob(schema version)
 //	jobs
 //	  job name                          → {"last_run": time}
@@ -49,6 +49,8 @@
 //
 //	once                                (claims of at-most-once work; see once.go)
 //	  claim key                         → itob(claim time, Unix ns)
+//	  "idem/pitch-import/" sha256(handle, pitcher, day, product)[:16] hex → itob(pitch id)
+//	                                    (a past pitch from a sheet, so importing it again finds it)
 //
 //	vouchers                            (record; key = canonical code, e.g. SMP-7KQ3-9XF2-M4T9)
 //	  code                              → Voucher JSON
@@ -122,7 +124,7 @@
 //	  "cur:" owner                      → the key of the owner's latest batch
 //	  "b:" owner "/" started ns         → ChangeBatch JSON {owner, started, channel, ts, ids}
 //	meta "sla_hours"                    → WorkHours JSON, when POCBOT_SLA_HOURS is set (sla_hours.go)
-//	once                                (at-most-once claims: "digest/2026-11-30", "nudge/2026-11-30/U1", …)
+//	once                                (at-most-once claims: "digest/2026-11-30", "report/2026-11-23", "nudge/2026-11-30/U1", …)
 //	  key                               → itob(claim time, Unix ns)
 //
 //	audit                               (record)

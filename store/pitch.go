@@ -148,6 +148,9 @@ type Pitch struct {
 	UpdatedAt     time.Time      `json:"updated_at"`
 	History       []StatusChange `json:"history,omitempty"`
 	Forced        bool           `json:"forced,omitempty"`
+	// Imported is set on a past pitch from a spreadsheet import: its
+	// CreatedAt is the sheet's date, so its ID is out of time order.
+	Imported bool `json:"imported,omitempty"`
 }
 
 // Limits of a PitchInput.

@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -96,6 +97,8 @@ type Server struct {
 	profiles   map[string]Profile // users.info names set by tests
 	files      []*file
 	openedDMs  map[string]bool
+	directory  map[string]DirectoryUser                 // users.list and users.lookupByEmail (file_input.go)
+	onAck      map[string]func(payload json.RawMessage) // envelope ID → applied on receipt, s.mu held
 }
 
 type rateLimit struct {
@@ -152,6 +155,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/ws", s.handleWS)
 	mux.HandleFunc("/response/", s.handleResponseURL)
 	mux.HandleFunc("/upload/", s.handleUpload)
+	mux.HandleFunc("/files-pri/", s.handleFilePrivate)
+	mux.HandleFunc("/signin", s.handleSignin)
 	s.srv = &http.Server{Handler: s.track(mux), ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Go(func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

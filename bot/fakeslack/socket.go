@@ -201,6 +201,10 @@ func (s *Server) readLoop(c *wsConn, log *slog.Logger) {
 			log.Warn("ack for unknown envelope", "envelope_id", a.EnvelopeID)
 		}
 		s.acks = append(s.acks, ack)
+		if f := s.onAck[a.EnvelopeID]; f != nil {
+			delete(s.onAck, a.EnvelopeID) // the first ack counts, as in Slack
+			f(a.Payload)
+		}
 		s.notifyLocked()
 		s.mu.Unlock()
 	}

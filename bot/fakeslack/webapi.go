@@ -367,9 +367,7 @@ func (s *Server) usersInfo(r *apiRequest) map[string]any {
 	if !isUserID(id) {
 		return errResp("user_not_found")
 	}
-	u := userObject(id, r.boolParam("include_locale"))
-	s.applyProfileLocked(id, u)
-	return okResp("user", u)
+	return okResp("user", s.profileObjectLocked(id, r.boolParam("include_locale")))
 }
 
 func (s *Server) conversationsOpen(r *apiRequest) map[string]any {

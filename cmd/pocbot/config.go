@@ -273,6 +273,9 @@ var settings = []setting{
 	{Name: "POCBOT_NUDGE_CRON", Default: botDefaults.NudgeCron, Range: "cron schedule",
 		Help:  "when people under half of a daily target get one friendly DM (never on days off)",
 		parse: schedule("POCBOT_NUDGE_CRON", "use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.NudgeCron })},
+	{Name: "POCBOT_REPORT_CRON", Default: botDefaults.ReportCron, Range: "cron schedule",
+		Help:  "when the weekly report with charts goes to the digest channel (default Mondays 09:00; it covers the week before)",
+		parse: schedule("POCBOT_REPORT_CRON", "use cron fields like \"0 9 * * 1\" (Mondays at 09:00).", func(c *Config) *string { return &c.ReportCron })},
 	{Name: "POCBOT_WORKDAYS", Default: formatWorkdays(botDefaults.Workdays), Range: "days and ranges: Mon-Sat, Mon,Wed,Fri",
 		Help: "working days for targets, streaks, nudges and the digest (holidays: /target holiday add)",
 		parse: func(c *Config, v string) (err error) {

@@ -17,6 +17,9 @@ import (
 // a time open the file, so it needs the bot stopped.
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	const usage = "usage: pocbot export vouchers [--campaign NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (CSV on stdout; --to is inclusive)"
+	if len(args) > 0 && (args[0] == "pitches" || args[0] == "issues" || args[0] == "tasks") {
+		return runWorkExport(ctx, args, getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "vouchers" {
 		fmt.Fprintln(stderr, usage)
 		return 2

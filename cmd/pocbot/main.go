@@ -45,9 +45,14 @@ Usage:
   pocbot export vouchers [--campaign X] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
                         write the vouchers as CSV to stdout (the same file as /voucher export);
                         needs the bot stopped
+  pocbot export pitches|issues|tasks [period] [filters] [xlsx]
+                        the file of /pitch|/issue|/task export (same words) to stdout; bot stopped
   pocbot digest --print [--date YYYY-MM-DD]
                         print the daily digest of today (or that date) as plain text from the
                         database; no Slack needed (bot stopped: the file is locked while it runs)
+  pocbot import creators|pitches FILE [--dry-run] [--rejected OUT.csv]
+                        import a CSV or XLSX sheet of creators or past pitches (as /creator import),
+                        with a progress bar; needs the bot stopped
   pocbot playground [-addr 127.0.0.1:8080] [-db FILE] [-demo=false]
                         try pocbot without Slack: the real bot against a fake Slack, in the
                         browser, with a demo team (see pocbot playground -h)
@@ -79,6 +84,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "digest":
 		return runDigest(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImportCmd(ctx, args, getenv, stdout, stderr)
 	case "playground":
 		return runPlayground(ctx, args, getenv, stdout, stderr)
 	default:
