@@ -66,6 +66,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // wait for in-flight handlers
 	PingInterval    time.Duration // socket watchdog
 	MaxRetries      int           // Web API retries on HTTP 429
+
+	Ops OpsConfig // admin group, outbox, heartbeat (ops.go)
 }
 
 // maxBusy bounds concurrent handler work. Handlers mostly wait on fsync
@@ -101,6 +103,11 @@ type Bot struct {
 	prov providers
 	// names caches display names (names.go).
 	names nameCache
+
+	tel        *telemetry // Prometheus metrics and readiness (telemetry.go)
+	bootID     string     // this process, in outbox leases
+	outboxKick chan struct{}
+	adminGroup adminGroup // POCBOT_ADMIN_GROUP members (ops.go)
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -109,17 +116,21 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 	b := &Bot{cfg: cfg, db: db, log: log, Now: time.Now, rt: newRouter(), seen: newSeen(30 * time.Minute),
 		busy:       make(chan struct{}, maxBusy),
 		httpClient: &http.Client{Timeout: 15 * time.Second}}
+	b.tel, b.bootID, b.outboxKick = newTelemetry(db), newBootID(), make(chan struct{}, 1)
+	b.httpClient.Transport = &apiTransport{next: http.DefaultTransport, t: b.tel}
 	libLog := slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	b.api = slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionLog(libLog),
 		slack.OptionHTTPClient(b.httpClient),
-		// After OptionHTTPClient so it wraps it: waits Retry-After on 429.
-		slack.OptionRetry(cfg.MaxRetries),
+		// After OptionHTTPClient so it wraps it: waits Retry-After on 429
+		// (counted in pocbot_slack_api_retries_total).
+		slack.OptionRetryConfig(b.retryConfig()),
 	)
 	b.sm = socketmode.New(b.api,
-		socketmode.OptionLog(libLog),
+		// Debug lines carry the reason of each disconnect (telemetry.go).
+		socketmode.OptionLog(&socketLog{b: b, next: libLog}), socketmode.OptionDebug(true),
 		socketmode.OptionPingInterval(cfg.PingInterval),
 	)
 	sched, err := newScheduler(db, cfg.Location, log, func() time.Time { return b.Now() })
@@ -127,6 +138,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 		return nil, err
 	}
 	b.sched = sched
+	sched.observe = b.tel.jobDone
 	if err := b.routes(); err != nil {
 		return nil, err
 	}
@@ -217,6 +229,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { sockErr <- b.runSocket(sockCtx) }()
 
 	b.sched.start(hctx)
+	stopOps := b.startOps(hctx)
 
 	var runErr error
 loop:
@@ -244,6 +257,7 @@ loop:
 		hcancel()
 		<-done
 	}
+	stopOps()
 	stopped := b.sched.stop()
 	select {
 	case <-stopped.Done():

@@ -78,6 +78,7 @@ func (c *Config) setDefaults() {
 	orDefault(&c.ShutdownTimeout, d.ShutdownTimeout)
 	orDefault(&c.PingInterval, d.PingInterval)
 	orDefault(&c.MaxRetries, d.MaxRetries)
+	c.Ops.setDefaults()
 }
 
 // orDefault sets *p to def when *p is the zero value.

@@ -24,6 +24,11 @@
 //     command help rendered from the command tables.
 //   - schedule.go: the cron scheduler with catch-up of missed runs (each
 //     job's last run is in the store); backup.go: the backup job.
+//   - Operations: outbox.go sends the posts the team depends on through the
+//     store's outbox (retried, never twice); telemetry.go holds the
+//     Prometheus metrics, readiness and the connection's log lines; ops.go
+//     the admin user group and the background work (outbox worker,
+//     heartbeat).
 //
 // # The seam
 //

@@ -243,14 +243,18 @@ func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) er
 		if err != nil {
 			return err
 		}
-		pch, ts, err := b.post(ctx, ch, b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is)))
+		// Through the outbox: if Slack refuses the post now, it is retried
+		// until it lands, and the issue records it then (issue_triage).
+		pch, _, res, err := b.send(ctx, outPost{key: fmt.Sprintf("triage/%d", is.ID), kind: "triage", channel: ch,
+			m: b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is)), then: fmt.Sprintf("issue_triage:%d", is.ID)})
+		if res == postQueued {
+			text = fmt.Sprintf(":white_check_mark: Saved *%s* for *@%s*. Slack did not take the post to <#%s> just now; I will keep trying and it will appear there by itself. Meanwhile manage it with `/issue %s`.", is.Ref(), is.Handle, ch, is.Ref())
+			break
+		}
 		if err != nil {
 			r.log.Error("triage post failed", "issue", is.ID, "err", err)
 			text = fmt.Sprintf(":warning: Saved *%s* for *@%s*, but I could not post it to <#%s>. Manage it with `/issue %s`.", is.Ref(), is.Handle, ch, is.Ref())
 			break
-		}
-		if _, err := b.db.SetIssueTriage(ctx, is.ID, pch, ts); err != nil {
-			return err
 		}
 		text = fmt.Sprintf(":white_check_mark: Logged *%s* for *@%s* (%s, %s) and posted it to <#%s> for triage.",
 			is.Ref(), is.Handle, is.Category.Label(), is.Priority, pch)

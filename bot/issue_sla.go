@@ -79,6 +79,9 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 			to = []string{b.cfg.TriageChannel}
 		}
 	}
+	if phase == store.SLABreached {
+		b.tel.slaBreaches.Inc()
+	}
 	// The triage message and its thread show the new state whatever happens
 	// to the notifications.
 	b.publishIssueChange(ctx, nil, &store.IssueChange{Issue: is, Event: b.lastEvent(ctx, is)})
@@ -94,7 +97,8 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		if u == is.AssigneeID {
 			actions = issueActions(is, u)
 		}
-		if _, _, err := b.post(ctx, u, msg{text: toPlain(text), blocks: []slack.Block{section(text), actions}}); err != nil {
+		key := fmt.Sprintf("sla/%d/%s/%s", is.ID, phaseKey(phase), u)
+		if _, _, res, err := b.send(ctx, outPost{key: key, kind: "sla", channel: u, m: msg{text: toPlain(text), blocks: []slack.Block{section(text), actions}}}); res == postFailed {
 			errs = append(errs, err)
 			continue
 		}
@@ -107,6 +111,14 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		errs = append(errs, fmt.Errorf("%s SLA notice reached nobody", is.Ref()))
 	}
 	return errors.Join(errs...)
+}
+
+// phaseKey names an SLA phase in outbox keys.
+func phaseKey(p store.SLAPhase) string {
+	if p == store.SLABreached {
+		return "breach"
+	}
+	return "warning"
 }
 
 // lastEvent returns the issue's newest timeline entry (the mark just made).

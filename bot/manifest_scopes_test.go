@@ -33,6 +33,11 @@ var apiScopes = map[string][]string{
 	"GetUsersContext":               {"users:read"},
 	"GetUserInfoContext":            {"users:read"},
 	"GetUserByEmailContext":         {"users:read.email"},
+	"GetUserGroupMembersContext":    {"usergroups:read"},
+	// The outbox looks for a post whose answer was lost, in channels, private
+	// channels and DMs alike.
+	"GetConversationHistoryContext": {"channels:history", "groups:history", "im:history"},
+	"GetConversationRepliesContext": {"channels:history", "groups:history", "im:history"},
 }
 
 // TestManifestScopesMatchCalls: the manifest grants every scope the bot's

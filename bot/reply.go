@@ -143,7 +143,10 @@ func (b *Bot) postOnce(ctx context.Context, key, channel string, build func() ms
 	if err != nil || !first {
 		return err
 	}
-	if _, _, err := b.post(ctx, channel, build()); err != nil {
+	// Through the outbox: a temporary failure is retried there and keeps
+	// the claim; a permanent one releases it for the next run.
+	kind, _, _ := strings.Cut(key, "/")
+	if _, _, _, err := b.send(ctx, outPost{key: key, kind: kind, channel: channel, m: build()}); err != nil {
 		if rerr := b.db.ReleaseOnce(context.WithoutCancel(ctx), key); rerr != nil {
 			return errors.Join(err, rerr)
 		}

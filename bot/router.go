@@ -174,6 +174,8 @@ func viewKey(cb *slack.InteractionCallback) string {
 // dispatch handles one Socket Mode event. It runs on the event loop, so it
 // only acks and starts goroutines; it never blocks on handler work.
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	b.tel.envelopeIn(evt)
+	b.socketEvent(evt) // connection state, retry and disconnect logs (telemetry.go)
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("socket connecting")
@@ -186,11 +188,12 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		}
 		b.log.Info("socket hello", "num_connections", n)
 	case socketmode.EventTypeConnectionError:
-		b.log.Warn("socket connection error", "err", evt.Data)
+		// Logged by socketEvent, one line per retry.
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("socket invalid auth: check SLACK_APP_TOKEN")
 	case socketmode.EventTypeIncomingError:
-		b.log.Warn("socket read error", "err", evt.Data)
+		// The "socket disconnected" line that follows says why (telemetry.go).
+		b.log.Debug("socket read error", "err", evt.Data)
 	case socketmode.EventTypeErrorBadMessage:
 		b.badMessage(evt)
 	case socketmode.EventTypeErrorWriteFailed:
@@ -262,6 +265,7 @@ func (b *Bot) ackFirst(evt socketmode.Event, ok bool) bool {
 }
 
 func (b *Bot) ack(req *socketmode.Request, payload any) {
+	defer b.tel.acked(req.EnvelopeID)
 	if err := b.sm.Ack(*req, payload); err != nil {
 		b.log.Error("ack failed", "envelope_id", req.EnvelopeID, "err", err)
 	}
@@ -307,7 +311,9 @@ func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.C
 			}
 		}()
 		var err error
+		start := time.Now()
 		r, err = work(ctx)
+		b.handled(kind, r, start, err)
 		if err != nil && r != nil {
 			b.replyError(ctx, r, err)
 		} else if err != nil {
@@ -418,8 +424,10 @@ func (b *Bot) viewSubmission(ctx context.Context, evt socketmode.Event, cb *slac
 		}
 		// Slack closes the modal with an error after 3 s; leave room for the ack.
 		vctx, cancel := context.WithTimeout(ctx, b.cfg.SubmitTimeout)
+		vstart := time.Now()
 		resp, after, err := f(vctx, r)
 		cancel()
+		b.handled("view", r, vstart, err)
 		if key != "" && (err != nil || resp != nil && resp.ResponseAction == slack.RAErrors) {
 			b.seen.forget("view:" + key)
 		}

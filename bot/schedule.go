@@ -43,6 +43,8 @@ type scheduler struct {
 	c    *cron.Cron
 	jobs map[string]*job
 	wg   sync.WaitGroup
+	// observe, if set, is told of every run's outcome (metrics).
+	observe func(job string, err error)
 }
 
 func newScheduler(db *store.DB, loc *time.Location, log *slog.Logger, now func() time.Time) (*scheduler, error) {
@@ -150,6 +152,9 @@ func (s *scheduler) runJob(ctx context.Context, j *job, due time.Time) (err erro
 	if ok && !due.After(last) {
 		s.log.Info("job slot already done; skipped", "job", j.name, "due", due)
 		return nil
+	}
+	if s.observe != nil { // deferred before the recover below, so it sees a panic's error
+		defer func() { s.observe(j.name, err) }()
 	}
 	defer func() {
 		if p := recover(); p != nil {

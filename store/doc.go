@@ -26,6 +26,7 @@
 //
 //	meta                                (its sequence numbers spreadsheet imports: import:N)
 //	  "version"                         → itob(schema version)
+//	  "health_probe"                    → itob(Unix ns of the last readiness write check)
 //	jobs
 //	  job name                          → {"last_run": time}
 //
@@ -51,6 +52,11 @@
 //	  claim key                         → itob(claim time, Unix ns)
 //	  "idem/pitch-import/" sha256(handle, pitcher, day, product)[:16] hex → itob(pitch id)
 //	                                    (a past pitch from a sheet, so importing it again finds it)
+//
+//	outbox                              (Slack posts until Slack took them; see outbox.go)
+//	  post key ("triage/12", …)         → Post JSON (pending, sent or failed; pruned after 30 days)
+//	outbox_pending                      (what the outbox worker scans)
+//	  post key                          → ·
 //
 //	vouchers                            (record; key = canonical code, e.g. SMP-7KQ3-9XF2-M4T9)
 //	  code                              → Voucher JSON

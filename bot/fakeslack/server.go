@@ -99,6 +99,8 @@ type Server struct {
 	openedDMs  map[string]bool
 	directory  map[string]DirectoryUser                 // users.list and users.lookupByEmail (file_input.go)
 	onAck      map[string]func(payload json.RawMessage) // envelope ID → applied on receipt, s.mu held
+
+	ops opsState // ops.go: injected network failures, user groups
 }
 
 type rateLimit struct {
@@ -203,6 +205,9 @@ func (s *Server) track(h http.Handler) http.Handler {
 		s.wg.Add(1) // Close has not started waiting: it sets closed first.
 		s.mu.Unlock()
 		defer s.wg.Done()
+		if s.refuse(w) {
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -33,6 +33,7 @@ type Config struct {
 	AppToken secret
 	DB       string
 	LogLevel slog.Level
+	Serve    opsConfig // health/metrics listener, pprof, admin socket (ops.go)
 	bot.Config
 }
 

@@ -56,6 +56,9 @@ func testEnv(fs *fakeslack.Server, dbPath string) map[string]string {
 		"POCBOT_DIGEST_CHANNEL": "CDIGEST",
 		"POCBOT_ADMINS":         "UADMIN",
 		"POCBOT_BACKUP_CRON":    "off",
+		// Parallel tests must never fight over a port: the ones that
+		// scrape /metrics set 127.0.0.1:0.
+		"POCBOT_HTTP_ADDR": "off",
 	}
 }
 

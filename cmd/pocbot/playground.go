@@ -231,6 +231,9 @@ func playgroundEnv(team *playgroundTeam, apiURL, dbPath string) map[string]strin
 		"SLACK_APP_TOKEN": fakeslack.AppToken,
 		"SLACK_API_URL":   apiURL,
 		"POCBOT_DB":       dbPath,
+		// No health listener: a bot already serving 127.0.0.1:9102 on
+		// this machine must not stop the playground, nor tests collide.
+		"POCBOT_HTTP_ADDR": "off",
 	}
 	var admins []string
 	for _, p := range team.People {

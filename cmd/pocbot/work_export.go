@@ -43,6 +43,18 @@ func runWorkExport(ctx context.Context, args []string, getenv func(string) strin
 		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
 		return 1
 	}
+	return writeWorkExport(ctx, b, args, stdout, stderr)
+}
+
+// isWorkExport reports whether args ask for a pitch, issue or task export.
+func isWorkExport(args []string) bool {
+	return len(args) > 0 && (args[0] == "pitches" || args[0] == "issues" || args[0] == "tasks")
+}
+
+// writeWorkExport writes the file of /pitch|/issue|/task export made by b:
+// the same code offline and inside the running bot (admin socket).
+func writeWorkExport(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.Writer) int {
+	kind := args[0]
 	name, data, rows, err := b.Export(ctx, kind, strings.Join(args[1:], " "), "")
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot export: %s\n", store.ErrorMessage(err))
