@@ -29,6 +29,9 @@
 //     Prometheus metrics, readiness and the connection's log lines; ops.go
 //     the admin user group and the background work (outbox worker,
 //     heartbeat).
+//   - refresh.go: the reply first. Home and task-DM refreshes a handler
+//     asks for (refreshHome, refreshPitchingDMs) run after its reply,
+//     coalesced per user. gc.go: the bot process's GC target (TuneGC).
 //
 // # The seam
 //

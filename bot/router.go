@@ -203,7 +203,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		if !b.ackFirst(evt, ok) {
 			return
 		}
-		b.goHandle(ctx, "command", func(ctx context.Context) (*Request, error) {
+		b.goHandle(ctx, "command", cmd.UserID, func(ctx context.Context) (*Request, error) {
 			r := &Request{UserID: cmd.UserID, ChannelID: cmd.ChannelID, TriggerID: cmd.TriggerID,
 				ResponseURL: cmd.ResponseURL, Text: unescapeCommand(cmd.Text), Command: &cmd}
 			r.log = b.log.With("cmd", cmd.Command, "user", cmd.UserID, "channel", cmd.ChannelID)
@@ -222,7 +222,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		if !b.ackFirst(evt, true) {
 			return
 		}
-		b.goHandle(ctx, string(cb.Type), func(ctx context.Context) (*Request, error) {
+		b.goHandle(ctx, string(cb.Type), cb.User.ID, func(ctx context.Context) (*Request, error) {
 			return b.interaction(ctx, &cb)
 		})
 	case socketmode.EventTypeEventsAPI:
@@ -234,7 +234,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 			b.log.Info("duplicate event ignored", "event_id", cb.EventID, "retry_attempt", evt.Request.RetryAttempt)
 			return
 		}
-		b.goHandle(ctx, "event", func(ctx context.Context) (*Request, error) {
+		b.goHandle(ctx, "event", "", func(ctx context.Context) (*Request, error) {
 			return b.event(ctx, ev)
 		})
 	default:
@@ -291,7 +291,7 @@ func (b *Bot) badMessage(evt socketmode.Event) {
 
 // goHandle runs work on its own goroutine with a timeout and panic recovery.
 // Errors are turned into a reply to the user in one place.
-func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.Context) (*Request, error)) {
+func (b *Bot) goHandle(ctx context.Context, kind, userID string, work func(ctx context.Context) (*Request, error)) {
 	b.handlers.Add(1)
 	go func() {
 		defer b.handlers.Done()
@@ -301,6 +301,10 @@ func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.C
 		defer func() { <-b.busy }()
 		ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
 		defer cancel()
+		// Home and task-DM refreshes asked for by the handler run once it
+		// has replied (deferred calls run last in, first out).
+		ctx, later := b.withDeferred(ctx, userID)
+		defer b.flush(ctx, later)
 		var r *Request
 		defer func() {
 			if p := recover(); p != nil {
@@ -392,6 +396,8 @@ func (b *Bot) viewSubmission(ctx context.Context, evt socketmode.Event, cb *slac
 	b.handlers.Add(1)
 	go func() {
 		defer b.handlers.Done()
+		ctx, later := b.withDeferred(ctx, cb.User.ID)
+		defer b.flush(ctx, later)
 		acked := false
 		r := &Request{UserID: cb.User.ID, TriggerID: cb.TriggerID, Callback: cb}
 		r.log = b.log.With("view", cb.View.CallbackID, "user", cb.User.ID)

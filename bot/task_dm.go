@@ -217,8 +217,14 @@ func (b *Bot) submitTaskCantDo(ctx context.Context, r *Request) (*slack.ViewSubm
 
 // refreshPitchingDMs edits the DMs of userID's open Pitching tasks after
 // they logged pitches, so "12/40 done (12 from /pitch)" is current where
-// they look at it. Failures are logged: the pitches are stored either way.
+// they look at it: after the reply, coalesced per user (refresh.go).
 func (b *Bot) refreshPitchingDMs(ctx context.Context, userID string) {
+	b.refreshLater(ctx, userID, kindPitchDMs)
+}
+
+// refreshPitchingDMsNow does it. Failures are logged: the pitches are
+// stored either way.
+func (b *Bot) refreshPitchingDMsNow(ctx context.Context, userID string) {
 	ts, err := b.db.TasksByAssignee(ctx, userID, true, 0)
 	if err != nil {
 		b.log.Warn("refresh pitching task DMs", "user", userID, "err", err)

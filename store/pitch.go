@@ -255,7 +255,7 @@ func (db *DB) CreatePitches(ctx context.Context, np PitchInput) (*PitchResult, e
 		return nil, err
 	}
 	var res *PitchResult
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		res = &PitchResult{}
 		// Read the clock inside the tx: writers are serialised, so creation
 		// order, ID order and CreatedAt order agree.
@@ -312,7 +312,7 @@ func (db *DB) SetPitchStatus(ctx context.Context, id uint64, userID string, to P
 		return nil, err
 	}
 	var p *Pitch
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		var err error
 		if p, err = getPitch(tx, id); err != nil {
 			return err

@@ -84,6 +84,9 @@ type DB struct {
 	// MigrationBackup is the automatic backup Open wrote before migrating
 	// the schema, "" if there was no migration.
 	MigrationBackup string
+	// commits is the group-commit queue of db.batch (batch.go), shared by
+	// WithClock's copies.
+	commits *committer
 }
 
 // Open opens or creates the database at path (mode 0600), creates any
@@ -111,7 +114,7 @@ func open(path string, opt Options, migs []migration) (*DB, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, path: path, now: opt.Now, commitObs: new(atomic.Pointer[func(time.Duration)])}
+	db := &DB{bolt: bdb, path: path, now: opt.Now, commitObs: new(atomic.Pointer[func(time.Duration)]), commits: &committer{}}
 	if err := db.init(migs); err != nil {
 		_ = bdb.Close() // The init error is the one worth reporting.
 		return nil, fmt.Errorf("open %s: %w", path, err)

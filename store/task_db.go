@@ -49,7 +49,7 @@ func (db *DB) CreateTaskWithinCapacity(ctx context.Context, nt TaskInput, overlo
 	if err := nt.Validate(); err != nil {
 		return nil, 0, err
 	}
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		t, draftID = nil, 0
 		now := db.Now()
 		if id, seen := idemLookup(tx, "task", nt.IdemKey); seen {
@@ -300,7 +300,8 @@ func (db *DB) changeTaskKeyed(ctx context.Context, id uint64, userID, key string
 	}
 	var t *Task
 	var changed bool
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		t, changed = nil, false
 		now := db.Now()
 		var err error
 		if t, err = getTask(tx, id, now); err != nil {

@@ -309,7 +309,7 @@ func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, ex
 	}
 	cur := nv.Currency
 	fp := nv.fingerprint(h, campaign, product)
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		v, existed = nil, false
 		if nv.IdemKey != "" {
 			if code := tx.Bucket(bucketVoucherIdem).Get([]byte(nv.IdemKey)); code != nil {
@@ -537,7 +537,7 @@ func (db *DB) changeVoucher(ctx context.Context, code, userID string, to Voucher
 		return nil, err
 	}
 	var v *Voucher
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		var err error
 		if v, err = getVoucher(tx, c); err != nil {
 			return err

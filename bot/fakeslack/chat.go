@@ -309,9 +309,13 @@ func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	status, resp := s.respondLocked(r.Method, id, body)
 	code, _ := resp["error"].(string)
-	s.calls = append(s.calls, Call{Method: "response_url", Params: params, Body: body, At: time.Now(), Error: code})
+	at := time.Now()
+	s.calls = append(s.calls, Call{Method: "response_url", Params: params, Body: body, At: at, Error: code})
 	s.notifyLocked()
 	s.mu.Unlock()
+	if f := s.opts.OnResponse; f != nil && code == "" {
+		f(s.base+r.URL.Path, at)
+	}
 
 	if code != "" {
 		s.log.Info("response_url error", "error", code, "resp", resp)

@@ -55,6 +55,11 @@ type Options struct {
 	// checks expiry moves its own clock instead of sleeping.
 	Now    func() time.Time
 	Logger *slog.Logger // optional
+
+	// OnResponse, if set, is called after each post to a response URL has
+	// been applied, with the URL and the time it arrived, without the
+	// server's lock held (the load tool times replies with it).
+	OnResponse func(responseURL string, at time.Time)
 }
 
 // Server is a fake Slack: Web API, Socket Mode and the simulated users'
@@ -84,6 +89,7 @@ type Server struct {
 	pingsOn   bool
 	sentAt    map[string]time.Time // envelope ID → last write
 	acks      []Ack
+	ackIdx    map[string][]int // envelope ID → indexes into acks
 
 	// Web API.
 	calls      []Call
