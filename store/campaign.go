@@ -100,7 +100,7 @@ func (db *DB) changeCampaign(ctx context.Context, name, userID string, fn func(c
 	}
 	var c *Campaign
 	changed := false
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		changed = false
 		var err error
 		if c, err = getCampaign(tx, n); err != nil {

@@ -75,7 +75,7 @@ func (db *DB) RecordChange(ctx context.Context, c Change, window time.Duration) 
 		return nil, nil, err
 	}
 	var batch ChangeBatch
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		batch = ChangeBatch{}
 		now := db.Now()
 		records := appendBucket(tx, bucketChanges)
@@ -118,7 +118,7 @@ func (db *DB) RecordChange(ctx context.Context, c Change, window time.Duration) 
 // SetBatchMessage records where batch key's DM is. Bookkeeping: not
 // audited. Returns NotFound for an unknown batch.
 func (db *DB) SetBatchMessage(ctx context.Context, key, channel, ts string) error {
-	return db.update(ctx, func(tx *bolt.Tx) error {
+	return db.batch(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketChangeBatches)
 		var batch ChangeBatch
 		if err := getJSON(b, []byte(key), &batch); err == errMissing {
@@ -175,7 +175,7 @@ func (db *DB) SettleChange(ctx context.Context, id uint64, by, from, to string) 
 		return nil, err
 	}
 	var c Change
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		c = Change{}
 		b := tx.Bucket(bucketChanges)
 		if err := getJSON(b, itob(id), &c); err == errMissing {

@@ -27,7 +27,7 @@ func (db *DB) ReopenTask(ctx context.Context, id uint64, userID string, asAdmin 
 		return nil, err
 	}
 	var t *Task
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		now := db.Now()
 		var err error
 		if t, err = getTask(tx, id, now); err != nil {

@@ -78,7 +78,7 @@ func (db *DB) SetRole(ctx context.Context, by, userID string, role Role) (before
 	if role != RoleNone && role != RolePOC && role != RoleOutsource {
 		return "", Errorf(Invalid, "%s is not a role. Use poc or outsource.", quoteInput(string(role)))
 	}
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		before = RoleNone // may run again (group commit): reset what it captures
 		b := tx.Bucket(bucketTeam)
 		var m Member
@@ -104,7 +104,7 @@ func (db *DB) SetRole(ctx context.Context, by, userID string, role Role) (before
 // have an entry (even a removed one), and returns those it added.
 func (db *DB) SeedRole(ctx context.Context, by string, ids []string, role Role) ([]string, error) {
 	var added []string
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		added = nil
 		b := tx.Bucket(bucketTeam)
 		now := db.Now()
