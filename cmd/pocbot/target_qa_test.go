@@ -1,0 +1,37 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"pocbot/bot/fakeslack"
+)
+
+// TestE2E_TargetRefusesTheBot: a lead who types @pocbot (or picks it in
+// the "A person…" select) gets a plain answer, and no target is stored
+// for the bot — it would otherwise sit in the digest, the lead's Home and
+// the team's sum for ever.
+func TestE2E_TargetRefusesTheBot(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	bot := "<@" + fakeslack.BotUserID + "|pocbot>"
+	mustContain(t, h.command("UADMIN", "/target", "pitches 10 "+bot), "is a bot", "/target pitches 10 @person")
+	mustContain(t, h.command("UADMIN", "/target", "pitches 0 "+bot), "is a bot")
+
+	m := h.command("UADMIN", "/target", "pitches 10")
+	mm := m
+	if _, err := h.Slack.User("UADMIN").Click(ctx, fakeslack.Target{Message: &mm}, "target_scope_person", fakeslack.BotUserID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		for _, x := range h.Slack.Messages() {
+			if strings.Contains(all(x), "is a bot: targets are for people") && x.TS != mm.TS || strings.Contains(all(latest(h, m)), "is a bot") {
+				return true
+			}
+		}
+		return false
+	})
+	if ts, _ := h.Main.DB.Targets(ctx); len(ts) != 0 {
+		t.Errorf("targets stored for the bot: %+v", ts)
+	}
+}
