@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -8,16 +9,29 @@ import (
 // Admins (POCBOT_ADMINS): who may set targets, budgets and holidays, and
 // the one reply a non-admin gets.
 
-// isAdmin reports whether userID is listed in POCBOT_ADMINS.
-func (b *Bot) isAdmin(userID string) bool { return slices.Contains(b.cfg.Admins, userID) }
+// isAdmin reports whether userID is listed in POCBOT_ADMINS or is a member
+// of POCBOT_ADMIN_GROUP (ops.go).
+func (b *Bot) isAdmin(userID string) bool {
+	return slices.Contains(b.cfg.Admins, userID) || b.adminGroup.has(userID)
+}
 
 // notAdmin tells a non-admin who can do what they tried.
 func (b *Bot) notAdmin(what string) error {
-	if len(b.cfg.Admins) == 0 {
-		return errorf("Only admins can %s, and none is configured: ask whoever runs pocbot to set POCBOT_ADMINS.", what)
+	admins := slices.Clone(b.cfg.Admins)
+	for _, u := range b.AdminGroupMembers() {
+		if !slices.Contains(admins, u) {
+			admins = append(admins, u)
+		}
+	}
+	if len(admins) == 0 {
+		return errorf("Only admins can %s, and none is configured: ask whoever runs pocbot to set POCBOT_ADMINS or POCBOT_ADMIN_GROUP.", what)
 	}
 	var ms []string
-	for _, a := range b.cfg.Admins {
+	for i, a := range admins {
+		if i == 10 {
+			ms = append(ms, fmt.Sprintf("or %d more", len(admins)-10))
+			break
+		}
 		ms = append(ms, "<@"+a+">")
 	}
 	return mdErrorf("Only admins can %s. Ask one of: %s.", what, strings.Join(ms, ", "))

@@ -166,11 +166,23 @@ func joinLines(lines []string) []slack.Block {
 }
 
 // plural is "1 pitch" or "3 pitches".
+//
+// It is the one plural helper: every message that counts something uses it
+// (a test rejects "(s)" in any message template), so "1 pitch" and
+// "2 pitches" read right.
 func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + one
+		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// verbS picks the verb agreeing with a count: verbS(1, "needs", "need").
+func verbS(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // pct is n/d as a rounded whole percent, "–" when d is 0.

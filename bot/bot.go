@@ -36,11 +36,14 @@ type Config struct {
 	BackupDir         string
 	BackupKeep        int
 	Admins            []string
+	Outsource         []string  // seeds the roster's outsource members once (issue #13)
+	SLAHours          WorkHours // working hours the SLA clock counts; zero = wall clock
 
 	PitchCooldown time.Duration
 	FollowupDays  int
 	FollowupCron  string   // the daily follow-up DM
 	NudgeCron     string   // the "you are behind" DMs
+	ReportCron    string   // the weekly report with charts (report.go)
 	Workdays      Workdays // working weekdays
 
 	Currency          store.Currency  // voucher values
@@ -63,12 +66,17 @@ type Config struct {
 	ShutdownTimeout time.Duration // wait for in-flight handlers
 	PingInterval    time.Duration // socket watchdog
 	MaxRetries      int           // Web API retries on HTTP 429
+
+	Ops OpsConfig // admin group, outbox, heartbeat (ops.go)
 }
 
-// maxBusy bounds concurrent handler work. Handlers mostly wait on fsync
-// and HTTP, so a few per core keep the disk and network busy while leaving
-// the event loop (which acks) free to run.
-var maxBusy = 4 * runtime.GOMAXPROCS(0)
+// maxBusy bounds concurrent handler work. Handlers mostly wait on a shared
+// commit and on HTTP, and writers that wait together commit together
+// (store's group commit), so the bound is well above the cores: with 4 per
+// core, 2 cores capped every commit at 8 writes and kept 3 of 4 commands
+// of a 32-user load queued (pocload, README Performance). The event loop
+// that acks is one goroutine and is never behind this bound.
+var maxBusy = 32 * runtime.GOMAXPROCS(0)
 
 // Bot is the running Slack app.
 type Bot struct {
@@ -93,11 +101,17 @@ type Bot struct {
 	botUserID          string
 	handlers           sync.WaitGroup
 	issueLocks         issueLocks // per-issue triage refreshes
+	refresh            refresher  // secondary updates after replies (refresh.go)
 	strikeWarned       sync.Map   // voucher form view ID + handle → warned once (sample.go)
 	// prov holds the metric, digest, workload and Home providers (metrics.go).
 	prov providers
 	// names caches display names (names.go).
 	names nameCache
+
+	tel        *telemetry // Prometheus metrics and readiness (telemetry.go)
+	bootID     string     // this process, in outbox leases
+	outboxKick chan struct{}
+	adminGroup adminGroup // POCBOT_ADMIN_GROUP members (ops.go)
 }
 
 // New wires a bot. It does not connect; Run does.
@@ -106,17 +120,21 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 	b := &Bot{cfg: cfg, db: db, log: log, Now: time.Now, rt: newRouter(), seen: newSeen(30 * time.Minute),
 		busy:       make(chan struct{}, maxBusy),
 		httpClient: &http.Client{Timeout: 15 * time.Second}}
+	b.tel, b.bootID, b.outboxKick = newTelemetry(db), newBootID(), make(chan struct{}, 1)
+	b.httpClient.Transport = &apiTransport{next: newTransport(), t: b.tel}
 	libLog := slog.NewLogLogger(log.Handler(), slog.LevelDebug)
 	b.api = slack.New(cfg.BotToken,
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionLog(libLog),
 		slack.OptionHTTPClient(b.httpClient),
-		// After OptionHTTPClient so it wraps it: waits Retry-After on 429.
-		slack.OptionRetry(cfg.MaxRetries),
+		// After OptionHTTPClient so it wraps it: waits Retry-After on 429
+		// (counted in pocbot_slack_api_retries_total).
+		slack.OptionRetryConfig(b.retryConfig()),
 	)
 	b.sm = socketmode.New(b.api,
-		socketmode.OptionLog(libLog),
+		// Debug lines carry the reason of each disconnect (telemetry.go).
+		socketmode.OptionLog(&socketLog{b: b, next: libLog}), socketmode.OptionDebug(true),
 		socketmode.OptionPingInterval(cfg.PingInterval),
 	)
 	sched, err := newScheduler(db, cfg.Location, log, func() time.Time { return b.Now() })
@@ -124,6 +142,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) (*Bot, error) {
 		return nil, err
 	}
 	b.sched = sched
+	sched.observe = b.tel.jobDone
 	if err := b.routes(); err != nil {
 		return nil, err
 	}
@@ -139,6 +158,10 @@ func (b *Bot) routes() error {
 	b.taskRoutes()
 	b.issueRoutes()
 	b.targetRoutes()
+	b.teamRoutes()
+	if err := b.sheetRoutes(); err != nil { // import, exports, weekly report
+		return err
+	}
 	return b.jobs()
 }
 
@@ -199,12 +222,18 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.log.Info("authenticated", "team", auth.Team, "bot_user", auth.UserID)
 	}
 
+	// Before anything can run: the roster seed, and the SLA calendar the
+	// scheduler's catch-up of the SLA job must already count by.
+	b.seedRoster(hctx)
+	b.startSLAHours(hctx)
+
 	sockCtx, stopSock := context.WithCancel(ctx)
 	defer stopSock()
 	sockErr := make(chan error, 1)
 	go func() { sockErr <- b.runSocket(sockCtx) }()
 
 	b.sched.start(hctx)
+	stopOps := b.startOps(hctx)
 
 	var runErr error
 loop:
@@ -232,12 +261,16 @@ loop:
 		hcancel()
 		<-done
 	}
+	stopOps()
 	stopped := b.sched.stop()
 	select {
 	case <-stopped.Done():
 	case <-time.After(b.cfg.ShutdownTimeout):
 		b.log.Warn("scheduler jobs still running at exit")
 	}
+	rctx, rcancel := context.WithTimeout(context.Background(), b.cfg.ShutdownTimeout)
+	b.waitRefreshes(rctx)
+	rcancel()
 	b.log.Info("bot stopped")
 	return runErr
 }
@@ -278,4 +311,14 @@ func (b *Bot) runSocket(ctx context.Context) error {
 		}
 		backoff = min(backoff*2, time.Minute)
 	}
+}
+
+// newTransport is http.DefaultTransport with enough idle connections per
+// host for every handler: the default keeps 2, so under load nearly every
+// reply dialled a new TCP (and, with Slack, TLS) connection to the same
+// host (pocload's CPU profile, README Performance).
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxBusy
+	return t
 }

@@ -51,6 +51,7 @@ func (b *Bot) creatorRoutes() {
 			{"@handle note TEXT", "add a note to the creator"},
 			{"@handle set followers 120k category beauty owner @user name Sari contact WA 0812…", "edit the profile (any of the keys)"},
 			{"find TEXT", "search handles and names"},
+			{"import [creators|pitches]", "import a CSV or XLSX spreadsheet of creators or past pitches (admins)"},
 			{"help", "this help"},
 		},
 		Examples: []string{"/creator @sari.beauty", "/creator @sari.beauty note prefers WhatsApp", "/creator @sari.beauty set followers 120k category beauty", "/creator find sari"},
@@ -72,9 +73,15 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 	if strings.EqualFold(first, "find") {
 		return b.creatorFind(ctx, r, rest)
 	}
+	if strings.EqualFold(first, "import") {
+		return b.creatorImport(ctx, r, rest)
+	}
 	if !strings.HasPrefix(first, "@") {
+		if _, near := closest(first, commandKeywords(b.rt.commands["/creator"])); near {
+			return b.notUnderstood(r, first, rest)
+		}
 		if _, err := store.NormalizeHandle(first); err != nil || strings.EqualFold(first, "help") {
-			return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+			return b.notUnderstood(r, first, rest)
 		}
 		// "sari.beauty" is the same creator as "@sari.beauty".
 	}
@@ -100,14 +107,31 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
+		asked, told, err := b.creatorOwnerRule(ctx, r, h, &upd)
+		if err != nil {
+			return err
+		}
+		if upd == (store.CreatorUpdate{}) {
+			return b.reply(ctx, r, msg{text: asked, blocks: []slack.Block{section(asked)}})
+		}
 		c, err := b.db.UpdateCreator(ctx, h, r.UserID, upd)
 		if err != nil {
 			return err
 		}
+		if told != nil {
+			b.tellOwner(ctx, *told)
+		}
 		text := fmt.Sprintf(":pencil2: Updated *@%s*.", c.Handle)
+		if asked != "" {
+			text += " " + asked
+		}
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text), section(b.creatorFacts(c))}})
 	}
-	return b.reply(ctx, r, b.helpMsg(b.rt.commands["/creator"], esc(fmt.Sprintf("I didn't understand %s after the handle.", quote(verb)))))
+	if k, ok := closest(verb, []string{"note", "set"}); ok {
+		return errorf("I didn't understand %s after the handle. Did you mean `/creator @%s %s %s`?", quote(verb), h, k, codeSample(arg))
+	}
+	return errorf("I didn't understand %s after the handle. Add a note with `/creator @%s note …`, edit with `/creator @%s set followers 120k`, or type just `/creator @%s`.",
+		quote(verb), h, h, h)
 }
 
 var creatorKeys = map[string]bool{"followers": true, "category": true, "owner": true, "name": true, "contact": true}
@@ -340,7 +364,7 @@ func (b *Bot) creatorFind(ctx context.Context, r *Request, q string) error {
 	if len([]rune(q)) < 2 {
 		return errorf("Type at least 2 characters to search, like: /creator find sari")
 	}
-	cs, err := b.db.FindCreators(ctx, q, 30)
+	cs, total, err := b.db.FindCreatorsTotal(ctx, q, 30)
 	if err != nil {
 		return err
 	}
@@ -359,8 +383,13 @@ func (b *Bot) creatorFind(ctx context.Context, r *Request, q string) error {
 		}
 		lines = append(lines, l)
 	}
-	blocks := append([]slack.Block{section(fmt.Sprintf("*%d creator(s) match %s*", len(cs), esc(quote(q))))}, joinLines(lines)...)
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%d creator(s) found.", len(cs)), blocks: blocks})
+	head := fmt.Sprintf("*%s %s %s*", plural(total, "creator", "creators"), verbS(total, "matches", "match"), esc(quote(q)))
+	blocks := append([]slack.Block{section(head)}, joinLines(lines)...)
+	if total > len(cs) {
+		blocks = append(blocks, contextText(fmt.Sprintf("Showing the best %d of %d (exact handles first). Type more of the handle or name to narrow it, like `/creator find %s…`.",
+			len(cs), total, esc(strings.ReplaceAll(truncate(q, 30), "`", "'")))))
+	}
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s found.", plural(total, "creator", "creators")), blocks: blocks})
 }
 
 func (b *Bot) creatorButtons(handle string) []slack.BlockElement {

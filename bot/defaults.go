@@ -26,6 +26,7 @@ func Defaults() Config {
 		FollowupDays:      3,
 		FollowupCron:      "0 10 * * 1-5",
 		NudgeCron:         "0 15 * * *",
+		ReportCron:        "0 9 * * 1",
 		Workdays:          progress.DefaultWorkdays,
 		Currency:          cur,
 		VoucherDays:       14,
@@ -59,6 +60,7 @@ func (c *Config) setDefaults() {
 	orDefault(&c.FollowupDays, d.FollowupDays)
 	orDefault(&c.FollowupCron, d.FollowupCron)
 	orDefault(&c.NudgeCron, d.NudgeCron)
+	orDefault(&c.ReportCron, d.ReportCron)
 	orDefault(&c.Workdays, d.Workdays)
 	orDefault(&c.Currency, d.Currency)
 	orDefault(&c.VoucherDays, d.VoucherDays)
@@ -76,6 +78,7 @@ func (c *Config) setDefaults() {
 	orDefault(&c.ShutdownTimeout, d.ShutdownTimeout)
 	orDefault(&c.PingInterval, d.PingInterval)
 	orDefault(&c.MaxRetries, d.MaxRetries)
+	c.Ops.setDefaults()
 }
 
 // orDefault sets *p to def when *p is the zero value.

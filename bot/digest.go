@@ -255,7 +255,7 @@ func boardText(name string, bd progress.Board, funnel *store.Funnel, metrics []p
 	case bd.StreakCapped:
 		streak = fmt.Sprintf("streak %d+ working days", bd.Streak)
 	case bd.Streak > 0:
-		streak = fmt.Sprintf("streak %d working day(s)", bd.Streak)
+		streak = "streak " + plural(bd.Streak, "working day", "working days")
 	}
 	lines := []string{name + " — " + streak,
 		"• " + prevName + ": " + strings.Join(prev, " · "),

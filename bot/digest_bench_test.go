@@ -154,7 +154,7 @@ func TestDigest_HundredPeopleFitsBlockKit(t *testing.T) {
 	}
 	var long []string
 	for i := 0; i < 500; i++ {
-		long = append(long, fmt.Sprintf("<@U%03d>: %d open pitch(es) to follow up, oldest %d days", i%100, i, i))
+		long = append(long, fmt.Sprintf("<@U%03d>: %d open pitches to follow up, oldest %d days", i%100, i, i))
 	}
 	in.Sections = []sectionOut{{Title: "Open issues by priority"}, {Title: "Follow-ups due", Tracked: true, Lines: long}}
 	d := buildDigest(in)

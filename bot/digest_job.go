@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"pocbot/bot/progress"
 )
 
@@ -138,17 +136,23 @@ func (b *Bot) digestJob(ctx context.Context, due time.Time) error {
 	}
 	in.Names = b.displayNames(ctx, in.userIDs())
 	d := buildDigest(in)
-	_, ts, err := b.post(ctx, b.cfg.DigestChannel, msg{text: d.Text, blocks: d.Blocks})
-	if err != nil {
+	// Through the outbox: the head and its thread replies are stored
+	// before anything is sent, so a refused or lost post is retried (the
+	// replies after the head) and none is posted twice.
+	_, _, res, err := b.send(ctx, outPost{key: key, kind: "digest", channel: b.cfg.DigestChannel, m: msg{text: d.Text, blocks: d.Blocks}})
+	if res == postFailed {
 		return b.releaseAfter(ctx, key, err)
 	}
-	// The head is out: from here on the claim stays, so a failure leaves
-	// a short thread rather than a second digest.
 	for i, blocks := range d.Thread {
-		if _, _, err := b.post(ctx, b.cfg.DigestChannel, msg{text: d.ThreadText[i], blocks: blocks}, slack.MsgOptionTS(ts)); err != nil {
-			log.Error("digest thread reply failed", "part", i+2, "err", err)
+		if _, _, _, err := b.send(ctx, outPost{key: fmt.Sprintf("%s/part/%d", key, i+2), kind: "digest", channel: b.cfg.DigestChannel,
+			m: msg{text: d.ThreadText[i], blocks: blocks}, parentKey: key}); err != nil {
+			log.Error("digest thread reply not queued", "part", i+2, "err", err)
 			return nil
 		}
+	}
+	if res == postQueued {
+		log.Warn("digest queued: Slack did not take it yet; the outbox retries it", "thread_replies", len(d.Thread))
+		return nil
 	}
 	log.Info("digest posted", "late", in.Late, "thread_replies", len(d.Thread))
 	return nil

@@ -24,6 +24,14 @@
 //     command help rendered from the command tables.
 //   - schedule.go: the cron scheduler with catch-up of missed runs (each
 //     job's last run is in the store); backup.go: the backup job.
+//   - Operations: outbox.go sends the posts the team depends on through the
+//     store's outbox (retried, never twice); telemetry.go holds the
+//     Prometheus metrics, readiness and the connection's log lines; ops.go
+//     the admin user group and the background work (outbox worker,
+//     heartbeat).
+//   - refresh.go: the reply first. Home and task-DM refreshes a handler
+//     asks for (refreshHome, refreshPitchingDMs) run after its reply,
+//     coalesced per user. gc.go: the bot process's GC target (TuneGC).
 //
 // # The seam
 //
@@ -42,7 +50,11 @@
 // One file, or a few named with its prefix, per feature:
 //
 //   - pitch*.go: /pitch (command, form, outcomes, lists, follow-ups) and
-//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home).
+//     pitch_providers.go (pitch metrics, follow-ups in the digest and Home);
+//     pitch_id.go: /pitch PIT-n (detail, outcome, note, delete), "which
+//     pitch?", and outcome buttons that redraw their own message.
+//   - didyoumean.go: the one-line "did you mean" answer to a word a command
+//     did not understand (closest subcommand, missing @, first example).
 //   - creator.go: /creator, the creator's history across features.
 //   - voucher*.go: /voucher (issue, budgets, redeem, revoke, export).
 //   - sample*.go: a redeemed voucher's sample to content (steps by text,
@@ -60,6 +72,18 @@
 //     home_lead.go is an admin's team view, names.go the display names the
 //     digest shows instead of mentions.
 //   - followup.go: the daily follow-up DM.
+//   - team.go: /team, the roster and the permission table (may);
+//     notice.go: the grouped change DM to a record's owner with Undo,
+//     and owner requests (Approve/Decline). task_confirm.go, issue_reporter.go
+//     and voucher_campaign.go: task Done/Reopen questions, the reporter's
+//     DMs and lists, campaign close/end (issue #13).
+//   - sheet_routes.go registers the spreadsheet features: import*.go
+//     (/creator import: the file_input form, the check, the batched import
+//     with progress; teammates by handle or e-mail), acked_view.go
+//     (updating a modal that a submission ack replaced, without racing the
+//     ack), work_export.go (/pitch, /issue and /task export, CSV or XLSX)
+//     and weekly_report.go (the weekly report job and /target report; the
+//     model and charts are package bot/report).
 //
 // # Ack policy
 //

@@ -42,7 +42,7 @@ func (b *Bot) followupJob(ctx context.Context, due time.Time) error {
 		sort.Slice(ps, func(i, j int) bool { return ps[i].CreatedAt.Before(ps[j].CreatedAt) })
 		errs = append(errs, b.postOnce(ctx, "followup-dm/"+day+"/"+u, u, func() msg {
 			m := b.followupMsg(ps)
-			m.text = fmt.Sprintf("Good morning! %d pitch(es) need a follow-up today.", len(ps))
+			m.text = fmt.Sprintf("Good morning! %s %s a follow-up today.", plural(len(ps), "pitch", "pitches"), verbS(len(ps), "needs", "need"))
 			return m
 		}))
 	}

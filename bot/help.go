@@ -43,3 +43,12 @@ func (b *Bot) helpMsg(c *command, lead string) msg {
 	}
 	return msg{text: text, blocks: blocks}
 }
+
+// HelpExamples returns the examples a command's help shows (tests run
+// each through the parser).
+func (b *Bot) HelpExamples(command string) []string {
+	if c, ok := b.rt.commands[command]; ok {
+		return append([]string(nil), c.Examples...)
+	}
+	return nil
+}

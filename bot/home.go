@@ -20,15 +20,11 @@ func (b *Bot) appHomeOpened(ctx context.Context, r *Request) error {
 	return b.publishHome(ctx, r.UserID)
 }
 
-// refreshHome refreshes the user's App Home after one of their actions. A
-// failure is logged, never shown: the action itself succeeded.
+// refreshHome refreshes the user's App Home after one of their actions:
+// after the handler's reply, coalesced per user (refresh.go). A failure is
+// logged, never shown: the action itself succeeded.
 func (b *Bot) refreshHome(ctx context.Context, userID string) {
-	if userID == "" {
-		return
-	}
-	if err := b.publishHome(ctx, userID); err != nil {
-		b.log.Warn("home refresh failed", "user", userID, "err", err)
-	}
+	b.refreshLater(ctx, userID, kindHome)
 }
 
 // homeView builds the Home tab for userID.
@@ -85,6 +81,11 @@ func (b *Bot) publishHome(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
+	return b.publishView(ctx, userID, v)
+}
+
+// publishView publishes a built Home tab.
+func (b *Bot) publishView(ctx context.Context, userID string, v slack.HomeTabViewRequest) error {
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: v}); err != nil {
 		return fmt.Errorf("views.publish: %w", err)
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -60,6 +62,10 @@ var (
 	bareLink    = regexp.MustCompile(`https?://[^\s<>|"]+`)
 	handleInTxt = regexp.MustCompile(`(?:^|[\s(,:])@([A-Za-z0-9_.]{2,24})\b`)
 	orderInTxt  = regexp.MustCompile(`\b\d{12,24}\b`)
+	// linkLabel is the label of a Slack link, <https://…|@rina_3>.
+	linkLabel = regexp.MustCompile(`<https?://[^|>\s]+\|@([A-Za-z0-9_.]{2,24})>`)
+	// tiktokURL is a profile or video URL naming its creator.
+	tiktokURL = regexp.MustCompile(`(?i)tiktok\.com/@([A-Za-z0-9_.]{2,24})`)
 )
 
 // categoryWords guess a category from the text; the reporter can change it.
@@ -79,12 +85,19 @@ var categoryWords = []struct {
 // turned back into plain URLs, and a creator handle, a long order number
 // and a link are picked out. handle, if set, wins over one in the text.
 func prefillIssue(handle, text string) issueForm {
+	raw := text
 	text = strings.TrimSpace(slackLink.ReplaceAllString(text, "$1"))
 	f := issueForm{Handle: strings.TrimSpace(handle), Description: text, Priority: store.P3}
 	if f.Handle == "" {
-		if m := handleInTxt.FindStringSubmatch(text); m != nil {
+		// A handle typed in the text, a Slack link labelled with one
+		// (<https://www.tiktok.com/@rina_3|@rina_3>), or a TikTok URL.
+		for _, m := range [][]string{handleInTxt.FindStringSubmatch(text), linkLabel.FindStringSubmatch(raw), tiktokURL.FindStringSubmatch(text)} {
+			if m == nil {
+				continue
+			}
 			if h, err := store.NormalizeHandle(m[1]); err == nil {
 				f.Handle = "@" + h
+				break
 			}
 		}
 	}
@@ -118,15 +131,26 @@ func issueModal(channelID string, f issueForm) slack.ModalViewRequest {
 	for _, p := range store.Priorities() {
 		prios = append(prios, option(p.String(), p.Label()))
 	}
+	parts := splitForInputs(f.Description, maxInputLen, maxDescInputs)
 	blocks := []slack.Block{
 		textInput(issueBlockCreator, "Creator", "@handle", f.Handle, false, 100, false),
 		selectInput(issueBlockCategory, "Category", string(f.Category), false, cats...),
 		selectInput(issueBlockPriority, "Priority", f.Priority.String(), false, prios...),
 		textInput(issueBlockDescription, "Description", "What happened, since when, what the creator asked for",
-			f.Description, true, store.MaxIssueDescLen, false),
+			parts[0], true, maxInputLen, false),
+	}
+	if n := utf8.RuneCountInString(f.Description); len(parts) > 1 {
+		blocks = append(blocks, slack.NewContextBlock("issue_description_note", md(fmt.Sprintf(
+			"This text is %s characters, more than one box holds (%s): it continues below, and all of it is stored with the issue.",
+			humanInt(n), humanInt(maxInputLen)))))
+		for i, p := range parts[1:] {
+			blocks = append(blocks, textInput(descPartBlock(i+2), fmt.Sprintf("Description (part %d)", i+2), "", p, true, maxInputLen, true))
+		}
+	}
+	blocks = append(blocks,
 		textInput(issueBlockOrder, "Order ID", "digits only, e.g. 577123456789012345", f.OrderID, false, store.MaxOrderIDLen+8, true),
 		textInput(issueBlockLink, "Link", "https://… (video, order or chat)", f.Link, false, store.MaxIssueLinkLen, true),
-	}
+	)
 	if f.Source != "" {
 		blocks = append(blocks, slack.NewContextBlock(issueBlockSource, md("Logged from "+safeLink(f.Source, "this message"))))
 	}
@@ -177,7 +201,7 @@ func (b *Bot) submitIssueModal(ctx context.Context, r *Request) (*slack.ViewSubm
 		Handle:      st.text(issueBlockCreator),
 		Category:    store.IssueCategory(st.text(issueBlockCategory)),
 		Priority:    prio,
-		Description: st.text(issueBlockDescription),
+		Description: issueDescription(st),
 		OrderID:     st.text(issueBlockOrder),
 		Link:        st.text(issueBlockLink),
 		SourceLink:  meta.Extra,
@@ -219,14 +243,18 @@ func (b *Bot) announceIssue(ctx context.Context, r *Request, is *store.Issue) er
 		if err != nil {
 			return err
 		}
-		pch, ts, err := b.post(ctx, ch, b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is)))
+		// Through the outbox: if Slack refuses the post now, it is retried
+		// until it lands, and the issue records it then (issue_triage).
+		pch, _, res, err := b.send(ctx, outPost{key: fmt.Sprintf("triage/%d", is.ID), kind: "triage", channel: ch,
+			m: b.triageMsg(is, evs, b.issueSampleBlocks(ctx, is)), then: fmt.Sprintf("issue_triage:%d", is.ID)})
+		if res == postQueued {
+			text = fmt.Sprintf(":white_check_mark: Saved *%s* for *@%s*. Slack did not take the post to <#%s> just now; I will keep trying and it will appear there by itself. Meanwhile manage it with `/issue %s`.", is.Ref(), is.Handle, ch, is.Ref())
+			break
+		}
 		if err != nil {
 			r.log.Error("triage post failed", "issue", is.ID, "err", err)
 			text = fmt.Sprintf(":warning: Saved *%s* for *@%s*, but I could not post it to <#%s>. Manage it with `/issue %s`.", is.Ref(), is.Handle, ch, is.Ref())
 			break
-		}
-		if _, err := b.db.SetIssueTriage(ctx, is.ID, pch, ts); err != nil {
-			return err
 		}
 		text = fmt.Sprintf(":white_check_mark: Logged *%s* for *@%s* (%s, %s) and posted it to <#%s> for triage.",
 			is.Ref(), is.Handle, is.Category.Label(), is.Priority, pch)
@@ -288,4 +316,55 @@ func (b *Bot) submitResolveModal(ctx context.Context, r *Request) (*slack.ViewSu
 		b.publishIssueChange(ctx, r, ch)
 		return nil
 	}, nil
+}
+
+// A plain_text_input holds at most 3,000 characters; a longer description
+// (a pasted chat, a forwarded message) is spread over several boxes of the
+// form rather than cut, and joined again on submit.
+const (
+	maxInputLen   = 3000
+	maxDescInputs = store.MaxIssueDescLen / maxInputLen
+)
+
+func descPartBlock(n int) string { return fmt.Sprintf("%s_%d", issueBlockDescription, n) }
+
+// splitForInputs cuts s into at most n pieces of at most max runes, each
+// ending after a space or new line where one is near, so that joining the
+// pieces as submitted gives s back. The last piece takes what is left (the
+// store refuses it if it is still too long, saying so).
+func splitForInputs(s string, max, n int) []string {
+	var parts []string
+	r := []rune(s)
+	for len(r) > max && len(parts) < n-1 {
+		cut := max
+		for i := max - 1; i > max-300 && i > 0; i-- {
+			if r[i] == ' ' || r[i] == '\n' {
+				cut = i + 1
+				break
+			}
+		}
+		parts = append(parts, string(r[:cut]))
+		r = r[cut:]
+	}
+	return append(parts, string(r))
+}
+
+// issueDescription joins the description boxes as typed (untrimmed, so
+// the spaces and new lines at the seams survive).
+func issueDescription(st state) string {
+	var b strings.Builder
+	b.WriteString(st[issueBlockDescription][inputAction].Value)
+	for i := 2; i <= maxDescInputs; i++ {
+		b.WriteString(st[descPartBlock(i)][inputAction].Value)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// humanInt writes n with thousands separators: 5,700.
+func humanInt(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -146,7 +146,7 @@ func (b *Bot) homeMyIssues(ctx context.Context, userID string) ([]slack.Block, e
 		is := &issues[i]
 		s := section(truncate(b.issueLine(is), 2000))
 		s.Accessory = slack.NewAccessory(button(actionHomeIssueView, strconv.FormatUint(is.ID, 10), "View"))
-		out = append(out, s, issueActions(is))
+		out = append(out, s, issueActions(is, userID))
 	}
 	return out, nil
 }

@@ -51,21 +51,18 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		return err
 	}
 	now := b.Now()
-	where := ""
-	if is.TriageTS != "" {
-		where = fmt.Sprintf(" <#%s>", is.TriageChannel)
-	}
+	where := b.triageLink(ctx, is)
 	summary := fmt.Sprintf("*%s* · *@%s* · %s · %s", is.Ref(), is.Handle, is.Category.Label(), is.Priority.Label())
 	var text string
 	var to []string
 	if phase == store.SLAWarning {
-		text = fmt.Sprintf(":warning: %s has used 80%% of its %s SLA: due *%s* (%s left).%s",
-			summary, store.FormatDuration(is.SLA.Budget), b.when(is.SLA.DueAt(now)), store.FormatDuration(is.SLA.Remaining(now)), where)
+		text = fmt.Sprintf(":warning: %s has used 80%% of its %s SLA: due *%s*, %s.%s",
+			summary, store.FormatDuration(is.SLA.Budget), b.when(is.SLA.DueAt(now)), timeLeft(is.SLA.Remaining(now)), where)
 		switch {
 		case is.AssigneeID != "":
 			to = []string{is.AssigneeID}
 		case b.cfg.TriageChannel != "":
-			text += " Nobody has it yet: press *Assign to me*."
+			text += " Nobody has it yet: press *Assign to me* below."
 			to = []string{b.cfg.TriageChannel}
 		default:
 			to = []string{is.ReporterID}
@@ -82,6 +79,9 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 			to = []string{b.cfg.TriageChannel}
 		}
 	}
+	if phase == store.SLABreached {
+		b.tel.slaBreaches.Inc()
+	}
 	// The triage message and its thread show the new state whatever happens
 	// to the notifications.
 	b.publishIssueChange(ctx, nil, &store.IssueChange{Issue: is, Event: b.lastEvent(ctx, is)})
@@ -91,7 +91,14 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		if u == "" {
 			continue
 		}
-		if _, _, err := b.post(ctx, u, msg{text: text, blocks: []slack.Block{section(text)}}); err != nil {
+		// The notice carries the issue's own buttons, as the triage message
+		// does; a DM to the assignee does not offer them Assign to me.
+		actions := issueActions(is)
+		if u == is.AssigneeID {
+			actions = issueActions(is, u)
+		}
+		key := fmt.Sprintf("sla/%d/%s/%s", is.ID, phaseKey(phase), u)
+		if _, _, res, err := b.send(ctx, outPost{key: key, kind: "sla", channel: u, m: msg{text: toPlain(text), blocks: []slack.Block{section(text), actions}}}); res == postFailed {
 			errs = append(errs, err)
 			continue
 		}
@@ -106,6 +113,14 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 	return errors.Join(errs...)
 }
 
+// phaseKey names an SLA phase in outbox keys.
+func phaseKey(p store.SLAPhase) string {
+	if p == store.SLABreached {
+		return "breach"
+	}
+	return "warning"
+}
+
 // lastEvent returns the issue's newest timeline entry (the mark just made).
 func (b *Bot) lastEvent(ctx context.Context, is *store.Issue) *store.IssueEvent {
 	evs, _, err := b.db.IssueTimeline(ctx, is.ID, is.Events-1, 1)
@@ -113,4 +128,26 @@ func (b *Bot) lastEvent(ctx context.Context, is *store.Issue) *store.IssueEvent 
 		return nil
 	}
 	return &evs[0]
+}
+
+// triageLink is " <permalink|Open the triage message>" for an issue posted
+// to triage (chat.getPermalink), "" otherwise or if Slack cannot say.
+func (b *Bot) triageLink(ctx context.Context, is *store.Issue) string {
+	if is.TriageTS == "" || is.TriageChannel == "" {
+		return ""
+	}
+	link, err := b.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: is.TriageChannel, Ts: is.TriageTS})
+	if err != nil || store.CheckIssueLink(link) != nil {
+		b.log.Warn("no permalink for the triage message", "issue", is.Ref(), "err", err)
+		return fmt.Sprintf(" It is in <#%s>.", is.TriageChannel)
+	}
+	return " " + safeLink(link, "Open the triage message") + "."
+}
+
+// timeLeft reads a remaining time: "47m left", "under a minute left".
+func timeLeft(d time.Duration) string {
+	if d < time.Minute {
+		return "under a minute left"
+	}
+	return store.FormatDuration(d) + " left"
 }

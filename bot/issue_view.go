@@ -117,6 +117,9 @@ func issueTitle(is *store.Issue) string {
 func (b *Bot) slaLine(is *store.Issue, now time.Time) string {
 	s := is.SLA
 	budget := store.FormatDuration(s.Budget)
+	if s.WorkingTime() {
+		budget += " of working hours" // POCBOT_SLA_HOURS
+	}
 	switch {
 	case is.Status.Done():
 		l := fmt.Sprintf(":checkered_flag: SLA %s stopped at %d%% used", budget, s.Percent(now))
@@ -196,11 +199,17 @@ func (b *Bot) issueBlocks(is *store.Issue, extra []slack.Block, withActions bool
 		header(issueTitle(is)),
 		slack.NewSectionBlock(nil, fields, nil),
 	}
-	for i, c := range escChunks(is.Description, maxDescChunk, maxDescBlocks) {
+	chunks := escChunks(is.Description, maxDescChunk, maxDescBlocks)
+	for i, c := range chunks {
 		if i == 0 {
 			c = "*Description*\n" + c
 		}
 		blocks = append(blocks, section(c))
+	}
+	if shown := utf8.RuneCountInString(toPlainChunks(chunks)); shown < utf8.RuneCountInString(esc(is.Description)) {
+		// Never cut silently: the whole text is stored; say how much shows.
+		blocks = append(blocks, contextText(fmt.Sprintf("_The description is %s characters; this message shows the start, as much as a Slack message holds. The whole text is stored with the issue._",
+			humanInt(utf8.RuneCountInString(is.Description)))))
 	}
 	ctx := []string{b.slaLine(is, now)}
 	if is.SourceLink != "" {
@@ -220,15 +229,21 @@ func (b *Bot) issueBlocks(is *store.Issue, extra []slack.Block, withActions bool
 }
 
 // issueActions is the buttons block: Assign to me, Reassign, Status,
-// Resolve while active; Reopen when done.
-func issueActions(is *store.Issue) *slack.ActionBlock {
+// Resolve while active; Reopen when done. viewer, if given, is the one
+// person who sees it (their Home, their DM): the assignee is not offered
+// Assign to me.
+func issueActions(is *store.Issue, viewer ...string) *slack.ActionBlock {
 	id := strconv.FormatUint(is.ID, 10)
 	if is.Status.Done() {
 		return slack.NewActionBlock(issueBlockID(is.ID), button(actionIssueReopen, id, "Reopen"))
 	}
-	assign := button(actionIssueAssignMe, id, "Assign to me")
-	if is.AssigneeID == "" {
-		assign.Style = slack.StylePrimary
+	var els []slack.BlockElement
+	if len(viewer) == 0 || viewer[0] != is.AssigneeID {
+		assign := button(actionIssueAssignMe, id, "Assign to me")
+		if is.AssigneeID == "" {
+			assign.Style = slack.StylePrimary
+		}
+		els = append(els, assign)
 	}
 	users := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Reassign…", maxPlaceholder), actionIssueReassign)
 	if is.AssigneeID != "" {
@@ -244,7 +259,8 @@ func issueActions(is *store.Issue) *slack.ActionBlock {
 			status.InitialOption = o
 		}
 	}
-	return slack.NewActionBlock(issueBlockID(is.ID), assign, users, status, button(actionIssueResolve, id, "Resolve"))
+	els = append(els, users, status, button(actionIssueResolve, id, "Resolve"))
+	return slack.NewActionBlock(issueBlockID(is.ID), els...)
 }
 
 // triageMsg is the triage channel message: the issue with its latest
@@ -280,4 +296,10 @@ func (b *Bot) issueLine(is *store.Issue) string {
 		l += " · due " + b.whenAbs(is.SLA.DueAt(now))
 	}
 	return l + " — " + esc(truncate(strings.Join(strings.Fields(is.Description), " "), 80))
+}
+
+// toPlainChunks joins escaped chunks, without the "…" a cut one ends with.
+func toPlainChunks(chunks []string) string {
+	s := strings.Join(chunks, "")
+	return strings.TrimSuffix(s, "…")
 }

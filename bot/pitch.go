@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -19,16 +20,25 @@ func (b *Bot) pitchRoutes() {
 			{"", "open the pitch form (creators, product, commission, contact channel, note)"},
 			{"@handle [@more…] [product or campaign] [-- note]", "log a pitch; up to 100 handles separated by spaces, commas or new lines"},
 			{"handle1, handle2 [product]", "a pasted list without @: one handle per line or comma; only the last item may carry the product"},
-			{"@handle interested|agreed|declined|no response", "record the outcome of the creator's latest pitch"},
+			{"@handle interested|agreed|declined|no response", "record the outcome of the creator's open pitch (asks which one if there are several); Bahasa works too: tertarik, setuju, tolak, tidak ada respon"},
+			{"PIT-12 interested|agreed|declined|no response", "record the outcome of that pitch"},
+			{"PIT-12", "one pitch with its history and outcome buttons"},
+			{"PIT-12 note TEXT", "replace the pitch's note (its owner or an admin)"},
+			{"PIT-12 delete", "delete a pitch logged by mistake (its owner or an admin; asks first, audited, leaves every count)"},
 			{"followups", "your open pitches that need a follow-up"},
 			{"list [mine|@user|today|week]", "recent pitches with their status"},
 			{"stats [today|week|month]", "the funnel pitched → interested → agreed → sample → posted, per person and team"},
+			{"export [period] [@user] [@handle] [status] [xlsx]", "all matching pitches as CSV or Excel in your DM (admins)"},
 			{"help", "this help"},
 		},
 		Examples: []string{
 			"/pitch @sari.beauty Glow Serum -- DM'd on TikTok",
-			"/pitch @a, @b, @c 11.11 campaign",
+			"/pitch @sari.beauty, @budi.jkt, @rina_3 11.11 campaign",
 			"/pitch @sari.beauty agreed",
+			"/pitch @sari.beauty setuju",
+			"/pitch PIT-1 interested",
+			"/pitch PIT-1 note sent the sample link on WhatsApp",
+			"/pitch PIT-1",
 			"/pitch stats week",
 		},
 		Run:  b.pitchCommand,
@@ -49,12 +59,17 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 		return b.pitchList(ctx, r, rest)
 	case "stats":
 		return b.pitchStats(ctx, r, rest)
+	case "export":
+		return b.export(ctx, r, "pitches", rest)
+	}
+	if id, ok := parsePitchID(first); ok {
+		return b.pitchByID(ctx, r, id, rest)
 	}
 	if !strings.HasPrefix(first, "@") && !strings.ContainsAny(r.Text, ",\n;") {
-		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/pitch"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		return b.notUnderstood(r, first, rest)
 	}
 	// "/pitch @handle agreed" records an outcome.
-	if s, err := store.ParsePitchStatus(rest); err == nil && rest != "" && !strings.Contains(rest, "@") {
+	if s, err := parseOutcome(rest); err == nil && rest != "" && !strings.Contains(rest, "@") {
 		h, err := store.NormalizeHandle(first)
 		if err != nil {
 			return err
@@ -63,6 +78,11 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 			return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch @%s agreed`.", h)
 		}
 		return b.pitchStatusByText(ctx, r, h, s)
+	}
+	if w, ok := nearOutcome(rest); ok && strings.HasPrefix(first, "@") {
+		h, _ := store.NormalizeHandle(first)
+		return errorf("I didn't understand %s after @%s. Did you mean `/pitch @%s %s`? (To log a pitch for a product called that, add a note: `/pitch @%s %s -- …`.)",
+			quote(rest), h, h, w, h, codeSample(rest))
 	}
 	args, err := parsePitchArgs(r.Text)
 	if err != nil {
@@ -123,6 +143,7 @@ func (b *Bot) pitchResultMsg(ctx context.Context, res *store.PitchResult, np sto
 	}
 	// Outcome buttons take two blocks a pitch; keep room for the rest.
 	withButtons := len(res.Created) <= maxOutcomeRows && len(blocks)+2*len(res.Created) <= maxMessageBlocks-2
+	rows := resultRows(res, dupButtons)
 	var plainLines []string
 	for _, p := range res.Created {
 		l := fmt.Sprintf(":white_check_mark: Logged *PIT-%d* *@%s*", p.ID, p.Handle)
@@ -136,7 +157,7 @@ func (b *Bot) pitchResultMsg(ctx context.Context, res *store.PitchResult, np sto
 			l += " · :red_circle: " + w
 		}
 		if withButtons {
-			blocks = append(blocks, section(l), outcomeButtons(p))
+			blocks = append(blocks, section(l), outcomeButtons(p, rows...))
 		} else {
 			plainLines = append(plainLines, l)
 		}
@@ -160,4 +181,23 @@ func (b *Bot) pitchResultMsg(ctx context.Context, res *store.PitchResult, np sto
 		text = fmt.Sprintf("Logged pitch PIT-%d: @%s.", res.Created[0].ID, res.Created[0].Handle)
 	}
 	return msg{text: text, blocks: blocks}
+}
+
+// resultRows is the in-place context of a logged-pitches reply: the IDs
+// with buttons and the handles of duplicates with Log anyway buttons.
+func resultRows(res *store.PitchResult, dupButtons bool) []string {
+	var ids, dups []string
+	for _, p := range res.Created {
+		ids = append(ids, strconv.FormatUint(p.ID, 10))
+	}
+	if dupButtons {
+		for _, d := range res.Duplicates {
+			dups = append(dups, d.Handle)
+		}
+	}
+	rows := []string{strings.Join(ids, ",")}
+	if len(dups) > 0 {
+		rows = append(rows, strings.Join(dups, ","))
+	}
+	return rows
 }

@@ -39,9 +39,10 @@ func parsePitchArgs(text string) (*pitchArgs, error) {
 	}
 	head, note, _ := cutNote(text)
 	a := &pitchArgs{Note: strings.TrimSpace(note)}
-	tokens := strings.FieldsFunc(head, func(r rune) bool {
+	isSep := func(r rune) bool {
 		return r == ' ' || r == ',' || r == '\n' || r == '\t' || r == '\r' || r == ';' || r == '\u00a0'
-	})
+	}
+	tokens := strings.FieldsFunc(head, isSep)
 	if len(tokens) == 0 {
 		return nil, errorf("Tell me who you pitched: `/pitch @handle [product or campaign] [-- note]`, for example `/pitch @sari.beauty Serum X -- sent via DM`.")
 	}
@@ -65,14 +66,22 @@ func parsePitchArgs(text string) (*pitchArgs, error) {
 					quote(strings.Join(f, " ")), strings.TrimPrefix(f[0], "@"), strings.TrimPrefix(words[k+1][0], "@"))
 			}
 		}
-		last := words[len(words)-1]
 		tokens = nil
 		for _, f := range words {
 			tokens = append(tokens, f[0])
 		}
-		n := len(tokens)
-		tokens = append(tokens, last[1:]...)
-		return collectHandles(a, tokens, n)
+		a, err := collectHandles(a, tokens, len(tokens))
+		if err == nil {
+			// The product is the last segment after its handle, as typed.
+			lastSeg := strings.TrimSpace(segs[len(segs)-1])
+			for strings.TrimSpace(lastSeg) == "" && len(segs) > 1 {
+				segs = segs[:len(segs)-1]
+				lastSeg = strings.TrimSpace(segs[len(segs)-1])
+			}
+			_, prod, _ := strings.Cut(lastSeg, words[len(words)-1][0])
+			a.Product = strings.TrimSpace(prod)
+		}
+		return a, err
 	}
 	if !strings.HasPrefix(tokens[0], "@") {
 		return nil, errorf("Start with the creator's handle, like `/pitch @handle Serum X`. I read %s as the first word, and handles start with @.", quote(tokens[0]))
@@ -102,8 +111,31 @@ func parsePitchArgs(text string) (*pitchArgs, error) {
 		}
 	}
 	a.Invalid = append(a.Invalid, stray...)
-	rest := append(kept, tokens[i:]...)
-	return collectHandles(a, rest, len(kept), len(stray))
+	a, err := collectHandles(a, kept, len(kept), len(stray))
+	if err == nil {
+		a.Product = productAfter(head, i, isSep)
+	}
+	return a, err
+}
+
+// productAfter returns head after its first n separator-delimited tokens,
+// as typed: "@a Glow Serum, 30ml, pink" keeps its commas. Separators right
+// after the last handle ("@a, @b, Serum") are dropped.
+func productAfter(head string, n int, isSep func(rune) bool) string {
+	inTok, seen := false, 0
+	for i, r := range head {
+		switch {
+		case isSep(r):
+			inTok = false
+		case !inTok:
+			inTok = true
+			if seen == n {
+				return strings.TrimSpace(head[i:])
+			}
+			seen++
+		}
+	}
+	return ""
 }
 
 // collectHandles takes tokens[:n] as handles (valid ones normalised and

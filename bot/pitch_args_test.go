@@ -27,6 +27,10 @@ func TestParsePitchArgs(t *testing.T) {
 		{"note with em dash", "@ab Serum — sent sample", []string{"ab"}, nil, "Serum", "sent sample"},
 		{"note only", "@ab -- just a note", []string{"ab"}, nil, "", "just a note"},
 		{"nbsp", "@ab\u00a0Serum", []string{"ab"}, nil, "Serum", ""},
+		{"product keeps its commas", "@comma.test Glow Serum, 30ml, pink", []string{"comma.test"}, nil, "Glow Serum, 30ml, pink", ""},
+		{"handle list then product with commas", "@a1, @b2 Glow Serum, 30ml;  pink -- a, b", []string{"a1", "b2"}, nil, "Glow Serum, 30ml;  pink", "a, b"},
+		{"comma right after the last handle", "@a1, @b2, Serum", []string{"a1", "b2"}, nil, "Serum", ""},
+		{"pasted list product as typed", "sari2, budi2 Glow  Serum 30ml", []string{"sari2", "budi2"}, nil, "Glow  Serum 30ml", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,4 +90,44 @@ func FuzzParsePitchArgs(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestNearOutcome(t *testing.T) {
+	for in, want := range map[string]string{"agred": "agreed", "declned": "declined", "intrested": "interested", "no respose": "no response", "setju": "setuju"} {
+		if got, ok := nearOutcome(in); !ok || got != want {
+			t.Errorf("nearOutcome(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"Serum", "Tonik", "Toner", "agreed", "setuju", "Glow Serum 30ml", "agred -- note", "", "11.11 campaign"} {
+		if got, ok := nearOutcome(in); ok {
+			t.Errorf("nearOutcome(%q) = %q: a product read as a typo", in, got)
+		}
+	}
+}
+
+func TestParsePitchID(t *testing.T) {
+	for in, want := range map[string]uint64{"PIT-12": 12, "pit-12": 12, "PIT12": 12, "#7": 7} {
+		if got, ok := parsePitchID(in); !ok || got != want {
+			t.Errorf("parsePitchID(%q) = %d, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"PIT-0", "PIT-", "PITS-1", "@pit-1", "PIT-1x", "PIT-1234567890123"} {
+		if _, ok := parsePitchID(in); ok {
+			t.Errorf("parsePitchID(%q) accepted", in)
+		}
+	}
+}
+
+func TestCloseKeyword(t *testing.T) {
+	cands := []string{"followups", "list", "stats", "help"}
+	for in, want := range map[string]string{"lsit": "list", "stat": "stats", "folowups": "followups", "LIST": "list"} {
+		if got, ok := closest(in, cands); !ok || got != want {
+			t.Errorf("closest(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"serum", "frobnicate", "x"} {
+		if got, ok := closest(in, cands); ok {
+			t.Errorf("closest(%q) = %q: too far to be a typo", in, got)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,12 +60,17 @@ func (b *Bot) pitchFollowups(ctx context.Context, r *Request) error {
 // followupMsg lists pitches to follow up, with outcome buttons for the
 // oldest few.
 func (b *Bot) followupMsg(ps []store.Pitch) msg {
-	head := fmt.Sprintf("*%d pitch(es) need a follow-up* (open for more than %d days):", len(ps), b.cfg.FollowupDays)
+	head := fmt.Sprintf("*%s %s a follow-up* (open for more than %s):", plural(len(ps), "pitch", "pitches"), verbS(len(ps), "needs", "need"), plural(b.cfg.FollowupDays, "day", "days"))
 	blocks := []slack.Block{section(head)}
-	var rest []string
+	var rest, ids []string
 	for i, p := range ps {
 		if i < 10 {
-			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p))
+			ids = append(ids, strconv.FormatUint(p.ID, 10))
+		}
+	}
+	for i, p := range ps {
+		if i < 10 {
+			blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p, strings.Join(ids, ",")))
 			continue
 		}
 		if len(rest) < maxListLines {
@@ -75,7 +81,7 @@ func (b *Bot) followupMsg(ps []store.Pitch) msg {
 	if len(ps) > 10+maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more.", len(ps)-10-maxListLines)))
 	}
-	return msg{text: fmt.Sprintf("%d pitch(es) need a follow-up.", len(ps)), blocks: blocks}
+	return msg{text: fmt.Sprintf("%s %s a follow-up.", plural(len(ps), "pitch", "pitches"), verbS(len(ps), "needs", "need")), blocks: blocks}
 }
 
 // pitchList handles "/pitch list [mine|@user|today|week]".
@@ -127,7 +133,7 @@ func (b *Bot) pitchList(ctx context.Context, r *Request, arg string) error {
 	if len(ps) > maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("Showing the newest %d of %d.", maxListLines, len(ps))))
 	}
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %d pitch(es).", title, len(ps)), blocks: blocks})
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("%s: %s.", title, plural(len(ps), "pitch", "pitches")), blocks: blocks})
 }
 
 // pitchStats handles "/pitch stats [today|week|month]".

@@ -52,7 +52,7 @@ func pitchModal(channelID, creators string) slack.ModalViewRequest {
 		opts = append(opts, option(c.value, c.label))
 	}
 	return modal(pitchModalID, "Log a pitch", "Log pitch", viewMeta{Channel: channelID},
-		textInput(pitchBlockCreators, "Creator(s)", "@handle — or paste up to 100, one per line", creators, true, 3000, false),
+		textInput(pitchBlockCreators, "Creators", "@handle — or paste up to 100, one per line", creators, true, 3000, false),
 		textInput(pitchBlockProduct, "Product or campaign", "e.g. Glow Serum, or 11.11 campaign", "", false, 200, true),
 		textInput(pitchBlockCommission, "Commission %", "1–80", "", false, 3, true),
 		selectInput(pitchBlockChannel, "Contact channel", "tiktok_dm", true, opts...),

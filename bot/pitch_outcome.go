@@ -34,28 +34,52 @@ func (b *Bot) pitchOutcomeRoutes() {
 			return b.setPitchStatus(ctx, r, id, s)
 		})
 	}
+	for i := range maxPickPitches {
+		b.rt.action(pickAction(i), b.pitchPick)
+	}
+	b.rt.action(actionPitchDelete, b.pitchDeleteConfirmed)
+	b.rt.action(actionPitchKeep, b.pitchKeep)
+	b.rt.action(actionPitchDelete+"_ask", func(ctx context.Context, r *Request) error {
+		id, err := strconv.ParseUint(r.Action.Value, 10, 64)
+		if err != nil {
+			return errorf("That button is damaged; use `/pitch PIT-n delete` instead.")
+		}
+		return b.pitchDeleteAsk(ctx, r, id)
+	})
 	b.rt.action(actionPitchForce, b.pitchForce)
 	b.rt.action(actionPitchSkip, b.pitchSkip)
 }
 
-// outcomeButtons is the actions block under a logged pitch.
-func outcomeButtons(p store.Pitch) *slack.ActionBlock {
+// outcomeButtons is the actions block under a logged pitch. The button of
+// the current outcome is marked (✓, primary), so the message shows where
+// the pitch stands; a pitch without an outcome yet has Agreed as primary.
+// rows is the context for an in-place update (see outcomeBlockID).
+func outcomeButtons(p store.Pitch, rows ...string) *slack.ActionBlock {
 	var els []slack.BlockElement
 	for _, s := range outcomeStatuses {
-		btn := button(statusAction(s), strconv.FormatUint(p.ID, 10), s.Label())
-		if s == store.PitchAgreed {
+		label := s.Label()
+		if s == p.Status {
+			label = "✓ " + label
+		}
+		btn := button(statusAction(s), strconv.FormatUint(p.ID, 10), label)
+		if s == p.Status || (p.Status == store.PitchPitched && s == store.PitchAgreed) {
 			btn.Style = slack.StylePrimary
 		}
 		els = append(els, btn)
 	}
-	return slack.NewActionBlock(fmt.Sprintf("pitch_%d", p.ID), els...)
+	return slack.NewActionBlock(outcomeBlockID(p.ID, rows...), els...)
 }
 
-// setPitchStatus records an outcome and confirms it.
+// setPitchStatus records an outcome and confirms it: a click on outcome
+// buttons updates their own message in place (see outcomeInPlace), a
+// command gets a reply.
 func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store.PitchStatus) error {
 	before, err := b.db.Pitch(ctx, id)
 	if err != nil {
 		return err
+	}
+	if !b.may(ctx, r.UserID, permPitchOutcome, before.UserID, "") {
+		return notAllowed(permPitchOutcome, mention(before.UserID))
 	}
 	p, err := b.db.SetPitchStatus(ctx, id, r.UserID, s)
 	if err != nil {
@@ -67,21 +91,45 @@ func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store
 	}
 	if p.UserID != r.UserID {
 		text += fmt.Sprintf(" (pitch by <@%s>)", p.UserID)
+		if before.Status != p.Status {
+			b.tellOwner(ctx, store.Change{By: r.UserID, Owner: p.UserID, Kind: store.ChangePitchStatus, Subject: strconv.FormatUint(p.ID, 10),
+				Label: fmt.Sprintf("PIT-%d @%s", p.ID, p.Handle), Before: string(before.Status), After: string(p.Status)})
+			text += fmt.Sprintf(" — <@%s> is told, with Undo.", p.UserID)
+			b.refreshHome(ctx, p.UserID)
+		}
 	}
 	b.refreshHome(ctx, r.UserID)
+	if m, ok := b.outcomeInPlace(ctx, r, p, text); ok {
+		return b.reply(ctx, r, m)
+	}
 	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 }
 
-// pitchStatusByText handles "/pitch @handle agreed": the creator's newest pitch.
+// pitchStatusByText handles "/pitch @handle agreed": the creator's one
+// open pitch, or — with several open — a question naming each (product and
+// date) with a button, so the outcome never lands on the wrong pitch. With
+// none open it corrects the newest pitch.
 func (b *Bot) pitchStatusByText(ctx context.Context, r *Request, handle string, s store.PitchStatus) error {
-	p, err := b.db.LatestPitch(ctx, handle)
-	if store.ErrorCode(err) == store.NotFound {
-		return errorf("@%s has no pitch yet. Log one first: /pitch @%s PRODUCT", handle, handle)
-	}
+	ps, _, err := b.db.PitchesByCreator(ctx, handle, 0, maxPickPitches*4)
 	if err != nil {
 		return err
 	}
-	return b.setPitchStatus(ctx, r, p.ID, s)
+	if len(ps) == 0 {
+		return errorf("@%s has no pitch yet. Log one first: /pitch @%s PRODUCT", handle, handle)
+	}
+	var open []store.Pitch
+	for _, p := range ps {
+		if p.Status.Open() {
+			open = append(open, p)
+		}
+	}
+	switch len(open) {
+	case 0:
+		return b.setPitchStatus(ctx, r, ps[0].ID, s)
+	case 1:
+		return b.setPitchStatus(ctx, r, open[0].ID, s)
+	}
+	return b.reply(ctx, r, b.pickPitchMsg(handle, open, s))
 }
 
 // forceValue is what "Log anyway" carries: the pitch to log again.

@@ -51,7 +51,7 @@ func (b *Bot) digestFollowups(ctx context.Context, day time.Time) ([]string, err
 	var lines []string
 	for _, u := range users {
 		days := int(asOf.Sub(oldest[u]).Hours() / 24)
-		lines = append(lines, fmt.Sprintf("<@%s>: %d open pitch(es) to follow up, oldest %d days", u, counts[u], days))
+		lines = append(lines, fmt.Sprintf("<@%s>: %s to follow up, oldest %s", u, plural(counts[u], "open pitch", "open pitches"), plural(days, "day", "days")))
 	}
 	return lines, nil
 }
@@ -69,28 +69,31 @@ func (b *Bot) homeMyPitches(ctx context.Context, userID string) ([]slack.Block, 
 			agreed++
 		}
 	}
-	return []slack.Block{section(fmt.Sprintf("*This week:* %d pitch(es) logged, %d agreed so far.", len(ps), agreed))}, nil
+	return []slack.Block{section(fmt.Sprintf("*This week:* %s logged, %d agreed so far.", plural(len(ps), "pitch", "pitches"), agreed))}, nil
 }
 
+// homeFollowupRows is how many follow-ups Home lists, each with its
+// outcome buttons; the rest are counted.
+const homeFollowupRows = 20
+
 // homeMyFollowups is my open pitches due a follow-up, oldest first, each
-// with its outcome buttons.
+// with its outcome buttons. Only the ones shown are read; the rest are
+// counted from the index, so a long list does not slow the Home down.
 func (b *Bot) homeMyFollowups(ctx context.Context, userID string) ([]slack.Block, error) {
-	fu, err := b.myFollowups(ctx, userID)
+	fu, total, err := b.db.OldestOpenPitchesByUserBefore(ctx, userID, b.followupCutoff(), homeFollowupRows)
 	if err != nil {
 		return nil, err
 	}
 	blocks := []slack.Block{slack.NewDividerBlock()}
-	if len(fu) == 0 {
+	if total == 0 {
 		return append(blocks, section(":white_check_mark: *Follow-ups:* none due.")), nil
 	}
-	blocks = append(blocks, section(fmt.Sprintf(":hourglass_flowing_sand: *Follow-ups due: %d*", len(fu))))
-	sort.Slice(fu, func(i, j int) bool { return fu[i].CreatedAt.Before(fu[j].CreatedAt) })
-	for i, p := range fu {
-		if i == 20 {
-			blocks = append(blocks, contextText(fmt.Sprintf("…and %d more: `/pitch followups`", len(fu)-20)))
-			break
-		}
+	blocks = append(blocks, section(fmt.Sprintf(":hourglass_flowing_sand: *Follow-ups due: %d*", total)))
+	for _, p := range fu {
 		blocks = append(blocks, section(b.pitchLine(p, false)), outcomeButtons(p))
+	}
+	if total > len(fu) {
+		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more: `/pitch followups`", total-len(fu))))
 	}
 	return blocks, nil
 }

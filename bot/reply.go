@@ -109,7 +109,7 @@ func (b *Bot) replyError(ctx context.Context, r *Request, err error) {
 		}
 	} else {
 		text = store.ErrorMessage(err)
-		r.log.InfoContext(ctx, "user error", "code", store.ErrorCode(err), "msg", text)
+		r.log.InfoContext(ctx, "user error", "code", store.ErrorCode(err), "reply", text)
 		text = ":x: " + esc(text)
 	}
 	if rerr := b.reply(context.WithoutCancel(ctx), r, msg{text: text, blocks: []slack.Block{section(text)}}); rerr != nil {
@@ -143,7 +143,10 @@ func (b *Bot) postOnce(ctx context.Context, key, channel string, build func() ms
 	if err != nil || !first {
 		return err
 	}
-	if _, _, err := b.post(ctx, channel, build()); err != nil {
+	// Through the outbox: a temporary failure is retried there and keeps
+	// the claim; a permanent one releases it for the next run.
+	kind, _, _ := strings.Cut(key, "/")
+	if _, _, _, err := b.send(ctx, outPost{key: key, kind: kind, channel: channel, m: build()}); err != nil {
 		if rerr := b.db.ReleaseOnce(context.WithoutCancel(ctx), key); rerr != nil {
 			return errors.Join(err, rerr)
 		}

@@ -174,6 +174,8 @@ func viewKey(cb *slack.InteractionCallback) string {
 // dispatch handles one Socket Mode event. It runs on the event loop, so it
 // only acks and starts goroutines; it never blocks on handler work.
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	b.tel.envelopeIn(evt)
+	b.socketEvent(evt) // connection state, retry and disconnect logs (telemetry.go)
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Debug("socket connecting")
@@ -186,11 +188,12 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		}
 		b.log.Info("socket hello", "num_connections", n)
 	case socketmode.EventTypeConnectionError:
-		b.log.Warn("socket connection error", "err", evt.Data)
+		// Logged by socketEvent, one line per retry.
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("socket invalid auth: check SLACK_APP_TOKEN")
 	case socketmode.EventTypeIncomingError:
-		b.log.Warn("socket read error", "err", evt.Data)
+		// The "socket disconnected" line that follows says why (telemetry.go).
+		b.log.Debug("socket read error", "err", evt.Data)
 	case socketmode.EventTypeErrorBadMessage:
 		b.badMessage(evt)
 	case socketmode.EventTypeErrorWriteFailed:
@@ -200,7 +203,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		if !b.ackFirst(evt, ok) {
 			return
 		}
-		b.goHandle(ctx, "command", func(ctx context.Context) (*Request, error) {
+		b.goHandle(ctx, "command", cmd.UserID, func(ctx context.Context) (*Request, error) {
 			r := &Request{UserID: cmd.UserID, ChannelID: cmd.ChannelID, TriggerID: cmd.TriggerID,
 				ResponseURL: cmd.ResponseURL, Text: unescapeCommand(cmd.Text), Command: &cmd}
 			r.log = b.log.With("cmd", cmd.Command, "user", cmd.UserID, "channel", cmd.ChannelID)
@@ -219,7 +222,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 		if !b.ackFirst(evt, true) {
 			return
 		}
-		b.goHandle(ctx, string(cb.Type), func(ctx context.Context) (*Request, error) {
+		b.goHandle(ctx, string(cb.Type), cb.User.ID, func(ctx context.Context) (*Request, error) {
 			return b.interaction(ctx, &cb)
 		})
 	case socketmode.EventTypeEventsAPI:
@@ -231,7 +234,7 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 			b.log.Info("duplicate event ignored", "event_id", cb.EventID, "retry_attempt", evt.Request.RetryAttempt)
 			return
 		}
-		b.goHandle(ctx, "event", func(ctx context.Context) (*Request, error) {
+		b.goHandle(ctx, "event", "", func(ctx context.Context) (*Request, error) {
 			return b.event(ctx, ev)
 		})
 	default:
@@ -262,6 +265,7 @@ func (b *Bot) ackFirst(evt socketmode.Event, ok bool) bool {
 }
 
 func (b *Bot) ack(req *socketmode.Request, payload any) {
+	defer b.tel.acked(req.EnvelopeID)
 	if err := b.sm.Ack(*req, payload); err != nil {
 		b.log.Error("ack failed", "envelope_id", req.EnvelopeID, "err", err)
 	}
@@ -287,7 +291,7 @@ func (b *Bot) badMessage(evt socketmode.Event) {
 
 // goHandle runs work on its own goroutine with a timeout and panic recovery.
 // Errors are turned into a reply to the user in one place.
-func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.Context) (*Request, error)) {
+func (b *Bot) goHandle(ctx context.Context, kind, userID string, work func(ctx context.Context) (*Request, error)) {
 	b.handlers.Add(1)
 	go func() {
 		defer b.handlers.Done()
@@ -297,6 +301,10 @@ func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.C
 		defer func() { <-b.busy }()
 		ctx, cancel := context.WithTimeout(ctx, b.cfg.HandlerTimeout)
 		defer cancel()
+		// Home and task-DM refreshes asked for by the handler run once it
+		// has replied (deferred calls run last in, first out).
+		ctx, later := b.withDeferred(ctx, userID)
+		defer b.flush(ctx, later)
 		var r *Request
 		defer func() {
 			if p := recover(); p != nil {
@@ -307,7 +315,9 @@ func (b *Bot) goHandle(ctx context.Context, kind string, work func(ctx context.C
 			}
 		}()
 		var err error
+		start := time.Now()
 		r, err = work(ctx)
+		b.handled(kind, r, start, err)
 		if err != nil && r != nil {
 			b.replyError(ctx, r, err)
 		} else if err != nil {
@@ -386,6 +396,8 @@ func (b *Bot) viewSubmission(ctx context.Context, evt socketmode.Event, cb *slac
 	b.handlers.Add(1)
 	go func() {
 		defer b.handlers.Done()
+		ctx, later := b.withDeferred(ctx, cb.User.ID)
+		defer b.flush(ctx, later)
 		acked := false
 		r := &Request{UserID: cb.User.ID, TriggerID: cb.TriggerID, Callback: cb}
 		r.log = b.log.With("view", cb.View.CallbackID, "user", cb.User.ID)
@@ -418,8 +430,10 @@ func (b *Bot) viewSubmission(ctx context.Context, evt socketmode.Event, cb *slac
 		}
 		// Slack closes the modal with an error after 3 s; leave room for the ack.
 		vctx, cancel := context.WithTimeout(ctx, b.cfg.SubmitTimeout)
+		vstart := time.Now()
 		resp, after, err := f(vctx, r)
 		cancel()
+		b.handled("view", r, vstart, err)
 		if key != "" && (err != nil || resp != nil && resp.ResponseAction == slack.RAErrors) {
 			b.seen.forget("view:" + key)
 		}

@@ -231,5 +231,5 @@ func (b *Bot) adminDeadlineDM(ctx context.Context, late []*store.Voucher, owners
 		lines = append(lines, fmt.Sprintf("• *@%s* — %s · `%s` · due %s · owner <@%s>", v.Handle, esc(truncate(v.Product, 80)), v.Code,
 			b.dayText(v.DueDate(b.samplePolicy())), b.sampleOwner(ctx, v, owners)))
 	}
-	return msg{text: fmt.Sprintf("%d sample(s) past the content deadline.", len(late)), blocks: joinLines(lines)}
+	return msg{text: plural(len(late), "sample", "samples") + " past the content deadline.", blocks: joinLines(lines)}
 }

@@ -32,6 +32,7 @@ func (b *Bot) targetRoutes() {
 			{"holiday remove YYYY-MM-DD", "make a holiday a normal day again (admins)"},
 			{"holiday list", "upcoming holidays"},
 			{"nudges off|on", "stop or restart the afternoon DM when you are behind"},
+			{"report [lastweek|week|month|lastmonth|YYYY-MM-DD..YYYY-MM-DD]", "the report with charts (attainment, funnel, issues, tasks) in your DM; default last week"},
 			{"help", "this help"},
 		},
 		Examples: []string{"/target", "/target pitches 10 @ana", "/target agreed 8 team weekly", "/target holiday add 2026-12-25 Natal", "/target nudges off"},
@@ -53,6 +54,8 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 		return b.targetHoliday(ctx, r, rest)
 	case "nudges", "nudge":
 		return b.targetNudges(ctx, r, rest)
+	case "report":
+		return b.targetReport(ctx, r, rest)
 	}
 	if !b.isAdmin(r.UserID) {
 		return b.notAdmin("set targets (type /target to see your progress)")
@@ -242,7 +245,7 @@ func progressText(name string, bd progress.Board, metrics []progress.Metric) str
 		lines = append(lines, l)
 	}
 	if bd.Streak > 0 {
-		lines = append(lines, fmt.Sprintf("• streak: %d working day(s) on target", bd.Streak))
+		lines = append(lines, "• streak: "+plural(bd.Streak, "working day", "working days")+" on target")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -32,10 +32,11 @@ func (b *Bot) taskRoutes() {
 		Name:    "/task",
 		Summary: "assign outsource tasks, track them and balance the load",
 		Usage: []usage{
-			{"", "open the task form (assignee pre-selected: the member with the least open work)"},
+			{"", "open the task form (assignee pre-selected: the outsource member with the least open work; /team keeps the roster)"},
 			{"@person TITLE by DUE", "assign quickly; DUE is today, tomorrow, a weekday, next friday or YYYY-MM-DD, optionally with HH:MM"},
 			{"load", "per member: open tasks, units outstanding, due today, overdue, capacity"},
-			{"list [mine|@person|overdue|done]", "tasks with their progress"},
+			{"list [mine|assigned|@person|overdue|done]", "tasks with their progress; assigned = the tasks you gave others"},
+			{"export [period] [open|done|overdue|mine|@person] [xlsx]", "all matching tasks as CSV or Excel in your DM (admins)"},
 			{"TSK-7", "one task with its history"},
 			{"capacity [@person UNITS|default]", "daily capacity in units (admins set it)"},
 			{"help", "this help"},
@@ -45,6 +46,7 @@ func (b *Bot) taskRoutes() {
 			"/task @budi Follow up 25 unanswered pitches by tomorrow 16:00",
 			"/task load",
 			"/task list overdue",
+			"/task list assigned",
 			"/task capacity @ana 40",
 		},
 		Run:  b.taskCommand,
@@ -61,6 +63,7 @@ func (b *Bot) taskRoutes() {
 	b.rt.action(actionTaskRepick, b.taskPickOther)
 	b.rt.action(actionTaskReassign, b.taskReassign)
 	b.historySources = append(b.historySources, b.taskHistory)
+	b.taskConfirmRoutes()
 	b.taskProviders()
 }
 
@@ -96,6 +99,8 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 		return b.taskLoad(ctx, r)
 	case "list":
 		return b.taskList(ctx, r, rest)
+	case "export":
+		return b.export(ctx, r, "tasks", rest)
 	case "capacity":
 		return b.taskCapacity(ctx, r, rest)
 	}
@@ -107,7 +112,7 @@ func (b *Bot) taskCommand(ctx context.Context, r *Request) error {
 		return b.taskDetail(ctx, r, id)
 	}
 	if !strings.HasPrefix(first, "<@") {
-		return b.reply(ctx, r, b.helpMsg(b.rt.commands["/task"], esc(fmt.Sprintf("I didn't understand %s.", quote(first)))))
+		return b.notUnderstood(r, first, rest)
 	}
 	a, err := parseTaskArgs(r.Text, b.Now(), b.cfg.Location)
 	if err != nil {

@@ -232,11 +232,11 @@ func (b *Bot) replyTaskCommit(ctx context.Context, r *Request, c *taskCommit) er
 // the assigner.
 func (b *Bot) announceTask(ctx context.Context, t *store.Task) msg {
 	text := fmt.Sprintf(":white_check_mark: Assigned `TSK-%d` to <@%s>: *%s*, due %s.", t.ID, t.Assignee, esc(truncate(t.Title, 200)), b.dueText(t))
-	ch, ts, err := b.post(ctx, t.Assignee, b.taskDMMsg(t))
-	if err == nil {
-		err = b.db.SetTaskDM(ctx, t.ID, ch, ts)
-	}
-	if err != nil {
+	_, _, res, err := b.send(ctx, outPost{key: fmt.Sprintf("task-dm/%d", t.ID), kind: "task_dm", channel: t.Assignee,
+		m: b.taskDMMsg(t), then: fmt.Sprintf("task_dm:%d", t.ID)})
+	if res == postQueued {
+		text += fmt.Sprintf(" Slack did not take the DM to <@%s> just now; I will keep trying.", t.Assignee)
+	} else if err != nil {
 		b.log.Error("task DM failed", "task", t.ID, "err", err)
 		text += fmt.Sprintf(" :warning: I could not DM <@%s>; please tell them yourself.", t.Assignee)
 	}
@@ -298,8 +298,8 @@ func (b *Bot) capacityOr(own int) int {
 func (b *Bot) overloadMsg(ctx context.Context, c *taskCommit) (msg, error) {
 	ov := c.ov
 	text := fmt.Sprintf(":warning: *<@%s> would be over capacity.* By %s they would have *%d units* outstanding "+
-		"(%d already assigned + %d in this task) against a capacity of *%d* (%d a day × %d working day(s)).",
-		ov.Assignee, ov.By.Format("Mon 2 Jan"), ov.Existing+ov.Added, ov.Existing, ov.Added, ov.limit(), ov.PerDay, ov.Days)
+		"(%d already assigned + %d in this task) against a capacity of *%d* (%d a day × %s).",
+		ov.Assignee, ov.By.Format("Mon 2 Jan"), ov.Existing+ov.Added, ov.Existing, ov.Added, ov.limit(), ov.PerDay, plural(ov.Days, "working day", "working days"))
 	blocks := []slack.Block{section(text), section(fmt.Sprintf("Task: *%s*", esc(truncate(c.nt.Title, 200))))}
 	if u, err := b.leastLoaded(ctx, ov.Assignee); err != nil {
 		return msg{}, err

@@ -51,7 +51,7 @@ func (b *Bot) voucherExport(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return fmt.Errorf("conversations.open for export: %w", slackDetail(err))
 	}
-	comment := fmt.Sprintf("%d voucher(s)%s. Cells that a spreadsheet would run as a formula start with an apostrophe.", len(vs), exportScope(campaign, from, to))
+	comment := fmt.Sprintf("%s%s. Cells that a spreadsheet would run as a formula start with an apostrophe.", plural(len(vs), "voucher", "vouchers"), exportScope(campaign, from, to))
 	_, err = b.api.UploadFileContext(ctx, slack.UploadFileParameters{
 		Reader: bytes.NewReader(buf.Bytes()), FileSize: buf.Len(), Filename: name, Title: name,
 		Channel: dm.ID, InitialComment: comment,
@@ -59,7 +59,7 @@ func (b *Bot) voucherExport(ctx context.Context, r *Request, rest string) error 
 	if err != nil {
 		return fmt.Errorf("upload export: %w", slackDetail(err))
 	}
-	text := fmt.Sprintf(":page_facing_up: Sent `%s` (%d voucher(s)) to your DM with me.", name, len(vs))
+	text := fmt.Sprintf(":page_facing_up: Sent `%s` (%s) to your DM with me.", name, plural(len(vs), "voucher", "vouchers"))
 	return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 }
 

@@ -249,15 +249,23 @@ func (db *DB) AddCreatorNote(ctx context.Context, handle, userID, text string) (
 // loaded. It scans the small creator_names index, not the records, and
 // decodes only the creators it returns. Returns Invalid for an empty query.
 func (db *DB) FindCreators(ctx context.Context, query string, limit int) ([]Creator, error) {
+	cs, _, err := db.FindCreatorsTotal(ctx, query, limit)
+	return cs, err
+}
+
+// FindCreatorsTotal is FindCreators that also returns how many creators
+// match in all, so a capped list can say "30 of 100".
+func (db *DB) FindCreatorsTotal(ctx context.Context, query string, limit int) ([]Creator, int, error) {
 	q := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(query), "@"))
 	if q == "" {
-		return nil, Errorf(Invalid, "Type part of a handle or name to search for.")
+		return nil, 0, Errorf(Invalid, "Type part of a handle or name to search for.")
 	}
 	type hit struct {
 		rank   int
 		handle string
 	}
 	var out []Creator
+	total := 0
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		var hits []hit
 		qb := []byte(q)
@@ -283,6 +291,7 @@ func (db *DB) FindCreators(ctx context.Context, query string, limit int) ([]Crea
 		}
 		// ForEach yields handles in order, so a stable sort keeps ties by handle.
 		slices.SortStableFunc(hits, func(a, b hit) int { return cmp.Compare(a.rank, b.rank) })
+		total = len(hits)
 		if limit > 0 && len(hits) > limit {
 			hits = hits[:limit]
 		}
@@ -297,9 +306,9 @@ func (db *DB) FindCreators(ctx context.Context, query string, limit int) ([]Crea
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // getCreator loads the creator record without notes; NotFound if missing.

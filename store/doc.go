@@ -24,8 +24,9 @@
 // ID or entity name. Values are JSON unless noted; "·" is an empty value.
 // IDs come from the record bucket's NextSequence and start at 1.
 //
-//	meta
+//	meta                                (its sequence numbers spreadsheet imports: import:N)
 //	  "version"                         → itob(schema version)
+//	  "health_probe"                    → itob(Unix ns of the last readiness write check)
 //	jobs
 //	  job name                          → {"last_run": time}
 //
@@ -49,6 +50,13 @@
 //
 //	once                                (claims of at-most-once work; see once.go)
 //	  claim key                         → itob(claim time, Unix ns)
+//	  "idem/pitch-import/" sha256(handle, pitcher, day, product)[:16] hex → itob(pitch id)
+//	                                    (a past pitch from a sheet, so importing it again finds it)
+//
+//	outbox                              (Slack posts until Slack took them; see outbox.go)
+//	  post key ("triage/12", …)         → Post JSON (pending, sent or failed; pruned after 30 days)
+//	outbox_pending                      (what the outbox worker scans)
+//	  post key                          → ·
 //
 //	vouchers                            (record; key = canonical code, e.g. SMP-7KQ3-9XF2-M4T9)
 //	  code                              → Voucher JSON
@@ -114,7 +122,15 @@
 //	  "YYYY-MM-DD"                      → Holiday JSON
 //	nudge_optout                        (users who turned nudges off)
 //	  userID                            → itob(time, Unix ns)
-//	once                                (at-most-once claims: "digest/2026-11-30", "nudge/2026-11-30/U1", …)
+//	team                                (the roster, team.go; a removed member keeps role "")
+//	  userID                            → Member JSON {user_id, role (poc|outsource|""), by, at}
+//	changes                             (changes told to a record's owner, and owner requests: change.go)
+//	  itob(id)                          → Change JSON {by, owner, kind, subject, label, before, after, state, batch}
+//	change_batches                      (the owner's grouped DM)
+//	  "cur:" owner                      → the key of the owner's latest batch
+//	  "b:" owner "/" started ns         → ChangeBatch JSON {owner, started, channel, ts, ids}
+//	meta "sla_hours"                    → WorkHours JSON, when POCBOT_SLA_HOURS is set (sla_hours.go)
+//	once                                (at-most-once claims: "digest/2026-11-30", "report/2026-11-23", "nudge/2026-11-30/U1", …)
 //	  key                               → itob(claim time, Unix ns)
 //
 //	audit                               (record)

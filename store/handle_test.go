@@ -142,6 +142,11 @@ func TestParsePitchStatus(t *testing.T) {
 		{"no_response", PitchNoResponse},
 		{"noresponse", PitchNoResponse},
 		{"No-Response", PitchNoResponse},
+		{"setuju", PitchAgreed},
+		{"Tertarik", PitchInterested},
+		{"tolak", PitchDeclined},
+		{"tidak ada respon", PitchNoResponse},
+		{"Tidak ada respons", PitchNoResponse},
 	}
 	for _, tc := range good {
 		t.Run(tc.in, func(t *testing.T) {

@@ -231,7 +231,7 @@ func (r ResolveReason) Valid() bool {
 
 // Limits of an issue's text fields, in runes.
 const (
-	MaxIssueDescLen       = 3000
+	MaxIssueDescLen       = 12000 // four form boxes of 3,000
 	MaxIssueResolutionLen = 1000
 	MaxOrderIDLen         = 32
 	MaxIssueLinkLen       = 1000

@@ -49,7 +49,8 @@ func (db *DB) CreateIssue(ctx context.Context, n IssueInput) (*Issue, error) {
 	h, _ := NormalizeHandle(n.Handle)       // validated
 	order, _ := NormalizeOrderID(n.OrderID) // validated
 	var is *Issue
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		is = nil
 		now := db.Now()
 		if _, _, err := ensureCreator(tx, h, n.ReporterID, now); err != nil {
 			return err
@@ -63,7 +64,7 @@ func (db *DB) CreateIssue(ctx context.Context, n IssueInput) (*Issue, error) {
 			Description: strings.TrimSpace(n.Description), OrderID: order,
 			Link: strings.TrimSpace(n.Link), SourceLink: strings.TrimSpace(n.SourceLink),
 			ReporterID: n.ReporterID, Status: IssueOpen, CreatedAt: now, UpdatedAt: now,
-			SLA: NewSLA(now, n.SLA),
+			SLA: NewSLA(now, n.SLA).withCal(slaCalendar(tx)),
 		}
 		if err := addIssueEvent(tx, is, IssueEvent{At: now, UserID: n.ReporterID, Action: ActionIssueCreate, To: string(IssueOpen)}); err != nil {
 			return err
@@ -315,7 +316,8 @@ func auditView(is *Issue) issueAuditView {
 func (db *DB) changeIssue(ctx context.Context, id uint64, by string, fn func(is *Issue, now time.Time) (*IssueEvent, error)) (*IssueChange, error) {
 	var ch *IssueChange
 	var fnErr error
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		ch, fnErr = nil, nil
 		is, err := getIssue(tx, id)
 		if err != nil {
 			return err
@@ -430,6 +432,7 @@ func getIssue(tx *bolt.Tx, id uint64) (*Issue, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("issue %d: %w", id, err)
 	}
+	is.SLA = is.SLA.withCal(slaCalendar(tx))
 	return &is, nil
 }
 

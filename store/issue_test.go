@@ -34,7 +34,7 @@ func TestNewIssue_FieldErrors(t *testing.T) {
 		{"SlackMention", func(n *IssueInput) { n.Handle = "<@U123|sari>" }, FieldCreator, "Slack user mention"},
 		{"BadHandle", func(n *IssueInput) { n.Handle = "sari beauty" }, FieldCreator, "space"},
 		{"EmptyDescription", func(n *IssueInput) { n.Description = " \n " }, FieldDescription, "Describe the problem"},
-		{"LongDescription", func(n *IssueInput) { n.Description = strings.Repeat("é", 3001) }, FieldDescription, "at most 3000"},
+		{"LongDescription", func(n *IssueInput) { n.Description = strings.Repeat("é", 12001) }, FieldDescription, "at most 12000"},
 		{"OrderLetters", func(n *IssueInput) { n.OrderID = "5771ABC" }, FieldOrderID, "only digits"},
 		{"OrderTooLong", func(n *IssueInput) { n.OrderID = strings.Repeat("9", 33) }, FieldOrderID, "33 digits"},
 		{"LinkNoScheme", func(n *IssueInput) { n.Link = "tiktok.com/@x" }, FieldLink, "not a web address"},

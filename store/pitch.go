@@ -46,7 +46,19 @@ func PitchStatuses() []PitchStatus {
 	return out
 }
 
-// ParsePitchStatus parses a status as typed, ignoring case, spaces, "-" and
+// pitchStatusWords are the Indonesian (and common short) words for an
+// outcome, normalised like ParsePitchStatus's input.
+var pitchStatusWords = map[string]PitchStatus{
+	"tertarik": PitchInterested, "minat": PitchInterested, "berminat": PitchInterested,
+	"setuju": PitchAgreed, "sepakat": PitchAgreed,
+	"tolak": PitchDeclined, "menolak": PitchDeclined, "ditolak": PitchDeclined, "nolak": PitchDeclined,
+	"tidakadarespon": PitchNoResponse, "tidakadarespons": PitchNoResponse, "tidakrespon": PitchNoResponse,
+	"tidakmerespon": PitchNoResponse, "gakrespon": PitchNoResponse, "norespon": PitchNoResponse,
+	"noreply": PitchNoResponse,
+}
+
+// ParsePitchStatus parses a status as typed, in English or Indonesian
+// (setuju, tertarik, tolak, tidak ada respon), ignoring case, spaces, "-" and
 // "_": "Agreed", "no response", "no_response" and "noresponse" all work.
 // Returns Invalid, listing the choices, for anything else.
 func ParsePitchStatus(s string) (PitchStatus, error) {
@@ -62,7 +74,10 @@ func ParsePitchStatus(s string) (PitchStatus, error) {
 			return st.status, nil
 		}
 	}
-	return "", Errorf(Invalid, "%s is not a pitch status. Use one of: pitched, interested, agreed, declined, no response.",
+	if st, ok := pitchStatusWords[norm]; ok {
+		return st, nil
+	}
+	return "", Errorf(Invalid, "%s is not a pitch status. Use one of: pitched, interested, agreed, declined, no response. In Bahasa: tertarik, setuju, tolak, tidak ada respon.",
 		quoteInput(s))
 }
 
@@ -133,6 +148,9 @@ type Pitch struct {
 	UpdatedAt     time.Time      `json:"updated_at"`
 	History       []StatusChange `json:"history,omitempty"`
 	Forced        bool           `json:"forced,omitempty"`
+	// Imported is set on a past pitch from a spreadsheet import: its
+	// CreatedAt is the sheet's date, so its ID is out of time order.
+	Imported bool `json:"imported,omitempty"`
 }
 
 // Limits of a PitchInput.
@@ -237,7 +255,7 @@ func (db *DB) CreatePitches(ctx context.Context, np PitchInput) (*PitchResult, e
 		return nil, err
 	}
 	var res *PitchResult
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		res = &PitchResult{}
 		// Read the clock inside the tx: writers are serialised, so creation
 		// order, ID order and CreatedAt order agree.
@@ -294,7 +312,7 @@ func (db *DB) SetPitchStatus(ctx context.Context, id uint64, userID string, to P
 		return nil, err
 	}
 	var p *Pitch
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		var err error
 		if p, err = getPitch(tx, id); err != nil {
 			return err

@@ -67,19 +67,27 @@ func indexPitchStatus(tx *bolt.Tx, p *Pitch) error {
 	return indexPitchAgreed(tx, p)
 }
 
-// latestPitch returns the creator's newest pitch, or nil if there is none.
-// It reads one index key and one record.
+// latestPitch returns the creator's newest pitch by creation time, or nil
+// if there is none. Pitches logged live get IDs in time order, so it walks
+// back from the highest ID only past imported pitches (whose dates are the
+// sheet's): usually one index key and one record.
 func latestPitch(tx *bolt.Tx, h string) (*Pitch, error) {
 	prefix := strPrefix(h)
-	var id []byte
+	var best *Pitch
 	err := scanReverse(tx.Bucket(bucketPitchesByCreator), prefix, prefixEnd(prefix), func(k, _ []byte) (bool, error) {
-		id = bytes.Clone(k[len(prefix):])
-		return false, nil
+		p, err := getPitch(tx, btoi(k[len(prefix):]))
+		if err != nil {
+			return false, err
+		}
+		if best == nil || p.CreatedAt.After(best.CreatedAt) {
+			best = p
+		}
+		return p.Imported, nil
 	})
-	if err != nil || id == nil {
+	if err != nil {
 		return nil, err
 	}
-	return getPitch(tx, btoi(id))
+	return best, nil
 }
 
 // has reports whether k exists in b. Index values are empty, and Get does

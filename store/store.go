@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -54,6 +55,7 @@ var (
 		bucketPitchesAgreed, bucketTargets, bucketHolidays, bucketNudgeOptOut,
 		bucketVouchersCredited, bucketIssuesResolved, bucketTasksDone,
 		bucketSamplesOpen, bucketSamplesPosted, bucketTemplates,
+		bucketOutbox, bucketOutboxPending,
 	}
 )
 
@@ -77,6 +79,14 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	now  func() time.Time
+
+	commitObs *atomic.Pointer[func(time.Duration)] // ops.go: ObserveCommits; shared by WithClock copies
+	// MigrationBackup is the automatic backup Open wrote before migrating
+	// the schema, "" if there was no migration.
+	MigrationBackup string
+	// commits is the group-commit queue of db.batch (batch.go), shared by
+	// WithClock's copies.
+	commits *committer
 }
 
 // Open opens or creates the database at path (mode 0600), creates any
@@ -104,7 +114,7 @@ func open(path string, opt Options, migs []migration) (*DB, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{bolt: bdb, path: path, now: opt.Now}
+	db := &DB{bolt: bdb, path: path, now: opt.Now, commitObs: new(atomic.Pointer[func(time.Duration)]), commits: &committer{}}
 	if err := db.init(migs); err != nil {
 		_ = bdb.Close() // The init error is the one worth reporting.
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -156,10 +166,28 @@ func migrateOpenPitchUsers(tx *bolt.Tx) error {
 	return nil
 }
 
-// init creates the buckets and runs pending migrations.
+// init creates the buckets and runs pending migrations. Before it changes
+// an existing file whose schema is older, it writes a backup next to it.
 func (db *DB) init(migs []migration) error {
 	var version int
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	var existing bool
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		version, err = schemaVersion(tx)
+		existing = tx.Bucket(bucketMeta) != nil
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if existing && version < len(migs) {
+		name, err := preMigrationBackup(db.bolt, db.path, version, time.Now())
+		if err != nil {
+			return fmt.Errorf("backup before migrating schema %d to %d: %w (nothing was changed)", version, len(migs), err)
+		}
+		db.MigrationBackup = name
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
 		v, err := schemaVersion(tx)
 		if err != nil {
 			return err
@@ -281,6 +309,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer db.observeCommit(time.Now())
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		// Re-check: we may have waited for other writers.
 		if err := ctx.Err(); err != nil {

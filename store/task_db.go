@@ -49,7 +49,7 @@ func (db *DB) CreateTaskWithinCapacity(ctx context.Context, nt TaskInput, overlo
 	if err := nt.Validate(); err != nil {
 		return nil, 0, err
 	}
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		t, draftID = nil, 0
 		now := db.Now()
 		if id, seen := idemLookup(tx, "task", nt.IdemKey); seen {
@@ -194,8 +194,19 @@ func (db *DB) AcceptTask(ctx context.Context, id uint64, userID string) (t *Task
 // CompleteTask marks the task done. Returns NotFound, Forbidden if userID
 // is not the assignee, Conflict if the task is already closed.
 func (db *DB) CompleteTask(ctx context.Context, id uint64, userID string) (*Task, bool, error) {
+	return db.CompleteTaskNoted(ctx, id, userID, "")
+}
+
+// CompleteTaskNoted is CompleteTask with a note kept in the task's history,
+// such as what the assignee confirmed ("done without accepting", "done at
+// 12/40"). Same errors as CompleteTask, plus Invalid for a note longer than
+// MaxNoteLen.
+func (db *DB) CompleteTaskNoted(ctx context.Context, id uint64, userID, note string) (*Task, bool, error) {
+	if err := checkLen("The note", note, MaxNoteLen); err != nil {
+		return nil, false, err
+	}
 	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
-		return true, t.setStatus(TaskDone, userID, now, "")
+		return true, t.setStatus(TaskDone, userID, now, note)
 	})
 }
 
@@ -289,7 +300,8 @@ func (db *DB) changeTaskKeyed(ctx context.Context, id uint64, userID, key string
 	}
 	var t *Task
 	var changed bool
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
+		t, changed = nil, false
 		now := db.Now()
 		var err error
 		if t, err = getTask(tx, id, now); err != nil {

@@ -116,6 +116,11 @@ type Campaign struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+	// Lifecycle (campaign.go): closed by an admin, and the last day it
+	// takes vouchers (YYYY-MM-DD in the team's zone, "" = no end).
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty"`
+	EndsOn   string    `json:"ends_on,omitempty"`
 }
 
 // Remaining is the budget left to issue.
@@ -304,7 +309,7 @@ func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, ex
 	}
 	cur := nv.Currency
 	fp := nv.fingerprint(h, campaign, product)
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		v, existed = nil, false
 		if nv.IdemKey != "" {
 			if code := tx.Bucket(bucketVoucherIdem).Get([]byte(nv.IdemKey)); code != nil {
@@ -331,6 +336,9 @@ func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, ex
 			var err error
 			if camp, err = getCampaign(tx, campaign); err != nil {
 				return onField(FieldCampaign, err)
+			}
+			if err := checkCampaignOpen(camp, now, loc); err != nil {
+				return err
 			}
 			if nv.Value > camp.Remaining() {
 				return refusal(ErrVoucherBudget, FieldValue, "Refused by the campaign budget rule: %s has %s left of its %s budget, and this voucher is %s. "+
@@ -529,7 +537,7 @@ func (db *DB) changeVoucher(ctx context.Context, code, userID string, to Voucher
 		return nil, err
 	}
 	var v *Voucher
-	err = db.update(ctx, func(tx *bolt.Tx) error {
+	err = db.batch(ctx, func(tx *bolt.Tx) error {
 		var err error
 		if v, err = getVoucher(tx, c); err != nil {
 			return err

@@ -27,6 +27,7 @@ type Message struct {
 	ResponseType    string          // of a "response": "ephemeral" or "in_channel"
 	ReplaceOriginal bool            // the post that created or last edited it had replace_original
 	Attachments     json.RawMessage // as the app sent them (not validated)
+	Metadata        json.RawMessage // chat.postMessage metadata, as the app sent it
 }
 
 // message is a stored Message plus its blocks as Slack keeps them (every
@@ -131,6 +132,12 @@ func (s *Server) chatPostMessage(r *apiRequest) map[string]any {
 		Kind: "message", Channel: ch, TS: s.nextTSLocked(), ThreadTS: r.str("thread_ts"),
 		Text: c.text, Blocks: c.blocksRaw, Attachments: c.attachments,
 	}, blocks: c.blocks}
+	if md, ok := r.jsonParam("metadata"); ok {
+		if fail := checkMetadata(md); fail != nil {
+			return fail
+		}
+		m.m.Metadata = md
+	}
 	s.messages = append(s.messages, m)
 	return c.warn(okResp("channel", ch, "ts", m.m.TS, "message", messageObject(m)))
 }
@@ -302,9 +309,13 @@ func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	status, resp := s.respondLocked(r.Method, id, body)
 	code, _ := resp["error"].(string)
-	s.calls = append(s.calls, Call{Method: "response_url", Params: params, Body: body, At: time.Now(), Error: code})
+	at := time.Now()
+	s.calls = append(s.calls, Call{Method: "response_url", Params: params, Body: body, At: at, Error: code})
 	s.notifyLocked()
 	s.mu.Unlock()
+	if f := s.opts.OnResponse; f != nil && code == "" {
+		f(s.base+r.URL.Path, at)
+	}
 
 	if code != "" {
 		s.log.Info("response_url error", "error", code, "resp", resp)

@@ -23,6 +23,11 @@
 //     use), response_url rules (5 uses in 30 minutes), the modal stack (at
 //     most 3), view hashes, Home tabs per user, file uploads the way
 //     slack-go's UploadFileContext does them.
+//   - Operations (ops.go): HTTP 5xx answers (FailHTTP), answers lost after
+//     the work was done (LoseAnswer), a Slack that refuses connections
+//     (RefuseConnections), chat.postMessage metadata with
+//     conversations.history / conversations.replies (include_all_metadata,
+//     cursors), and user groups for usergroups.users.list (SetUserGroup).
 //   - A simulated user (User) who runs slash commands, submits modals the
 //     way the Slack client does (required inputs, state.values shapes,
 //     response_action handling), clicks buttons and selects, uses shortcuts

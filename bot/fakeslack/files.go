@@ -21,6 +21,7 @@ type File struct {
 	InitialComment string
 	Content        []byte
 	ThreadTS       string
+	AltText        string // alt_txt of files.getUploadURLExternal
 }
 
 type file struct {
@@ -45,7 +46,7 @@ func (s *Server) filesGetUploadURLExternal(r *apiRequest) map[string]any {
 	if name == "" || err != nil || length <= 0 {
 		return invalidArgs(pointerf("/length", "filename and a positive length are required"))
 	}
-	f := &file{f: File{ID: s.nextIDLocked("F"), Filename: name}, length: length}
+	f := &file{f: File{ID: s.nextIDLocked("F"), Filename: name, AltText: r.str("alt_txt")}, length: length}
 	s.files = append(s.files, f)
 	// slack-go only uploads to a URL on the API URL's scheme and host.
 	return okResp("upload_url", s.base+"/upload/"+f.f.ID, "file_id", f.f.ID)

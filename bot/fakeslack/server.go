@@ -3,6 +3,7 @@ package fakeslack
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +55,11 @@ type Options struct {
 	// checks expiry moves its own clock instead of sleeping.
 	Now    func() time.Time
 	Logger *slog.Logger // optional
+
+	// OnResponse, if set, is called after each post to a response URL has
+	// been applied, with the URL and the time it arrived, without the
+	// server's lock held (the load tool times replies with it).
+	OnResponse func(responseURL string, at time.Time)
 }
 
 // Server is a fake Slack: Web API, Socket Mode and the simulated users'
@@ -83,6 +89,7 @@ type Server struct {
 	pingsOn   bool
 	sentAt    map[string]time.Time // envelope ID → last write
 	acks      []Ack
+	ackIdx    map[string][]int // envelope ID → indexes into acks
 
 	// Web API.
 	calls      []Call
@@ -96,6 +103,10 @@ type Server struct {
 	profiles   map[string]Profile // users.info names set by tests
 	files      []*file
 	openedDMs  map[string]bool
+	directory  map[string]DirectoryUser                 // users.list and users.lookupByEmail (file_input.go)
+	onAck      map[string]func(payload json.RawMessage) // envelope ID → applied on receipt, s.mu held
+
+	ops opsState // ops.go: injected network failures, user groups
 }
 
 type rateLimit struct {
@@ -152,6 +163,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc("/ws", s.handleWS)
 	mux.HandleFunc("/response/", s.handleResponseURL)
 	mux.HandleFunc("/upload/", s.handleUpload)
+	mux.HandleFunc("/files-pri/", s.handleFilePrivate)
+	mux.HandleFunc("/signin", s.handleSignin)
 	s.srv = &http.Server{Handler: s.track(mux), ReadHeaderTimeout: 10 * time.Second}
 	s.wg.Go(func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -198,6 +211,9 @@ func (s *Server) track(h http.Handler) http.Handler {
 		s.wg.Add(1) // Close has not started waiting: it sets closed first.
 		s.mu.Unlock()
 		defer s.wg.Done()
+		if s.refuse(w) {
+			return
+		}
 		h.ServeHTTP(w, r)
 	})
 }

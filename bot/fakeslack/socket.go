@@ -201,6 +201,14 @@ func (s *Server) readLoop(c *wsConn, log *slog.Logger) {
 			log.Warn("ack for unknown envelope", "envelope_id", a.EnvelopeID)
 		}
 		s.acks = append(s.acks, ack)
+		if s.ackIdx == nil {
+			s.ackIdx = map[string][]int{}
+		}
+		s.ackIdx[ack.EnvelopeID] = append(s.ackIdx[ack.EnvelopeID], len(s.acks)-1)
+		if f := s.onAck[a.EnvelopeID]; f != nil {
+			delete(s.onAck, a.EnvelopeID) // the first ack counts, as in Slack
+			f(a.Payload)
+		}
 		s.notifyLocked()
 		s.mu.Unlock()
 	}
@@ -360,8 +368,10 @@ func (s *Server) WaitAck(ctx context.Context, envelopeID string) (*Ack, error) {
 func (s *Server) waitAck(ctx context.Context, envelopeID string, after time.Time) (*Ack, error) {
 	var found *Ack
 	err := s.wait(ctx, func() bool {
-		for i := range s.acks {
-			if s.acks[i].EnvelopeID == envelopeID && !s.acks[i].At.Before(after) {
+		// By index: a load of many envelopes in flight wakes every waiter on
+		// every ack, and a scan of all acks each time is quadratic.
+		for _, i := range s.ackIdx[envelopeID] {
+			if !s.acks[i].At.Before(after) {
 				a := s.acks[i]
 				found = &a
 				return true

@@ -1,7 +1,6 @@
 package fakeslack
 
 import (
-	"errors"
 	"fmt"
 	"net/mail"
 	"net/url"
@@ -161,11 +160,7 @@ func stateEntry(el map[string]any, v string, given, submit bool) (map[string]any
 		e["rich_text_value"] = val
 		return e, val != nil, nil
 	case "file_input":
-		if given {
-			return nil, false, errors.New("fakeslack cannot fill a file_input")
-		}
-		e["files"] = []any{}
-		return e, false, nil
+		return fileInputEntry(e, el, v, given, submit)
 	}
 	if given {
 		e["value"] = v

@@ -122,6 +122,10 @@ func (u *User) Submit(ctx context.Context, viewID string, values map[string]stri
 		s.mu.Unlock()
 		return nil, fmt.Errorf("fakeslack: view %s is not the open modal of %s", viewID, u.ID)
 	}
+	if v.obj["submit"] == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("fakeslack: view %s has no submit button: the Slack client cannot submit it", viewID)
+	}
 	state, err := buildState(v.obj, values, true)
 	if err != nil {
 		s.mu.Unlock()
@@ -162,15 +166,27 @@ func (u *User) SubmitRaw(ctx context.Context, payload any) (*Ack, error) {
 	return u.submit(ctx, probe.View.ID, payload)
 }
 
+// submit delivers a view_submission. Slack applies its ack (close,
+// update, errors…) the moment the ack arrives, before any Web API call the
+// app makes after acking, so the fake applies it in the socket reader,
+// under the lock, not when Deliver returns.
 func (u *User) submit(ctx context.Context, viewID string, payload any) (*Ack, error) {
-	ack, err := u.s.Deliver(ctx, Envelope{Type: "interactive", Payload: payload, AcceptsResponsePayload: true})
+	env := Envelope{ID: newEnvelopeID(), Type: "interactive", Payload: payload, AcceptsResponsePayload: true}
+	var applyErr error
+	u.s.mu.Lock()
+	if u.s.onAck == nil {
+		u.s.onAck = map[string]func(json.RawMessage){}
+	}
+	u.s.onAck[env.ID] = func(p json.RawMessage) { applyErr = u.s.applySubmissionAckLocked(u.ID, viewID, p) }
+	u.s.mu.Unlock()
+	ack, err := u.s.Deliver(ctx, env)
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	delete(u.s.onAck, env.ID)
 	if err != nil {
 		return ack, err
 	}
-	u.s.mu.Lock()
-	defer u.s.mu.Unlock()
-	defer u.s.notifyLocked()
-	return ack, u.s.applySubmissionAckLocked(u.ID, viewID, ack.Payload)
+	return ack, applyErr
 }
 
 func (s *Server) topModalLocked(userID string) *view {

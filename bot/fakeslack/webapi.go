@@ -126,7 +126,18 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	req, parseErr := parseAPIRequest(r, body)
 
 	s.mu.Lock()
-	status, resp, header := s.serveLocked(method, req, parseErr)
+	httpFail, failed := s.takeHTTPFailLocked(method)
+	var (
+		status int
+		resp   map[string]any
+		header map[string]string
+	)
+	if failed {
+		status, resp = httpFail, errResp("http_"+strconv.Itoa(httpFail))
+	} else {
+		status, resp, header = s.serveLocked(method, req, parseErr)
+	}
+	lost := !failed && s.takeLostAnswerLocked(method)
 	code := ""
 	if ok, _ := resp["ok"].(bool); !ok {
 		code, _ = resp["error"].(string)
@@ -141,6 +152,14 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("web api error", "method", method, "error", code, "resp", resp)
 	} else {
 		s.log.Debug("web api", "method", method)
+	}
+	if failed || lost {
+		// What a proxy in front of Slack answers: not JSON.
+		if lost {
+			status = http.StatusGatewayTimeout
+		}
+		http.Error(w, "<html><body><h1>"+strconv.Itoa(status)+" "+http.StatusText(status)+"</h1></body></html>", status)
+		return
 	}
 	for k, v := range header {
 		w.Header().Set(k, v)
@@ -367,9 +386,7 @@ func (s *Server) usersInfo(r *apiRequest) map[string]any {
 	if !isUserID(id) {
 		return errResp("user_not_found")
 	}
-	u := userObject(id, r.boolParam("include_locale"))
-	s.applyProfileLocked(id, u)
-	return okResp("user", u)
+	return okResp("user", s.profileObjectLocked(id, r.boolParam("include_locale")))
 }
 
 func (s *Server) conversationsOpen(r *apiRequest) map[string]any {

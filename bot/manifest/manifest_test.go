@@ -30,7 +30,8 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Commands = %q, BotEvents = %q: want some of each", m.Commands, m.BotEvents)
 	}
 	// Least privilege: exactly these, so a new scope is a deliberate edit here too.
-	wantScopes := []string{"commands", "chat:write", "chat:write.public", "files:write", "im:write"}
+	wantScopes := []string{"commands", "chat:write", "chat:write.public", "files:write", "files:read", "users:read", "users:read.email", "im:write",
+		"channels:history", "groups:history", "im:history", "usergroups:read"}
 	if got := m.Scopes; !slices.Equal(got, wantScopes) {
 		t.Errorf("Scopes = %q, want %q", got, wantScopes)
 	}

@@ -49,7 +49,11 @@ type SchemaError struct {
 
 func (e *SchemaError) Error() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s does not match Slack's app manifest schema (%s), %d violation(s):", e.Manifest, e.Schema, len(e.Violations))
+	noun := "violations"
+	if len(e.Violations) == 1 {
+		noun = "violation"
+	}
+	fmt.Fprintf(&sb, "%s does not match Slack's app manifest schema (%s), %d %s:", e.Manifest, e.Schema, len(e.Violations), noun)
 	for _, v := range e.Violations {
 		sb.WriteString("\n  ")
 		sb.WriteString(v.String())

@@ -33,6 +33,7 @@ type Config struct {
 	AppToken secret
 	DB       string
 	LogLevel slog.Level
+	Serve    opsConfig // health/metrics listener, pprof, admin socket (ops.go)
 	bot.Config
 }
 
@@ -156,6 +157,22 @@ var settings = []setting{
 			}
 			return errors.Join(errs...)
 		}},
+	{Name: "POCBOT_OUTSOURCE", Range: "user IDs (U…, W…), comma-separated",
+		Help: "outsource members put on the /team roster at start (once each: a member an admin removes stays removed)",
+		parse: func(c *Config, v string) error {
+			var errs []error
+			for _, id := range strings.Split(v, ",") {
+				if id = strings.TrimSpace(id); id == "" {
+					continue
+				}
+				if !isUserID(id) {
+					errs = append(errs, cfgErr("POCBOT_OUTSOURCE has %q, which is not a Slack user ID; use IDs like U012AB3CD, separated by commas.", id))
+					continue
+				}
+				c.Outsource = append(c.Outsource, id)
+			}
+			return errors.Join(errs...)
+		}},
 	{Name: "POCBOT_PITCH_COOLDOWN", Default: formatDays(botDefaults.PitchCooldown), Range: "0d–365d, or hours like 72h",
 		Help: "a creator pitched within this window counts as a duplicate",
 		parse: func(c *Config, v string) (err error) {
@@ -243,12 +260,23 @@ var settings = []setting{
 			}
 			return nil
 		}},
+	{Name: "POCBOT_SLA_HOURS", Default: "off", Range: "HH:MM-HH:MM, or off",
+		Help: "working hours the issue SLA clock counts, on POCBOT_WORKDAYS minus holidays (off = wall clock, round the clock)",
+		parse: func(c *Config, v string) (err error) {
+			if c.SLAHours, err = store.ParseWorkHours(v); err != nil {
+				return cfgErr("POCBOT_SLA_HOURS: %s Or write off for the wall clock.", store.ErrorMessage(err))
+			}
+			return nil
+		}},
 	intSetting("POCBOT_DIGEST_MENTIONS_MAX", 0, 0, 100, " of people",
 		"the digest @mentions people when it lists at most this many (a small team); larger, or 0, shows names (an SLA breach's owner is mentioned either way)",
 		func(c *Config) *int { return &c.DigestMentionsMax }),
 	{Name: "POCBOT_NUDGE_CRON", Default: botDefaults.NudgeCron, Range: "cron schedule",
 		Help:  "when people under half of a daily target get one friendly DM (never on days off)",
 		parse: schedule("POCBOT_NUDGE_CRON", "use cron fields like \"0 15 * * *\" (15:00 every day; days off are skipped anyway).", func(c *Config) *string { return &c.NudgeCron })},
+	{Name: "POCBOT_REPORT_CRON", Default: botDefaults.ReportCron, Range: "cron schedule",
+		Help:  "when the weekly report with charts goes to the digest channel (default Mondays 09:00; it covers the week before)",
+		parse: schedule("POCBOT_REPORT_CRON", "use cron fields like \"0 9 * * 1\" (Mondays at 09:00).", func(c *Config) *string { return &c.ReportCron })},
 	{Name: "POCBOT_WORKDAYS", Default: formatWorkdays(botDefaults.Workdays), Range: "days and ranges: Mon-Sat, Mon,Wed,Fri",
 		Help: "working days for targets, streaks, nudges and the digest (holidays: /target holiday add)",
 		parse: func(c *Config, v string) (err error) {

@@ -25,18 +25,22 @@ var depsPolicy = map[string][]string{
 	"pocbot/store": {"std", "go.etcd.io/bbolt/..."},
 	// Demo data is made through the store's own methods.
 	"pocbot/store/demo": {"std", "pocbot/store"},
+	// Spreadsheets in (CSV, XLSX) and out (XLSX), as store rows and tables.
+	"pocbot/store/sheet": {"std", "pocbot/store", "github.com/xuri/excelize/v2"},
 	// The progress model is pure: store types and the standard library.
 	"pocbot/bot/progress": {"std", "pocbot/store"},
+	// The weekly report's model and charts: figures in, text and PNGs out.
+	"pocbot/bot/report": {"std", "pocbot/store", "pocbot/bot/progress", "gonum.org/v1/plot/..."},
 	// The fake Slack knows no pocbot code, so it fakes Slack, not pocbot.
 	"pocbot/bot/fakeslack": {"std", "third-party"},
 	"pocbot/bot/manifest":  {"std", "third-party"},
 	// The Slack layer; it never imports its own fake.
-	"pocbot/bot": {"std", "third-party", "pocbot/store", "pocbot/bot/progress", "pocbot/bot/manifest"},
+	"pocbot/bot": {"std", "third-party", "pocbot/store", "pocbot/store/sheet", "pocbot/bot/progress", "pocbot/bot/report", "pocbot/bot/manifest"},
 	// The playground page drives the fake Slack only; it never sees the bot.
 	"pocbot/bot/playground": {"std", "pocbot/bot/fakeslack"},
 	// The binaries tie things together; `pocbot playground` wires the fake
 	// Slack, its page and the demo to the same Main as `pocbot run`.
-	"pocbot/cmd/pocbot": {"std", "third-party", "pocbot/bot", "pocbot/store",
+	"pocbot/cmd/pocbot": {"std", "third-party", "pocbot/bot", "pocbot/store", "pocbot/store/sheet",
 		"pocbot/bot/fakeslack", "pocbot/bot/playground", "pocbot/store/demo"},
 	"pocbot/cmd/pocload": {"std", "third-party", "pocbot/bot", "pocbot/bot/fakeslack", "pocbot/store"},
 }

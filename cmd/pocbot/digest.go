@@ -17,17 +17,11 @@ var timeNow = time.Now
 
 // runDigest is `pocbot digest --print [--date YYYY-MM-DD]`: the daily
 // digest rendered as plain text from the database, with no Slack at all.
+// While the bot runs, the bot renders it (admin socket); the text is the
+// same.
 func runDigest(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("pocbot digest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	printFlag := fs.Bool("print", false, "print the digest as plain text to stdout")
-	date := fs.String("date", "", "the digest's day, YYYY-MM-DD (default today in POCBOT_TZ)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if !*printFlag || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: pocbot digest --print [--date YYYY-MM-DD]")
-		return 2
+	if code, ok := viaBot(ctx, getenv, "digest", args, stdout, stderr); ok {
+		return code
 	}
 	// The digest never talks to Slack: stand-in tokens keep LoadConfig's
 	// token checks quiet, and real tokens are not even read.
@@ -44,10 +38,66 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot digest:\n%v\n", err)
 		return 2
 	}
-	asOf := timeNow()
-	day := asOf.In(cfg.Location)
+	return printDigest(ctx, args, cfg.Location, timeNow(), func(day, asOf time.Time) (string, bool) {
+		clock := func() time.Time { return asOf }
+		if err := mustExist(cfg.DB); err != nil {
+			fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+			return "", false
+		}
+		db, err := store.Open(cfg.DB, store.Options{Now: clock})
+		if err != nil {
+			fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+			return "", false
+		}
+		defer db.Close()
+		bc := cfg.botConfig()
+		bc.Ops.OutboxInterval = time.Hour // never started: no Run
+		b, err := bot.New(bc, db, newLogger(stderr, slog.LevelWarn))
+		if err != nil {
+			fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+			return "", false
+		}
+		b.Now = clock
+		text, err := b.DigestText(ctx, day)
+		if err != nil {
+			fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+			return "", false
+		}
+		return text, true
+	}, stdout, stderr)
+}
+
+// liveDigest is digest inside the running bot (admin socket), on its clock.
+func (m *Main) liveDigest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	b := m.ops.bot.Load()
+	return printDigest(ctx, args, m.Config.Location, b.Now(), func(day, _ time.Time) (string, bool) {
+		text, err := b.DigestText(ctx, day)
+		if err != nil {
+			fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+			return "", false
+		}
+		return text, true
+	}, stdout, stderr)
+}
+
+// printDigest parses the arguments, works out the day (and the moment it
+// is shown as of: a past day as of its end) and prints render's text.
+func printDigest(ctx context.Context, args []string, loc *time.Location, now time.Time, render func(day, asOf time.Time) (string, bool), stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("pocbot digest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	printFlag := fs.Bool("print", false, "print the digest as plain text to stdout")
+	date := fs.String("date", "", "the digest's day, YYYY-MM-DD (default today in POCBOT_TZ)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if !*printFlag || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: pocbot digest --print [--date YYYY-MM-DD]")
+		return 2
+	}
+	asOf := now
+	day := asOf.In(loc)
 	if *date != "" {
-		d, err := time.ParseInLocation("2006-01-02", *date, cfg.Location)
+		d, err := time.ParseInLocation("2006-01-02", *date, loc)
 		if err != nil {
 			fmt.Fprintf(stderr, "pocbot digest: --date %q is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30.\n", *date)
 			return 2
@@ -58,26 +108,8 @@ func runDigest(ctx context.Context, args []string, getenv func(string) string, s
 			asOf = end
 		}
 	}
-	clock := func() time.Time { return asOf }
-	if err := mustExist(cfg.DB); err != nil {
-		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
-		return 1
-	}
-	db, err := store.Open(cfg.DB, store.Options{Now: clock})
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
-		return 1
-	}
-	defer db.Close()
-	b, err := bot.New(cfg.botConfig(), db, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
-		return 1
-	}
-	b.Now = clock
-	text, err := b.DigestText(ctx, day)
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot digest: %v\n", err)
+	text, ok := render(day, asOf)
+	if !ok {
 		return 1
 	}
 	fmt.Fprint(stdout, text)

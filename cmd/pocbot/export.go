@@ -13,9 +13,53 @@ import (
 )
 
 // runExport is "pocbot export vouchers [--campaign X] [--from D] [--to D]":
-// the CSV of /voucher export, written to stdout. bbolt lets one process at
-// a time open the file, so it needs the bot stopped.
+// the CSV of /voucher export, written to stdout. While the bot runs it does
+// the work through the admin socket (bbolt lets one process at a time open
+// the file); stopped, it reads the file itself. The output is the same.
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if code, ok := viaBot(ctx, getenv, "export", args, stdout, stderr); ok {
+		return code
+	}
+	if isWorkExport(args) {
+		return runWorkExport(ctx, args, getenv, stdout, stderr)
+	}
+	cfg, err := loadSettings(getenv, "POCBOT_DB", "POCBOT_TZ", "POCBOT_CURRENCY")
+	if err != nil {
+		fmt.Fprintf(stderr, "pocbot export:\n%v\n", err)
+		return 2
+	}
+	path := cfg.DB
+	return exportVouchers(ctx, args, cfg.Location, cfg.Currency, func() (*store.DB, func(), bool) {
+		if err := mustExist(path); err != nil {
+			fmt.Fprintf(stderr, "pocbot export: %v\n", err)
+			return nil, nil, false
+		}
+		db, err := store.Open(path, store.Options{LockTimeout: time.Second})
+		if errors.Is(err, store.ErrLocked) {
+			fmt.Fprintf(stderr, "pocbot export: %s is in use by a pocbot that does not answer on its admin socket (%s). Stop that bot and run this again, "+
+				"or use /voucher export in Slack.\n", path, adminSocketFor(getenv))
+			return nil, nil, false
+		} else if err != nil {
+			fmt.Fprintf(stderr, "pocbot export: %v\n", err)
+			return nil, nil, false
+		}
+		return db, func() { db.Close() }, true
+	}, stdout, stderr)
+}
+
+// liveExport is export inside the running bot (admin socket).
+func (m *Main) liveExport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if isWorkExport(args) {
+		return writeWorkExport(ctx, m.Bot, args, stdout, stderr)
+	}
+	return exportVouchers(ctx, args, m.Config.Location, m.Config.Currency, func() (*store.DB, func(), bool) {
+		return m.DB, func() {}, true
+	}, stdout, stderr)
+}
+
+// exportVouchers parses the arguments, opens the database with open (which
+// reports its own errors) and writes the CSV.
+func exportVouchers(ctx context.Context, args []string, loc *time.Location, cur store.Currency, open func() (*store.DB, func(), bool), stdout, stderr io.Writer) int {
 	const usage = "usage: pocbot export vouchers [--campaign NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (CSV on stdout; --to is inclusive)"
 	if len(args) == 0 || args[0] != "vouchers" {
 		fmt.Fprintln(stderr, usage)
@@ -33,12 +77,6 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot export vouchers: unexpected %q\n%s\n", fs.Args(), usage)
 		return 2
 	}
-	cfg, err := loadSettings(getenv, "POCBOT_DB", "POCBOT_TZ", "POCBOT_CURRENCY")
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot export:\n%v\n", err)
-		return 2
-	}
-	loc, cur := cfg.Location, cfg.Currency
 	f := store.VoucherFilter{Campaign: *campaign}
 	for _, d := range []struct {
 		name, v string
@@ -59,21 +97,11 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot export: --from %s is after --to %s; give the first day, then the last.\n", *fromS, *toS)
 		return 2
 	}
-	path := cfg.DB
-	if err := mustExist(path); err != nil {
-		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
+	db, closeDB, ok := open()
+	if !ok {
 		return 1
 	}
-	db, err := store.Open(path, store.Options{LockTimeout: time.Second})
-	if errors.Is(err, store.ErrLocked) {
-		fmt.Fprintf(stderr, "pocbot export: %s is in use by the running bot. Stop the bot and run this again, "+
-			"or use /voucher export in Slack, which works while the bot runs.\n", path)
-		return 1
-	} else if err != nil {
-		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
-		return 1
-	}
-	defer db.Close()
+	defer closeDB()
 	if f.Campaign != "" {
 		if _, err := db.Campaign(ctx, f.Campaign); err != nil {
 			fmt.Fprintf(stderr, "pocbot export: %s\n", store.ErrorMessage(err))
@@ -97,6 +125,10 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stderr, "pocbot export: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stderr, "pocbot export: %d voucher(s)\n", len(vs))
+	noun := "vouchers"
+	if len(vs) == 1 {
+		noun = "voucher"
+	}
+	fmt.Fprintf(stderr, "pocbot export: %d %s\n", len(vs), noun)
 	return 0
 }

@@ -26,12 +26,15 @@ func TestE2E_ConnectAndHello(t *testing.T) {
 
 func TestE2E_Help(t *testing.T) {
 	h := MustRunMain(t, nil, "")
-	for _, text := range []string{"help", "HELP me", "frobnicate"} {
+	for _, text := range []string{"help", "HELP me"} {
 		m := h.command("U1", "/pitch", text)
 		mustContain(t, m, "/pitch", "@handle", "Examples")
 	}
+	// Issue #13: a word that is not understood gets one line and the
+	// closest form, not the whole help page.
 	m := h.command("U1", "/pitch", "frobnicate")
-	mustContain(t, m, "I didn't understand", "frobnicate")
+	mustContain(t, m, "I didn't understand", "frobnicate", "`/pitch help`")
+	mustNotContain(t, m, "Examples")
 }
 
 func TestE2E_PitchStoredAndConfirmed(t *testing.T) {

@@ -5,9 +5,12 @@
 // Usage:
 //
 //	pocbot [run]            serve (the default)
-//	pocbot backup FILE      copy the database to FILE (bot stopped; the running bot backs up on its own schedule)
-//	pocbot export vouchers  voucher CSV to stdout (bot stopped)
+//	pocbot backup [-f] FILE copy the database to FILE (through the running bot's admin socket, or the file)
+//	pocbot export vouchers  voucher CSV to stdout
 //	pocbot digest --print [--date YYYY-MM-DD]   print a day's digest as plain text, from the database alone
+//	pocbot check            check the database's pages and indexes
+//	pocbot restore FILE     put a backup in place of the database (bot stopped)
+//	pocbot version          module version and VCS revision of this binary
 //	pocbot playground       the bot against a fake Slack, in the browser (no Slack needed)
 //	pocbot -h               list every setting with its default
 package main
@@ -30,6 +33,7 @@ import (
 )
 
 func main() {
+	bot.TuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
@@ -40,18 +44,30 @@ const usageText = `pocbot — the point-of-contact assistant for a creator-colla
 
 Usage:
   pocbot [run]          connect to Slack (Socket Mode) and serve until SIGINT/SIGTERM
-  pocbot backup FILE    write a consistent copy of the database to FILE ("-" for stdout);
-                        needs the bot stopped (a running bot backs up by POCBOT_BACKUP_CRON)
+  pocbot backup [-f] FILE
+                        write a consistent copy of the database to FILE ("-" for stdout);
+                        -f overwrites an existing FILE
   pocbot export vouchers [--campaign X] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-                        write the vouchers as CSV to stdout (the same file as /voucher export);
-                        needs the bot stopped
+                        write the vouchers as CSV to stdout (the same file as /voucher export)
+  pocbot export pitches|issues|tasks [period] [filters] [xlsx]
+                        the file of /pitch|/issue|/task export (same words) to stdout
   pocbot digest --print [--date YYYY-MM-DD]
                         print the daily digest of today (or that date) as plain text from the
-                        database; no Slack needed (bot stopped: the file is locked while it runs)
+                        database; no Slack needed
+  pocbot import creators|pitches FILE [--dry-run] [--rejected OUT.csv]
+                        import a CSV or XLSX sheet of creators or past pitches (as /creator import),
+                        with a progress bar; needs the bot stopped
+  pocbot check          check the database: bbolt's page check and every index, with counts
+  pocbot restore FILE   check a backup, show its schema version and counts, and put it in place
+                        of the database (needs the bot stopped; the old file is kept beside it)
+  pocbot version        module version, VCS revision and time of this binary
   pocbot playground [-addr 127.0.0.1:8080] [-db FILE] [-demo=false]
                         try pocbot without Slack: the real bot against a fake Slack, in the
                         browser, with a demo team (see pocbot playground -h)
   pocbot -h             this help
+
+backup, export, digest and check work the same whether the bot runs or not: while it
+runs they go through its admin socket (POCBOT_ADMIN_SOCKET) and it does the work.
 
 Settings (environment variables):
 `
@@ -74,11 +90,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 	case "backup":
-		return runBackup(args, getenv, stdout, stderr)
+		return runBackup(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, getenv, stdout, stderr)
+	case "version", "-version", "--version":
+		return runVersion(args, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
 	case "digest":
 		return runDigest(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImportCmd(ctx, args, getenv, stdout, stderr)
 	case "playground":
 		return runPlayground(ctx, args, getenv, stdout, stderr)
 	default:
@@ -93,7 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return 2
 	}
-	m := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
+	m := NewMain(cfg, newLogger(stderr, cfg.LogLevel))
 	slog.SetDefault(m.Logger)
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "pocbot: %v\n", err)
@@ -118,6 +142,8 @@ type Main struct {
 	// Now, if set, is the clock of the store and the bot (tests use a fake
 	// clock; production uses time.Now).
 	Now func() time.Time
+
+	ops opsState // health and metrics listener, admin socket (adminsock.go)
 }
 
 // NewMain returns a Main for cfg.
@@ -128,14 +154,25 @@ func NewMain(cfg *Config, log *slog.Logger) *Main {
 // Run opens the database, runs the bot until ctx ends, then closes the
 // database. A database held by another pocbot fails within seconds.
 func (m *Main) Run(ctx context.Context) error {
+	stopOps, err := m.startOps(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopOps()
 	db, err := store.Open(m.Config.DB, store.Options{Now: m.Now})
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			return fmt.Errorf("%w (%s): another pocbot is running on this file; stop it first, or point POCBOT_DB at another file", store.ErrLocked, m.Config.DB)
 		}
+		if errors.Is(err, store.ErrSchemaTooNew) {
+			return fmt.Errorf("%w; the file was not changed. Run the newer pocbot again, or restore a backup made by this version (pocbot restore FILE). %s is %s", err, "this binary", readBuildInfo())
+		}
 		return fmt.Errorf("open database %s: %w", m.Config.DB, err)
 	}
 	m.DB = db
+	if db.MigrationBackup != "" {
+		m.Logger.Info("database schema upgraded; the file as it was is backed up next to it", "backup", db.MigrationBackup)
+	}
 	defer func() {
 		if err := db.Close(); err != nil {
 			m.Logger.Error("close database", "err", err)
@@ -153,52 +190,19 @@ func (m *Main) Run(ctx context.Context) error {
 		b.Now = m.Now
 	}
 	m.Bot = b
+	registerBuildInfo(b.Metrics())
+	stopAdmin, err := m.startAdmin()
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
+	m.ops.bot.Store(b)
 	if m.OnReady != nil {
 		m.OnReady(b)
 	}
 	m.Logger.Info("pocbot starting", "db", m.Config.DB, "tz", m.Config.Location.String(), "api_url", m.Config.APIURL,
 		"bot_token", m.Config.BotToken, "app_token", m.Config.AppToken)
 	return b.Run(ctx)
-}
-
-func runBackup(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: pocbot backup FILE   (FILE \"-\" writes to stdout)")
-		return 2
-	}
-	cfg, err := loadSettings(getenv, "POCBOT_DB")
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot backup:\n%v\n", err)
-		return 2
-	}
-	path := cfg.DB
-	if err := mustExist(path); err != nil {
-		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
-		return 1
-	}
-	db, err := store.Open(path, store.Options{})
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
-		return 1
-	}
-	defer db.Close()
-	var w io.Writer = stdout
-	if args[0] != "-" {
-		f, err := os.OpenFile(args[0], os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		w = f
-	}
-	n, err := db.Backup(w)
-	if err != nil {
-		fmt.Fprintf(stderr, "pocbot backup: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stderr, "pocbot backup: wrote %d bytes\n", n)
-	return 0
 }
 
 // mustExist stops the offline tools (backup, export, digest) from creating

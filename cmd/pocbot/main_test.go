@@ -56,6 +56,9 @@ func testEnv(fs *fakeslack.Server, dbPath string) map[string]string {
 		"POCBOT_DIGEST_CHANNEL": "CDIGEST",
 		"POCBOT_ADMINS":         "UADMIN",
 		"POCBOT_BACKUP_CRON":    "off",
+		// Parallel tests must never fight over a port: the ones that
+		// scrape /metrics set 127.0.0.1:0.
+		"POCBOT_HTTP_ADDR": "off",
 	}
 }
 
@@ -86,7 +89,7 @@ func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...f
 		tb.Fatalf("LoadConfig: %v", err)
 	}
 	h := &harness{t: tb, Slack: fs, DBPath: dbPath, Logs: &syncBuffer{}, done: make(chan error, 1)}
-	log := slog.New(slog.NewJSONHandler(h.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	log := newLogger(h.Logs, slog.LevelDebug)
 	h.Main = NewMain(cfg, log)
 	ready := make(chan *bot.Bot, 1)
 	h.Main.BotConfig = func(c *bot.Config) {
@@ -114,6 +117,12 @@ func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...f
 	defer wcancel()
 	if err := fs.WaitConnected(wctx, before+1); err != nil {
 		tb.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.Logs.String())
+	}
+	// The start-up catch-up of missed job slots posts in the background;
+	// let it finish so its messages are not taken for a test's replies.
+	select {
+	case <-h.Bot.CaughtUp():
+	case <-wctx.Done():
 	}
 	tb.Cleanup(func() { h.Stop() })
 	return h

@@ -85,8 +85,13 @@ func TestE2E_PitchOutcomeButtonsAndText(t *testing.T) {
 	m := h.command("U1", "/pitch", "@out.come Serum")
 	p, _ := h.Main.DB.LatestPitch(ctx, "out.come")
 	for _, s := range []store.PitchStatus{store.PitchInterested, store.PitchAgreed, store.PitchDeclined, store.PitchNoResponse} {
+		// Issue #13: the buttons update their own message in place.
 		r := h.click("U1", m, "pitch_status_"+string(s), fmt.Sprint(p.ID))
-		mustContain(t, r, "PIT-", s.Label())
+		if r.TS != m.TS {
+			t.Errorf("%s: the click posted a new message instead of updating its own", s)
+		}
+		mustContain(t, r, "PIT-", s.Label(), "✓ "+s.Label())
+		m = r
 		got, _ := h.Main.DB.Pitch(ctx, p.ID)
 		if got.Status != s {
 			t.Errorf("after %s button: status %s", s, got.Status)
@@ -165,7 +170,7 @@ func TestE2E_PitchListStatsFollowups(t *testing.T) {
 	mustContain(t, h.command("U1", "/pitch", "followups"), "No follow-ups due")
 	h.Clock.Advance(3*24*time.Hour + time.Minute)
 	fu := h.command("U1", "/pitch", "followups")
-	mustContain(t, fu, "1 pitch(es) need a follow-up", "@f.one")
+	mustContain(t, fu, "1 pitch needs a follow-up", "@f.one")
 	mustNotContain(t, fu, "@f.two", "@f.three")
 }
 
@@ -194,7 +199,7 @@ func TestE2E_FollowupDMOncePerDayPerOwner(t *testing.T) {
 	if d := dms("U1"); len(d) != 1 {
 		t.Fatalf("U1 got %d follow-up DMs, want 1", len(d))
 	} else {
-		mustContain(t, d[0], "2 pitch(es) need a follow-up", "@d.one", "@d.two")
+		mustContain(t, d[0], "2 pitches need a follow-up", "@d.one", "@d.two")
 	}
 	if d := dms("U2"); len(d) != 1 {
 		t.Fatalf("U2 got %d follow-up DMs, want 1", len(d))
@@ -221,7 +226,8 @@ func TestE2E_Creator(t *testing.T) {
 	h.command("U1", "/pitch", "@Sari.Beauty Glow Serum")
 	mustContain(t, h.command("U2", "/creator", "@sari.beauty note prefers <!channel> WhatsApp"), "Note added")
 	mustContain(t, h.command("U2", "/creator", "@sari.beauty set followers 120k category beauty owner <@U2|two> name Sari Dewi"),
-		"Updated", "120k", "beauty", "<@U2>", "Sari Dewi")
+		// U1 owns the creator: U2's owner change asks U1 first (issue #13).
+		"Updated", "120k", "beauty", "Sari Dewi", "is owned by <@U1>: I asked them to approve")
 	m := h.command("U3", "/creator", "@SARI.beauty")
 	mustContain(t, m, "@sari.beauty", "PIT-1", "Glow Serum", "prefers &lt;!channel&gt; WhatsApp", "Sari Dewi", "Log a pitch")
 	mustNotContain(t, m, "<!channel>")

@@ -236,6 +236,9 @@ func playgroundEnv(team *playgroundTeam, apiURL, dbPath string) map[string]strin
 		"SLACK_APP_TOKEN": fakeslack.AppToken,
 		"SLACK_API_URL":   apiURL,
 		"POCBOT_DB":       dbPath,
+		// No health listener: a bot already serving 127.0.0.1:9102 on
+		// this machine must not stop the playground, nor tests collide.
+		"POCBOT_HTTP_ADDR": "off",
 	}
 	var admins []string
 	for _, p := range team.People {
@@ -264,12 +267,13 @@ type playgroundTeam struct {
 // playgroundCommands are manifest.yaml's slash commands (a test keeps them
 // in step).
 var playgroundCommands = []playground.Command{
-	{Command: "/pitch", Description: "Log a creator pitch, see follow-ups due, your pipeline or pitch stats", UsageHint: "@creator [@more…] [product] [-- note] | followups | list | stats | help"},
-	{Command: "/creator", Description: "Look up a creator's profile and history, add a note, set details, or search creators", UsageHint: "@handle | @handle note TEXT | @handle set followers 120k category beauty | find TEXT"},
+	{Command: "/pitch", Description: "Log a creator pitch, see follow-ups due, your pipeline or pitch stats", UsageHint: "@creator [@more…] [product] [-- note] | followups | list | stats | export [period] [xlsx] | help"},
+	{Command: "/creator", Description: "Look up a creator's profile and history, add a note, set details, search, or import a spreadsheet", UsageHint: "@handle | @handle note TEXT | @handle set followers 120k category beauty | find TEXT | import"},
 	{Command: "/voucher", Description: "Issue a sample voucher within a campaign budget; track the sample to posted content; budgets, CSV export", UsageHint: "@creator PRODUCT VALUE [campaign] | CODE [shipped|delivered|posted URL|extend|nocontent REASON] | redeem CODE | list | budget | template | export | help"},
-	{Command: "/task", Description: "Assign an outsource task, see the team's load, list tasks or set capacity", UsageHint: "@person TITLE by friday | load | list [mine|@person|overdue|done] | TSK-7 | capacity @person 40"},
-	{Command: "/issue", Description: "Log a creator's problem (sample, voucher, commission…) and track it with an owner and SLA", UsageHint: "[@handle] [what happened] | list [open|mine|unassigned|breached|@handle] | ISS-12"},
-	{Command: "/target", Description: "Your and the team's progress against targets; admins set targets and holidays", UsageHint: "| METRIC N [@person|team] [daily|weekly] | holiday add YYYY-MM-DD | nudges off"},
+	{Command: "/task", Description: "Assign an outsource task, see the team's load, list tasks or set capacity", UsageHint: "@person TITLE by friday | load | list [mine|@person|overdue|done] | TSK-7 | capacity @person 40 | export"},
+	{Command: "/issue", Description: "Log a creator's problem (sample, voucher, commission…) and track it with an owner and SLA", UsageHint: "[@handle] [what happened] | list [open|mine|unassigned|breached|@handle] | ISS-12 | export"},
+	{Command: "/target", Description: "Your and the team's progress against targets, the report with charts; admins set targets and holidays", UsageHint: "| METRIC N [@person|team] [daily|weekly] | holiday add YYYY-MM-DD | nudges off | report [week|month]"},
+	{Command: "/team", Description: "The team roster (POC staff, outsource members) and who may change what", UsageHint: "| add @person outsource|poc | remove @person | permissions"},
 }
 
 // playgroundShortcuts are manifest.yaml's message shortcuts.

@@ -228,7 +228,7 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 		t.Fatal(err)
 	}
 	home := viewText(t, v)
-	for _, want := range []string{"*My open issues*", "`ISS-1` *@late.sample*", ":red_circle: breached", `"action_id":"issue_assign_me"`,
+	for _, want := range []string{"*My open issues*", "`ISS-1` *@late.sample*", ":red_circle: breached", `"action_id":"issue_resolve"`,
 		`"action_id":"home_issue_view"`, "*My tasks*", "`TSK-1` *Follow up 10 creators*", "*overdue*", `"action_id":"task_done"`,
 		`"action_id":"task_accept"`, "*My recent vouchers*", "*@v.three*", "Rp900.000", `"action_id":"voucher_redeem"`,
 		"vouchers issued today 0"} {
@@ -238,6 +238,9 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 	}
 	if strings.Contains(home, "not tracked yet") {
 		t.Errorf("Home still says not tracked yet:\n%s", home)
+	}
+	if strings.Contains(home, `"action_id":"issue_assign_me"`) {
+		t.Errorf("U2's Home offers U2 Assign to me on U2's own issues (issue #13)")
 	}
 	// Breaching first: ISS-1 before ISS-3.
 	if i, j := strings.Index(home, "ISS-1"), strings.Index(home, "ISS-3"); i < 0 || j < 0 || j < i {
@@ -249,6 +252,11 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 	if _, err := h.Slack.User("U2").Click(ctx, fakeslack.Target{View: hv}, "task_done", "1"); err != nil {
 		t.Fatal(err)
 	}
+	// TSK-1 was never accepted: Done asks first (issue #13).
+	q := h.newMessage(0, func(m fakeslack.Message) bool {
+		return (m.User == "U2" || m.Channel == "DU2") && strings.Contains(all(m), "You haven't accepted `TSK-1`")
+	})
+	press(t, h, "U2", q, "task_done_confirm")
 	if _, err := h.Slack.WaitView(ctx, "U2", func(v *fakeslack.View) bool {
 		return v.Type == "home" && !strings.Contains(string(v.JSON), "TSK-1") && strings.Contains(string(v.JSON), "tasks done today 1")
 	}); err != nil {

@@ -133,7 +133,7 @@ func TestE2E_DigestGolden(t *testing.T) {
 	// not as a rounded daily share (2/1).
 	mustContain(t, m, "Team attainment Fri 27 Nov: 70%", "pitches 10/10", "agreed 2/5 (week)", "*Ana* — streak", "*Budi Santoso* — no streak",
 		"pitches 4/5 `████████░░` 80% ✗", "agreed 2 (weekly target)", "agreed 0/5, pace 0%", "streak 1 working day", "Open issues by priority:*",
-		"`ISS-1` @late.sample → <@U2>", "Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "Budi Santoso: 1 open pitch(es)",
+		"`ISS-1` @late.sample → <@U2>", "Overdue tasks:*", "Voucher budget used per campaign:*", "Follow-ups due", "Budi Santoso: 1 open pitch to follow up",
 		"vouchers issued 2, issues resolved 1, tasks done 1")
 	mustNotContain(t, m, "Posted late", "not tracked yet", "Not tracked yet", "<@U1>", "agreed 2/1")
 	// The one mention is the SLA breach's owner, who must act.

@@ -257,7 +257,7 @@ func TestE2E_DigestNamesAndMentionsSetting(t *testing.T) {
 	if err := h2.Bot.RunJob(ctx, "digest", h2.at("2026-11-30", "09:00")); err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, digestMessages(h2)[0], "*<@U1>* — streak", "<@U2>: 1 open pitch(es)")
+	mustContain(t, digestMessages(h2)[0], "*<@U1>* — streak", "<@U2>: 1 open pitch to follow up")
 	// The setting is a row of the settings table.
 	env := testEnv(h2.Slack, "x.db")
 	env["POCBOT_DIGEST_MENTIONS_MAX"] = "many"

@@ -109,13 +109,16 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 	mustNotContain(t, news, "<!channel>")
 
 	press(t, h, "U1", dm, "task_done")
+	// 5/40: Done asks first (issue #13) and records what was confirmed.
+	q := h.newMessage(0, func(m fakeslack.Message) bool { return strings.Contains(all(m), "35 short. Mark it done anyway?") })
+	press(t, h, "U1", q, "task_done_confirm")
 	dm = waitLatest(t, h, dm, "Closed")
 	mustNotContain(t, dm, `"task_done"`, `"task_progress"`)
 	waitDM(t, h, "ULEAD", 0, "<@U1> finished `TSK-1`")
 
 	// Detail with history.
 	d := h.command("ULEAD", "/task", "TSK-1")
-	mustContain(t, d, "History", "assigned it to <@U1>", "Assigned → *Accepted*", "(+2)", "*Done*")
+	mustContain(t, d, "History", "assigned it to <@U1>", "Assigned → *Accepted*", "(+2)", "*Done*", "marked done at 5/40")
 }
 
 func TestE2E_TaskCantDoAndReassign(t *testing.T) {
@@ -255,7 +258,7 @@ func TestE2E_TaskOverloadWarning(t *testing.T) {
 
 	w := h.command("ULEAD", "/task", "<@U1> Follow up 20 pitches by today")
 	mustContain(t, w, "<@U1> would be over capacity", "*70 units*", "50 already assigned + 20 in this task",
-		"capacity of *60* (60 a day × 1 working day(s))", "<@U2> has the least open work", "Assign anyway", "Pick someone else")
+		"capacity of *60* (60 a day × 1 working day)", "<@U2> has the least open work", "Assign anyway", "Pick someone else")
 	if tk, err := h.Main.DB.Task(ctx, 3); store.ErrorCode(err) != store.NotFound {
 		t.Fatalf("task created before confirmation: %+v", tk)
 	}
@@ -267,7 +270,7 @@ func TestE2E_TaskOverloadWarning(t *testing.T) {
 	// (Mon, Tue, Wed) U1 can take 180 − 50 = 130 more.
 	mustContain(t, h.command("ULEAD", "/task", "<@U1> Pitch 130 creators by wednesday"), "Assigned `TSK-3`")
 	w2 := h.command("ULEAD", "/task", "<@U1> Pitch 1 creator by wednesday")
-	mustContain(t, w2, "*181 units*", "(60 a day × 3 working day(s))")
+	mustContain(t, w2, "*181 units*", "(60 a day × 3 working days)")
 
 	press(t, h, "ULEAD", w, "task_assign_anyway")
 	dm := waitDM(t, h, "U1", before, "Follow up 20 pitches")
@@ -295,7 +298,7 @@ func TestE2E_TaskOverloadWarning(t *testing.T) {
 	// Per-person capacity: admins only.
 	mustContain(t, h.command("U1", "/task", "capacity <@U2> 5"), "Only admins")
 	mustContain(t, h.command("UADMIN", "/task", "capacity <@U2|budi> 5"), "<@U2> can now take *5 units*")
-	mustContain(t, h.command("ULEAD", "/task", "<@U2> Pitch 10 by today"), "would be over capacity", "(5 a day × 1 working day(s))")
+	mustContain(t, h.command("ULEAD", "/task", "<@U2> Pitch 10 by today"), "would be over capacity", "(5 a day × 1 working day)")
 	mustContain(t, h.command("UADMIN", "/task", "capacity <@U2> default"), "back on the default of *60 units*")
 	mustContain(t, h.command("ULEAD", "/task", "capacity"), "*60 units*")
 }
