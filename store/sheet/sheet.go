@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"pocbot/store"
 )
 
 // Limits of a file.
@@ -80,6 +82,9 @@ func readCSV(data []byte) (*Table, error) {
 			return nil, fmt.Errorf("the file is not a readable CSV: %v", err)
 		}
 		line, _ := cr.FieldPos(0)
+		for i, c := range rec {
+			rec[i] = unguard(c)
+		}
 		if t.Header == nil {
 			if blank(rec) {
 				continue
@@ -100,6 +105,18 @@ func readCSV(data []byte) (*Table, error) {
 		return nil, ErrEmpty
 	}
 	return t, nil
+}
+
+// unguard undoes store.SafeCell: the apostrophe our exports and the
+// rejected-rows CSV put before a cell a spreadsheet would run as a formula
+// ('@budi, '=1+1). Without this, fixing a rejected row and importing that
+// file again rejects every handle and owner written with an @.
+func unguard(c string) string {
+	rest, ok := strings.CutPrefix(c, "'")
+	if !ok || rest == "" || store.SafeCell(rest) != c {
+		return c
+	}
+	return rest
 }
 
 // sniffDelimiter picks the delimiter that splits the first line most.
