@@ -56,7 +56,27 @@ func Read(r io.Reader) (*Table, error) {
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
 		return nil, errors.New("this is an old Excel .xls file; save it as .xlsx or CSV and try again")
 	}
+	if kind := binaryKind(data); kind != "" {
+		return nil, fmt.Errorf("this is %s, not a spreadsheet; attach the CSV or XLSX file itself", kind)
+	}
 	return readCSV(data)
+}
+
+// binaryKind names what a file that is not text is (a PNG renamed .csv, a
+// PDF), or "" for text. A NUL byte in the first 8 KB is never in a CSV.
+func binaryKind(data []byte) string {
+	head := data[:min(len(data), 8<<10)]
+	switch {
+	case bytes.HasPrefix(head, []byte("\x89PNG")):
+		return "a PNG image"
+	case bytes.HasPrefix(head, []byte("\xFF\xD8\xFF")):
+		return "a JPEG image"
+	case bytes.HasPrefix(head, []byte("%PDF")):
+		return "a PDF document"
+	case bytes.IndexByte(head, 0) >= 0:
+		return "a binary file"
+	}
+	return ""
 }
 
 func readCSV(data []byte) (*Table, error) {

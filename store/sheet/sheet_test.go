@@ -198,3 +198,21 @@ func TestRejectedCSVImportsAgain(t *testing.T) {
 		t.Errorf("unguarded cells: %q", tab3.Rows)
 	}
 }
+
+// TestReadRefusesBinary: a screenshot renamed .csv is named for what it is,
+// not reported as a CSV whose header row is "\u0089PNG".
+func TestReadRefusesBinary(t *testing.T) {
+	for name, data := range map[string]string{
+		"a PNG image":    "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+		"a PDF document": "%PDF-1.7\n%\xe2\xe3",
+		"a binary file":  "abc\x00def",
+	} {
+		_, err := Read(strings.NewReader(data))
+		if err == nil || !strings.Contains(err.Error(), "this is "+name+", not a spreadsheet") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Read(strings.NewReader("handle\nok.one\n")); err != nil {
+		t.Errorf("plain CSV: %v", err)
+	}
+}
