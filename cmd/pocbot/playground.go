@@ -121,9 +121,12 @@ func runPlayground(ctx context.Context, args []string, getenv func(string) strin
 	fake := fakeslack.New(fakeslack.Options{Logger: logger})
 	defer fake.Close()
 	for _, p := range team.People {
-		// users.info answers with the names the page shows, as Slack would
-		// for a real team (without this the digest says "u0ana").
-		fake.SetUserProfile(p.ID, fakeslack.Profile{DisplayName: p.Name, RealName: p.RealName})
+		// The team is the workspace's directory, as in Slack: users.info
+		// answers with the names the page shows (without this the digest
+		// says "u0ana"), users.list and users.lookupByEmail let an import
+		// name teammates by handle or e-mail.
+		fake.SetUser(fakeslack.DirectoryUser{ID: p.ID, Name: p.Name, RealName: p.RealName,
+			DisplayName: p.Name, Email: p.Name + "@demo.pocbot.test"})
 	}
 
 	env := playgroundEnv(team, fake.APIURL(), *dbPath)
