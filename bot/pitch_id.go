@@ -44,6 +44,12 @@ func parsePitchID(s string) (uint64, bool) {
 	return id, err == nil && id > 0
 }
 
+var pitchIDLikeRE = regexp.MustCompile(`(?i)^PIT-?\d+$`)
+
+// looksLikePitchID: "PIT-0" or "PIT-0000", an ID no pitch can have — not a
+// creator or a command word.
+func looksLikePitchID(s string) bool { return pitchIDLikeRE.MatchString(s) }
+
 // pitchByID handles "/pitch PIT-12 [outcome|note …|delete]".
 func (b *Bot) pitchByID(ctx context.Context, r *Request, id uint64, rest string) error {
 	verb, arg := splitWord(rest)
@@ -57,13 +63,34 @@ func (b *Bot) pitchByID(ctx context.Context, r *Request, id uint64, rest string)
 	}
 	s, err := parseOutcome(rest)
 	if err != nil {
-		return errorf("I didn't understand %s after PIT-%d. Did you mean `/pitch PIT-%d agreed`? (Or `note …`, `delete`, or nothing for its history.)",
-			quote(rest), id, id)
+		return errorf("I didn't understand %s after PIT-%d. Did you mean `%s`? (Or `note …`, `delete`, or nothing for its history.)",
+			quote(rest), id, nearPitchIDForm(id, verb, arg, rest))
 	}
 	if s == store.PitchPitched {
 		return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch PIT-%d agreed`.", id)
 	}
 	return b.setPitchStatus(ctx, r, id, s)
+}
+
+// nearPitchIDForm is the correct form closest to what was typed after
+// PIT-n: "delet" → delete, "notes x" → note x, "setju" → setuju; an
+// outcome when nothing is near.
+func nearPitchIDForm(id uint64, verb, arg, rest string) string {
+	if w, ok := closest(verb, []string{"note", "delete"}); ok {
+		if w == "note" {
+			if arg = strings.TrimSpace(arg); arg == "" {
+				arg = "…"
+			}
+			return fmt.Sprintf("/pitch PIT-%d note %s", id, arg)
+		}
+		if strings.TrimSpace(arg) == "" {
+			return fmt.Sprintf("/pitch PIT-%d delete", id)
+		}
+	}
+	if w, ok := nearOutcome(rest); ok {
+		return fmt.Sprintf("/pitch PIT-%d %s", id, w)
+	}
+	return fmt.Sprintf("/pitch PIT-%d agreed", id)
 }
 
 // parseOutcome is store.ParsePitchStatus (which knows the Indonesian words

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+)
+
+// After PIT-n, a typo gets the closest correct form: "delet" → delete,
+// "notes x" → note x, "setju" → setuju; not always "agreed".
+func TestE2E_PitchIDTypoSuggestsClosestForm(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U2", "/pitch", "@typo.test Glow Serum")
+	p, _ := h.Main.DB.LatestPitch(ctx, "typo.test")
+	id := fmt.Sprintf("PIT-%d", p.ID)
+	for typed, want := range map[string]string{
+		"delet":         "Did you mean `/pitch " + id + " delete`?",
+		"notes called":  "Did you mean `/pitch " + id + " note called`?",
+		"setju":         "Did you mean `/pitch " + id + " setuju`?",
+		"declned":       "Did you mean `/pitch " + id + " declined`?",
+		"frobnicate it": "Did you mean `/pitch " + id + " agreed`?",
+	} {
+		mustContain(t, h.command("U2", "/pitch", id+" "+typed), want)
+	}
+	// PIT-0 is a pitch ID no pitch has, not an unknown word.
+	m := h.command("U2", "/pitch", "PIT-0")
+	mustContain(t, m, "There is no `PIT-0`", "/pitch list")
+	mustNotContain(t, m, "didn't understand")
+}
