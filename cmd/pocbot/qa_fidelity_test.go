@@ -27,3 +27,20 @@ func TestE2E_PitchIDTypoSuggestsClosestForm(t *testing.T) {
 	mustContain(t, m, "There is no `PIT-0`", "/pitch list")
 	mustNotContain(t, m, "didn't understand")
 }
+
+// An outcome typed or clicked for a deleted pitch says it was deleted and
+// by whom, in the PIT-n form, like the detail and note do.
+func TestE2E_OutcomeOnDeletedPitch(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	logged := h.command("U2", "/pitch", "@gone.test Glow Serum")
+	p, _ := h.Main.DB.LatestPitch(ctx, "gone.test")
+	id := fmt.Sprintf("PIT-%d", p.ID)
+	ask := h.command("U2", "/pitch", id+" delete")
+	h.click("U2", ask, "pitch_delete", fmt.Sprint(p.ID))
+	m := h.command("U2", "/pitch", id+" agreed")
+	mustContain(t, m, id+" was deleted by <@U2>")
+	mustNotContain(t, m, "#")
+	m = h.click("U2", logged, "pitch_status_agreed", fmt.Sprint(p.ID))
+	mustContain(t, m, id+" was deleted by <@U2>")
+}
