@@ -44,3 +44,12 @@ func TestE2E_OutcomeOnDeletedPitch(t *testing.T) {
 	m = h.click("U2", logged, "pitch_status_agreed", fmt.Sprint(p.ID))
 	mustContain(t, m, id+" was deleted by <@U2>")
 }
+
+// /target's own words get a "did you mean" too, for anyone: "reprot" is
+// report, "holday add …" is holiday add, not a metric or "admins only".
+func TestE2E_TargetKeywordTypo(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	mustContain(t, h.command("U2", "/target", "reprot week"), "Did you mean `/target report week`?")
+	mustContain(t, h.command("U1", "/target", "holday add 2026-12-25"), "Did you mean `/target holiday add 2026-12-25`?")
+	mustContain(t, h.command("U1", "/target", "nudge off"), "Nudges") // an accepted spelling still works
+}
