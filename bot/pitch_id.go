@@ -326,10 +326,13 @@ func (b *Bot) pitchPick(ctx context.Context, r *Request) error {
 	}
 	p, err := b.db.SetPitchStatus(ctx, id, r.UserID, s)
 	if err != nil {
-		return err
+		return b.deletedPitchErr(ctx, id, err)
 	}
 	b.refreshHome(ctx, r.UserID)
 	text := fmt.Sprintf("*PIT-%d* *@%s*: %s → *%s*", p.ID, p.Handle, before.Status.Label(), p.Status.Label())
+	if before.Status == p.Status { // set meanwhile, by a command or another click
+		text = fmt.Sprintf("*PIT-%d* *@%s* is already *%s*.", p.ID, p.Handle, p.Status.Label())
+	}
 	blocks := []slack.Block{section(text + "\n" + b.pitchLine(*p, p.UserID != r.UserID)), outcomeButtons(*p, strconv.FormatUint(p.ID, 10))}
 	return b.reply(ctx, r, msg{text: toPlain(text), blocks: blocks, replace: true})
 }

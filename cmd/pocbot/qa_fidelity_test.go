@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // After PIT-n, a typo gets the closest correct form: "delet" → delete,
@@ -52,4 +53,22 @@ func TestE2E_TargetKeywordTypo(t *testing.T) {
 	mustContain(t, h.command("U2", "/target", "reprot week"), "Did you mean `/target report week`?")
 	mustContain(t, h.command("U1", "/target", "holday add 2026-12-25"), "Did you mean `/target holiday add 2026-12-25`?")
 	mustContain(t, h.command("U1", "/target", "nudge off"), "Nudges") // an accepted spelling still works
+}
+
+// A "which pitch?" button pressed after that pitch got the same outcome
+// some other way says it already has it, not "Interested → Interested".
+func TestE2E_PitchPickAlreadySet(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U2", "/pitch", "@pick.same Glow Serum")
+	h.Clock.Advance(15 * 24 * time.Hour)
+	h.command("U2", "/pitch", "@pick.same Lip Tint")
+	ps, _, _ := h.Main.DB.PitchesByCreator(ctx, "pick.same", 0, 10)
+	newest := ps[0]
+	ask := h.command("U2", "/pitch", "@pick.same tertarik")
+	mustContain(t, ask, "Which one is *Interested*")
+	h.command("U1", "/pitch", fmt.Sprintf("PIT-%d interested", newest.ID))
+	r := h.click("U2", ask, "pitch_pick_0", fmt.Sprintf("%d:interested", newest.ID))
+	mustContain(t, r, fmt.Sprintf("*PIT-%d* *@pick.same* is already *Interested*", newest.ID))
+	mustNotContain(t, r, "Interested → *Interested*")
 }
