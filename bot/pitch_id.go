@@ -474,6 +474,12 @@ func nearOutcome(rest string) (string, bool) {
 	if _, err := parseOutcome(rest); err == nil {
 		return "", false
 	}
+	for _, w := range outcomeWords {
+		// The first words of a two- or three-word outcome: "no", "tidak", "tidak ada".
+		if strings.HasPrefix(w, rest+" ") {
+			return w, true
+		}
+	}
 	best, d := "", 1<<30
 	for _, w := range outcomeWords {
 		if x := editDistance(rest, w); x < d {

@@ -72,3 +72,17 @@ func TestE2E_PitchPickAlreadySet(t *testing.T) {
 	mustContain(t, r, fmt.Sprintf("*PIT-%d* *@pick.same* is already *Interested*", newest.ID))
 	mustNotContain(t, r, "Interested → *Interested*")
 }
+
+// The first words of a multi-word outcome ("tidak ada", "no") are a
+// truncated outcome, not a product: no pitch is logged, a did-you-mean is.
+func TestE2E_TruncatedOutcomeIsNotAProduct(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U2", "/pitch", "@cut.test Glow Serum")
+	for typed, want := range map[string]string{"tidak": "tidak ada respon", "tidak ada": "tidak ada respon", "no": "no response"} {
+		mustContain(t, h.command("U2", "/pitch", "@cut.test "+typed), "Did you mean `/pitch @cut.test "+want+"`?")
+	}
+	if ps, _, _ := h.Main.DB.PitchesByCreator(ctx, "cut.test", 0, 10); len(ps) != 1 {
+		t.Errorf("%d pitches for @cut.test, want 1 (no pitch for a product called tidak)", len(ps))
+	}
+}
