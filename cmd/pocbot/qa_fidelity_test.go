@@ -86,3 +86,24 @@ func TestE2E_TruncatedOutcomeIsNotAProduct(t *testing.T) {
 		t.Errorf("%d pitches for @cut.test, want 1 (no pitch for a product called tidak)", len(ps))
 	}
 }
+
+// A mistyped /issue subcommand ("lsit mine", "exprt") or a word after an
+// issue ID ("ISS-1 reslove") gets one line saying what to type, instead of
+// the new-issue form with that text as its description.
+func TestE2E_IssueTypoIsNotANewIssue(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	for typed, want := range map[string]string{
+		"lsit mine":     "Did you mean `/issue list mine`?",
+		"lst":           "Did you mean `/issue list`?",
+		"exprt":         "Did you mean `/issue export`?",
+		"ISS-1 reslove": "Type `/issue ISS-1` to see it",
+	} {
+		m := h.command("U2", "/issue", typed)
+		mustContain(t, m, want)
+		if n := len(h.Slack.ViewStack("U2")); n != 0 {
+			t.Fatalf("/issue %s opened %d forms", typed, n)
+		}
+	}
+	// A description still opens the form.
+	openIssueForm(t, h, "U2", "sampel belum sampai")
+}
