@@ -143,7 +143,7 @@ func (b *Bot) pitchDetailMsg(ctx context.Context, userID string, p *store.Pitch)
 	}
 	blocks = append(blocks, section(strings.Join(facts, "\n")))
 	if p.Note != "" {
-		blocks = append(blocks, section("*Note:*\n"+esc(fitShown(p.Note, maxTextLen-200))))
+		blocks = append(blocks, section("*Note:*\n"+escFitShown(p.Note, maxTextLen-200)))
 	}
 	blocks = append(blocks, outcomeButtons(*p, detailRows))
 	hist, err := b.db.AuditLog(ctx, store.PitchEntity(id), 20)
@@ -182,6 +182,22 @@ func fitShown(s string, n int) string {
 	}
 	tail := fmt.Sprintf(" … [%d of %d characters shown; the rest is stored]", n-60, total)
 	return string([]rune(s)[:n-60]) + tail
+}
+
+// escFitShown is fitShown for mrkdwn: escaped, at most n characters
+// after escaping (each < becomes &lt;), so the "characters shown" note is
+// never itself clipped off by the block limit.
+func escFitShown(s string, n int) string {
+	out := esc(fitShown(s, n))
+	for m := n; utf8.RuneCountInString(out) > n; {
+		// Shrink in proportion to how much escaping grew the text.
+		m = max(100, m*n/utf8.RuneCountInString(out)-1)
+		out = esc(fitShown(s, m))
+		if m == 100 {
+			return truncate(out, n)
+		}
+	}
+	return out
 }
 
 // pitchHistoryLine renders one audit entry of a pitch.
@@ -235,7 +251,7 @@ func (b *Bot) pitchNote(ctx context.Context, r *Request, id uint64, note string)
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf(":memo: Note on *PIT-%d* *@%s* saved: %s", p.ID, p.Handle, esc(fitShown(p.Note, 2500)))
+	text := fmt.Sprintf(":memo: Note on *PIT-%d* *@%s* saved: %s", p.ID, p.Handle, escFitShown(p.Note, 2500))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Note on PIT-%d saved.", p.ID), blocks: []slack.Block{section(text)}})
 }
 

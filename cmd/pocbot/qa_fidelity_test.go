@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -106,4 +107,18 @@ func TestE2E_IssueTypoIsNotANewIssue(t *testing.T) {
 	}
 	// A description still opens the form.
 	openIssueForm(t, h, "U2", "sampel belum sampai")
+}
+
+// A long note full of characters Slack escapes (< > &) still shows the
+// "N of M characters shown" line in the pitch's detail: escaping must not
+// push it past the block limit, where it would be clipped off silently.
+func TestE2E_PitchDetailLongEscapedNoteSaysWhatIsCut(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	h.command("U2", "/pitch", "@esc.note Glow Serum")
+	p, _ := h.Main.DB.LatestPitch(ctx, "esc.note")
+	note := strings.Repeat("a<b>&c ", 420)[:2940]
+	h.command("U2", "/pitch", fmt.Sprintf("PIT-%d note %s", p.ID, note))
+	m := h.command("U2", "/pitch", fmt.Sprintf("PIT-%d", p.ID))
+	mustContain(t, m, "characters shown; the rest is stored")
 }
