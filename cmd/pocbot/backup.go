@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -209,6 +210,10 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		return 1
 	}
 	r, err := store.Inspect(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "pocbot restore: there is no file %s; nothing was changed. Give the path of a backup (pocbot backup FILE wrote it).\n", src)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot restore: %v; nothing was changed.\n", err)
 		return 1

@@ -410,6 +410,10 @@ func TestE2E_RestoreBackup(t *testing.T) {
 	if code, _, errs := cli(t, env, "restore", junk); code != 1 || !strings.Contains(errs, "not a pocbot database") {
 		t.Errorf("restore junk = %d %q", code, errs)
 	}
+	// A mistyped backup path says so in words, not as a stat error.
+	if code, _, errs := cli(t, env, "restore", filepath.Join(t.TempDir(), "typo.db")); code != 1 || !strings.Contains(errs, "there is no file") || strings.Contains(errs, "stat ") {
+		t.Errorf("restore of a missing file = %d %q", code, errs)
+	}
 	code, out, errs := cli(t, env, "restore", backup)
 	if code != 0 {
 		t.Fatalf("restore = %d %q %q", code, out, errs)
