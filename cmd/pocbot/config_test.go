@@ -159,3 +159,26 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// pocbot export without a kind names every kind it exports, not only vouchers.
+func TestExportUsageNamesEveryKind(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := func(k string) string {
+		if k == "POCBOT_ADMIN_SOCKET" {
+			return "off"
+		}
+		return ""
+	}
+	for _, args := range [][]string{{"export"}, {"export", "photos"}} {
+		out.Reset()
+		errb.Reset()
+		if code := run(context.Background(), args, env, &out, &errb); code != 2 {
+			t.Errorf("%v exited %d", args, code)
+		}
+		for _, want := range []string{"export vouchers", "pitches|issues|tasks"} {
+			if !strings.Contains(errb.String(), want) {
+				t.Errorf("%v: usage lacks %q:\n%s", args, want, errb.String())
+			}
+		}
+	}
+}

@@ -60,7 +60,8 @@ func (m *Main) liveExport(ctx context.Context, args []string, stdout, stderr io.
 // exportVouchers parses the arguments, opens the database with open (which
 // reports its own errors) and writes the CSV.
 func exportVouchers(ctx context.Context, args []string, loc *time.Location, cur store.Currency, open func() (*store.DB, func(), bool), stdout, stderr io.Writer) int {
-	const usage = "usage: pocbot export vouchers [--campaign NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (CSV on stdout; --to is inclusive)"
+	const usage = "usage: pocbot export vouchers [--campaign NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (CSV on stdout; --to is inclusive)\n" +
+		"   or: pocbot export pitches|issues|tasks [period] [filters] [xlsx]   (the file of /pitch|/issue|/task export)"
 	if len(args) == 0 || args[0] != "vouchers" {
 		fmt.Fprintln(stderr, usage)
 		return 2
