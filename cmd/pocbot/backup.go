@@ -27,6 +27,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("pocbot backup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	force := fs.Bool("f", false, "overwrite FILE if it exists")
+	if n := len(args); n == 2 && args[1] == "-f" {
+		args = []string{"-f", args[0]} // pocbot backup FILE -f, as people type it after the refusal
+	}
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, backupUsage)
 		return 2
@@ -47,6 +50,11 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	} else if fi, err := os.Stat(filepath.Dir(dst)); err != nil || !fi.IsDir() {
 		fmt.Fprintf(stderr, "pocbot backup: cannot write %s: the directory %s does not exist.\n", dst, filepath.Dir(dst))
 		return 1
+	}
+	if fi, err := os.Stat(dst); dst != "-" && err == nil && fi.IsDir() {
+		fmt.Fprintf(stderr, "pocbot backup: %s is a directory; give a file name in it, e.g. pocbot backup %s\n",
+			dst, filepath.Join(dst, "pocbot-"+time.Now().Format("20060102-150405")+".db"))
+		return 2
 	}
 	if dst != "-" && !*force {
 		if _, err := os.Lstat(dst); err == nil {

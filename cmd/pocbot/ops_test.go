@@ -356,6 +356,16 @@ func TestE2E_ToolsThroughAdminSocketMatchOffline(t *testing.T) {
 	if code, _, errs := cli(t, env, "backup", "-f", liveCopy); code != 0 {
 		t.Errorf("backup -f = %d %q", code, errs)
 	}
+	if code, _, errs := cli(t, env, "backup", liveCopy, "-f"); code != 0 {
+		t.Errorf("backup FILE -f = %d %q", code, errs)
+	}
+	// A directory is not a file to overwrite: the message says what to type.
+	bdir := t.TempDir()
+	for _, args := range [][]string{{"backup", bdir}, {"backup", "-f", bdir}} {
+		if code, _, errs := cli(t, env, args...); code != 2 || !strings.Contains(errs, "is a directory") || !strings.Contains(errs, "pocbot backup "+bdir+"/pocbot-") {
+			t.Errorf("%v = %d %q", args, code, errs)
+		}
+	}
 	// Never onto the live database, even with -f.
 	if code, _, errs := cli(t, env, "backup", "-f", h.DBPath); code != 2 || !strings.Contains(errs, "is the database itself") {
 		t.Errorf("backup -f onto the database = %d %q", code, errs)
