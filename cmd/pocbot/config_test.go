@@ -182,3 +182,32 @@ func TestExportUsageNamesEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// A bad flag gets one line naming it and the usage, not flag's list of
+// defaults; -h prints the usage and succeeds.
+func TestDigestAndExportFlagErrorsAreShort(t *testing.T) {
+	env := func(k string) string {
+		if k == "POCBOT_ADMIN_SOCKET" {
+			return "off"
+		}
+		return ""
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"digest", "--print", "--date"}, 2, "pocbot digest: flag needs an argument: -date; usage: pocbot digest --print"},
+		{[]string{"digest", "--bogus"}, 2, "not defined: -bogus; usage: pocbot digest"},
+		{[]string{"digest", "-h"}, 0, "usage: pocbot digest --print"},
+		{[]string{"export", "vouchers", "--campaign"}, 2, "pocbot export vouchers: flag needs an argument: -campaign\nusage: pocbot export vouchers"},
+		{[]string{"export", "vouchers", "-h"}, 0, "usage: pocbot export vouchers"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), c.args, env, &out, &errb)
+		all := out.String() + errb.String()
+		if code != c.code || !strings.Contains(all, c.want) || strings.Contains(all, "Usage of") {
+			t.Errorf("%v = %d, want %d and %q:\n%s", c.args, code, c.code, c.want, all)
+		}
+	}
+}

@@ -67,11 +67,16 @@ func exportVouchers(ctx context.Context, args []string, loc *time.Location, cur 
 		return 2
 	}
 	fs := flag.NewFlagSet("pocbot export vouchers", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // our usage below, not flag's list of defaults
 	campaign := fs.String("campaign", "", "only this campaign")
 	fromS := fs.String("from", "", "first issue day, YYYY-MM-DD")
 	toS := fs.String("to", "", "last issue day (inclusive), YYYY-MM-DD")
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "pocbot export vouchers: %v\n%s\n", err, usage)
 		return 2
 	}
 	if fs.NArg() > 0 {
