@@ -41,11 +41,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return 2
 	}
 	if dst == "-" {
-		if f, ok := stdout.(*os.File); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-				fmt.Fprintln(stderr, "pocbot backup: - writes the database to stdout, which is a terminal here; redirect it: pocbot backup - > copy.db")
-				return 2
-			}
+		if isTerminal(stdout) {
+			fmt.Fprintln(stderr, "pocbot backup: - writes the database to stdout, which is a terminal here; redirect it: pocbot backup - > copy.db")
+			return 2
 		}
 	} else if fi, err := os.Stat(filepath.Dir(dst)); err != nil || !fi.IsDir() {
 		fmt.Fprintf(stderr, "pocbot backup: cannot write %s: the directory %s does not exist.\n", dst, filepath.Dir(dst))

@@ -211,3 +211,34 @@ func TestDigestAndExportFlagErrorsAreShort(t *testing.T) {
 		}
 	}
 }
+
+// Binary output (backup -, export … xlsx) is refused on a terminal only:
+// /dev/null and files are fine.
+func TestIsTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	file, err := os.Create(t.TempDir() + "/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	if isTerminal(null) || isTerminal(file) || isTerminal(&bytes.Buffer{}) {
+		t.Errorf("isTerminal: /dev/null %v, file %v", isTerminal(null), isTerminal(file))
+	}
+	pty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no /dev/ptmx to try a terminal: %v", err)
+	}
+	defer pty.Close()
+	if !isTerminal(pty) {
+		t.Error("a pseudo-terminal is not a terminal")
+	}
+	var errb bytes.Buffer
+	env := func(k string) string { return map[string]string{"POCBOT_ADMIN_SOCKET": "off"}[k] }
+	if code := run(context.Background(), []string{"export", "pitches", "xlsx"}, env, pty, &errb); code != 2 || !strings.Contains(errb.String(), "> pitches.xlsx") {
+		t.Errorf("export pitches xlsx to a terminal = %d %q", code, errb.String())
+	}
+}
