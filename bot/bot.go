@@ -36,6 +36,8 @@ type Config struct {
 	BackupDir         string
 	BackupKeep        int
 	Admins            []string
+	Outsource         []string  // seeds the roster's outsource members once (issue #13)
+	SLAHours          WorkHours // working hours the SLA clock counts; zero = wall clock
 
 	PitchCooldown time.Duration
 	FollowupDays  int
@@ -156,6 +158,7 @@ func (b *Bot) routes() error {
 	b.taskRoutes()
 	b.issueRoutes()
 	b.targetRoutes()
+	b.teamRoutes()
 	if err := b.sheetRoutes(); err != nil { // import, exports, weekly report
 		return err
 	}
@@ -218,6 +221,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.botUserID = auth.UserID
 		b.log.Info("authenticated", "team", auth.Team, "bot_user", auth.UserID)
 	}
+
+	// Before anything can run: the roster seed, and the SLA calendar the
+	// scheduler's catch-up of the SLA job must already count by.
+	b.seedRoster(hctx)
+	b.startSLAHours(hctx)
 
 	sockCtx, stopSock := context.WithCancel(ctx)
 	defer stopSock()

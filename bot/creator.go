@@ -107,11 +107,24 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		if err != nil {
 			return err
 		}
+		asked, told, err := b.creatorOwnerRule(ctx, r, h, &upd)
+		if err != nil {
+			return err
+		}
+		if upd == (store.CreatorUpdate{}) {
+			return b.reply(ctx, r, msg{text: asked, blocks: []slack.Block{section(asked)}})
+		}
 		c, err := b.db.UpdateCreator(ctx, h, r.UserID, upd)
 		if err != nil {
 			return err
 		}
+		if told != nil {
+			b.tellOwner(ctx, *told)
+		}
 		text := fmt.Sprintf(":pencil2: Updated *@%s*.", c.Handle)
+		if asked != "" {
+			text += " " + asked
+		}
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text), section(b.creatorFacts(c))}})
 	}
 	if k, ok := closest(verb, []string{"note", "set"}); ok {

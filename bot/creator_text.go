@@ -37,6 +37,10 @@ type templateSpec struct {
 	Allowed  []string // placeholders it may use
 	Required []string // placeholders it must use
 	Default  map[string]string
+	// Ordered is the built-in text for a sample with no delivery
+	// recorded, whose clock runs from the order: it must not tell the
+	// creator they received it that day.
+	Ordered map[string]string
 }
 
 var templateSpecs = []templateSpec{
@@ -60,12 +64,20 @@ var templateSpecs = []templateSpec{
 		Allowed:  []string{"handle", "product", "value", "code", "received_date", "due_date", "days_left"},
 		Required: []string{"due_date"},
 		Default: map[string]string{
-			"id": "Halo @{handle}! Sampel {product} sudah kamu terima sejak {received_date}. " +
+			"id": "Halo @{handle}! Sampel {product} senilai {value} sudah kamu terima sejak {received_date}. " +
 				"Jangan lupa unggah videonya paling lambat {due_date} ya ({days_left} hari lagi). " +
 				"Kalau ada kendala dengan produknya, kabari saya. Terima kasih!",
-			"en": "Hi @{handle}! You received the {product} sample on {received_date}. " +
+			"en": "Hi @{handle}! You received the {product} sample, worth {value}, on {received_date}. " +
 				"Please post your video by {due_date} ({days_left} days left). " +
 				"If anything is wrong with the product, let me know. Thank you!",
+		},
+		Ordered: map[string]string{
+			"id": "Halo @{handle}! Semoga sampel {product} senilai {value} yang kamu pesan pada {received_date} sudah sampai ya. " +
+				"Jangan lupa unggah videonya paling lambat {due_date} ya ({days_left} hari lagi). " +
+				"Kalau sampelnya belum sampai atau ada kendala, kabari saya. Terima kasih!",
+			"en": "Hi @{handle}! I hope the {product} sample, worth {value}, that you ordered on {received_date} has arrived. " +
+				"Please post your video by {due_date} ({days_left} days left). " +
+				"If it has not arrived or anything is wrong, let me know. Thank you!",
 		},
 	},
 }
@@ -230,7 +242,10 @@ func (b *Bot) creatorMessage(ctx context.Context, v *store.Voucher) string {
 
 // reminderMessage is the content reminder for v, ready for a code block.
 func (b *Bot) reminderMessage(ctx context.Context, v *store.Voucher, now time.Time) string {
-	t, _ := b.templateText(ctx, tmplReminder)
+	t, custom := b.templateText(ctx, tmplReminder)
+	if spec, _ := templateSpecFor(tmplReminder); !custom && v.SampleState().DeliveredAt.IsZero() {
+		t = spec.Ordered[b.lang()]
+	}
 	return codeBlockSafe(renderTemplate(t, b.reminderValues(v, now)))
 }
 
@@ -310,9 +325,12 @@ func (b *Bot) templateMsg(ctx context.Context, spec templateSpec, lead string) m
 	sort.Strings(names)
 	head := section(fmt.Sprintf("*Template %s* — %s · %s\n```%s```", spec.Name, esc(spec.What), src, codeBlockSafe(text)))
 	head.Accessory = slack.NewAccessory(button(actionTemplateEdit, spec.Name, "Edit"))
+	blocks = append(blocks, head, section("*Preview*\n```"+codeBlockSafe(renderTemplate(text, values))+"```"))
+	if alt := spec.Ordered[b.lang()]; alt != "" && !custom {
+		blocks = append(blocks, section("*Preview when no delivery is recorded* (the built-in text then says the sample was ordered that day)\n```"+
+			codeBlockSafe(renderTemplate(alt, values))+"```"))
+	}
 	blocks = append(blocks,
-		head,
-		section("*Preview*\n```"+codeBlockSafe(renderTemplate(text, values))+"```"),
 		contextText("Placeholders: {"+strings.Join(names, "}, {")+"} · required: {"+strings.Join(spec.Required, "}, {")+"}"),
 	)
 	return msg{text: "Template " + spec.Name + ".", blocks: blocks}

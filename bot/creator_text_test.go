@@ -29,6 +29,11 @@ func TestValidateTemplate(t *testing.T) {
 				t.Errorf("default %s/%s: %v", s.Name, lang, err)
 			}
 		}
+		for lang, text := range s.Ordered {
+			if err := validateTemplate(s, text); err != nil {
+				t.Errorf("built-in %s/%s for no delivery: %v", s.Name, lang, err)
+			}
+		}
 	}
 }
 

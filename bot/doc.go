@@ -72,6 +72,11 @@
 //     home_lead.go is an admin's team view, names.go the display names the
 //     digest shows instead of mentions.
 //   - followup.go: the daily follow-up DM.
+//   - team.go: /team, the roster and the permission table (may);
+//     notice.go: the grouped change DM to a record's owner with Undo,
+//     and owner requests (Approve/Decline). task_confirm.go, issue_reporter.go
+//     and voucher_campaign.go: task Done/Reopen questions, the reporter's
+//     DMs and lists, campaign close/end (issue #13).
 //   - sheet_routes.go registers the spreadsheet features: import*.go
 //     (/creator import: the file_input form, the check, the batched import
 //     with progress; teammates by handle or e-mail), acked_view.go

@@ -17,7 +17,9 @@ func (b *Bot) issueRoutes() {
 		Summary: "log a creator's problem and track it to the end: owner, status, SLA",
 		Usage: []usage{
 			{"[@handle] [what happened]", "open the issue form, prefilled with the creator and text"},
-			{"list [open|mine|unassigned|breached|@handle]", "issues with status, owner and SLA (default: open)"},
+			{"list [open|mine|unassigned|breached|@handle]", "issues with status, owner and SLA, most urgent first (default: open)"},
+			{"list reported", "the issues you reported, whatever their status"},
+			{"list resolved [week|month] · list closed", "resolved or closed issues with time to resolve and the median"},
 			{"export [period] [open|done|breached|unassigned|mine|@user|@handle] [xlsx]", "all matching issues as CSV or Excel in your DM (admins)"},
 			{"ISS-12", "one issue with its whole timeline"},
 			{"help", "this help"},
@@ -82,6 +84,9 @@ func (b *Bot) issueCommand(ctx context.Context, r *Request) error {
 // issueList answers /issue list [open|mine|unassigned|breached|@handle|@user].
 func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	arg = strings.TrimSpace(arg)
+	if ok, err := b.issueListMore(ctx, r, arg); ok {
+		return err
+	}
 	var (
 		issues []store.Issue
 		title  string
@@ -114,7 +119,7 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 			break
 		}
 		if !strings.HasPrefix(arg, "@") {
-			return errorf("I can list: open, mine, unassigned, breached, a creator (@handle) or a teammate (@name). I didn't understand %s.", quote(arg))
+			return errorf("I can list: open, mine, unassigned, breached, reported, resolved, closed, a creator (@handle) or a teammate (@name). I didn't understand %s.", quote(arg))
 		}
 		h, herr := store.NormalizeHandle(arg)
 		if herr != nil {
@@ -126,8 +131,14 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	if err != nil {
 		return err
 	}
+	if !strings.HasPrefix(arg, "@") {
+		sortByUrgency(issues, b.Now()) // breached first, then closest to breach
+	}
 	if len(issues) == 0 {
 		text := fmt.Sprintf("*%s:* none. :tada:", title)
+		if title == "Your open issues" {
+			text += " Issues you reported: `/issue list reported`."
+		}
 		return b.reply(ctx, r, msg{text: "No issues.", blocks: []slack.Block{section(text)}})
 	}
 	lines := make([]string, 0, min(len(issues), maxListLines))
@@ -141,6 +152,9 @@ func (b *Bot) issueList(ctx context.Context, r *Request, arg string) error {
 	blocks = append(blocks, joinLines(lines)...)
 	if len(issues) > maxListLines {
 		blocks = append(blocks, contextText(fmt.Sprintf("…and %d more. Narrow it down, e.g. `/issue list mine`.", len(issues)-maxListLines)))
+	}
+	if title == "Your open issues" {
+		blocks = append(blocks, contextText("Issues you reported: `/issue list reported`."))
 	}
 	return b.reply(ctx, r, msg{text: plural(len(issues), "issue", "issues") + ".", blocks: blocks})
 }

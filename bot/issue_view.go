@@ -117,6 +117,9 @@ func issueTitle(is *store.Issue) string {
 func (b *Bot) slaLine(is *store.Issue, now time.Time) string {
 	s := is.SLA
 	budget := store.FormatDuration(s.Budget)
+	if s.WorkingTime() {
+		budget += " of working hours" // POCBOT_SLA_HOURS
+	}
 	switch {
 	case is.Status.Done():
 		l := fmt.Sprintf(":checkered_flag: SLA %s stopped at %d%% used", budget, s.Percent(now))

@@ -74,7 +74,7 @@ func parseOutcome(s string) (store.PitchStatus, error) {
 
 // mayEditPitch: a pitch's owner or an admin may edit its note or delete it.
 func (b *Bot) mayEditPitch(userID string, p *store.Pitch) error {
-	if userID == p.UserID || b.isAdmin(userID) {
+	if b.may(context.Background(), userID, permPitchEdit, p.UserID, "") { // owner or admin: no roster read
 		return nil
 	}
 	return mdErrorf("Only <@%s>, who logged PIT-%d, or an admin can change its note or delete it.", p.UserID, p.ID)

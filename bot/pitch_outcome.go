@@ -78,6 +78,9 @@ func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store
 	if err != nil {
 		return err
 	}
+	if !b.may(ctx, r.UserID, permPitchOutcome, before.UserID, "") {
+		return notAllowed(permPitchOutcome, mention(before.UserID))
+	}
 	p, err := b.db.SetPitchStatus(ctx, id, r.UserID, s)
 	if err != nil {
 		return err
@@ -88,6 +91,12 @@ func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store
 	}
 	if p.UserID != r.UserID {
 		text += fmt.Sprintf(" (pitch by <@%s>)", p.UserID)
+		if before.Status != p.Status {
+			b.tellOwner(ctx, store.Change{By: r.UserID, Owner: p.UserID, Kind: store.ChangePitchStatus, Subject: strconv.FormatUint(p.ID, 10),
+				Label: fmt.Sprintf("PIT-%d @%s", p.ID, p.Handle), Before: string(before.Status), After: string(p.Status)})
+			text += fmt.Sprintf(" — <@%s> is told, with Undo.", p.UserID)
+			b.refreshHome(ctx, p.UserID)
+		}
 	}
 	b.refreshHome(ctx, r.UserID)
 	if m, ok := b.outcomeInPlace(ctx, r, p, text); ok {

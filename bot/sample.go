@@ -141,7 +141,7 @@ func (b *Bot) voucherCodeCommand(ctx context.Context, r *Request) error {
 	case "extend", "extended":
 		st.Step = store.StepExtended
 		if arg != "" {
-			n, err := parseDaysArg(arg)
+			n, err := parseDaysArg(arg, code)
 			if err != nil {
 				return err
 			}
@@ -178,12 +178,15 @@ func (b *Bot) parseDay(s string) (time.Time, error) {
 	return d.Add(12 * time.Hour), nil
 }
 
-func parseDaysArg(s string) (int, error) {
+// parseDaysArg reads the days of "extend DAYS". Zero is refused rather
+// than taken as the default: a sample gets one extension, not to be spent
+// on a typo.
+func parseDaysArg(s, code string) (int, error) {
 	s = strings.TrimSuffix(strings.ToLower(strings.Fields(s)[0]), "d")
 	s = strings.TrimSuffix(s, "days")
 	var n int
-	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || fmt.Sprint(n) != s {
-		return 0, errorf("Extend by a number of days from 1 to %d, like: /voucher SMP-7KQ3-9XF2-M4T9 extend 7", store.MaxExtendDays)
+	if _, err := fmt.Sscanf(s, "%d", &n); err != nil || strings.TrimLeft(fmt.Sprint(n), "0") != strings.TrimLeft(s, "0") || n < 1 {
+		return 0, errorf("An extension is 1 to %d days, like: /voucher %s extend 7", store.MaxExtendDays, code)
 	}
 	return n, nil
 }
@@ -206,12 +209,53 @@ func (b *Bot) sampleStep(ctx context.Context, r *Request, st store.SampleStep) e
 	lead := b.stepDoneLine(v, st.Step)
 	if r.Action != nil && !onVoucherMessage(r) {
 		// Pressed in a content DM that lists several samples: answer
-		// separately rather than replace the whole list.
-		return b.reply(ctx, r, msg{text: lead, blocks: []slack.Block{section(lead)}})
+		// separately rather than replace the whole list, and mark the
+		// sample's row so the owner sees which ones are done.
+		err := b.reply(ctx, r, msg{text: lead, blocks: []slack.Block{section(lead)}})
+		b.markClockRow(ctx, r, v, st.Step)
+		return err
 	}
 	m := b.voucherDetailMsg(ctx, v, lead)
 	m.replace = r.Action != nil
 	return b.reply(ctx, r, m)
+}
+
+// markClockRow replaces the buttons of v's row in the content DM the
+// button was pressed in with what was done; other rows keep theirs. A
+// failed edit only leaves the buttons (a second press is refused).
+func (b *Bot) markClockRow(ctx context.Context, r *Request, v *store.Voucher, step string) {
+	cb := r.Callback
+	bid := r.Action.BlockID
+	if cb == nil || cb.Container.MessageTs == "" || bid != "remind_"+v.Code && bid != "late_"+v.Code {
+		return
+	}
+	var line string
+	switch step {
+	case store.StepReminded:
+		line = ":white_check_mark: Reminded " + b.when(b.Now())
+	case store.StepExtended:
+		line = fmt.Sprintf(":hourglass_flowing_sand: Extended by %d days: due %s", v.SampleState().ExtendedDays, b.sampleDueText(v))
+	default:
+		return
+	}
+	blocks := make([]slack.Block, 0, len(cb.Message.Blocks.BlockSet))
+	found := false
+	for _, bl := range cb.Message.Blocks.BlockSet {
+		if a, ok := bl.(*slack.ActionBlock); ok && a.BlockID == bid {
+			blocks = append(blocks, contextText(line))
+			found = true
+			continue
+		}
+		blocks = append(blocks, bl)
+	}
+	if !found {
+		return
+	}
+	_, _, _, err := b.api.UpdateMessageContext(ctx, cb.Container.ChannelID, cb.Container.MessageTs,
+		slack.MsgOptionText(fallback(cb.Message.Text), false), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
+		r.log.Warn("content DM row not marked", "code", v.Code, "err", slackDetail(err))
+	}
 }
 
 // onVoucherMessage reports whether the button was pressed on one voucher's

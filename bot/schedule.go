@@ -45,12 +45,14 @@ type scheduler struct {
 	wg   sync.WaitGroup
 	// observe, if set, is told of every run's outcome (metrics).
 	observe func(job string, err error)
+	// caughtUp is closed when every job's start-up catch-up has ended.
+	caughtUp chan struct{}
 }
 
 func newScheduler(db *store.DB, loc *time.Location, log *slog.Logger, now func() time.Time) (*scheduler, error) {
 	l := cronLogger{log: log}
 	return &scheduler{
-		db: db, loc: loc, log: log, now: now, jobs: map[string]*job{},
+		db: db, loc: loc, log: log, now: now, jobs: map[string]*job{}, caughtUp: make(chan struct{}),
 		c: cron.New(cron.WithParser(CronParser), cron.WithLocation(loc),
 			cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)), cron.WithLogger(l)),
 	}, nil
@@ -72,6 +74,7 @@ func (s *scheduler) add(name, spec string, run jobFunc) error {
 // start registers the jobs with cron, runs due catch-ups in the background
 // and starts the clock.
 func (s *scheduler) start(ctx context.Context) {
+	var catchUps sync.WaitGroup
 	for _, j := range s.jobs {
 		j := j
 		s.c.Schedule(j.sched, cron.FuncJob(func() {
@@ -81,13 +84,19 @@ func (s *scheduler) start(ctx context.Context) {
 			}
 		}))
 		s.wg.Add(1)
+		catchUps.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer catchUps.Done()
 			if err := s.catchUp(ctx, j); err != nil {
 				s.log.Error("job catch-up failed", "job", j.name, "err", err)
 			}
 		}()
 	}
+	go func() {
+		catchUps.Wait()
+		close(s.caughtUp)
+	}()
 	s.c.Start()
 }
 
@@ -187,3 +196,8 @@ func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv..
 func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }
+
+// CaughtUp is closed once the scheduler has started and every job's
+// start-up catch-up (the missed slot it runs, if any) has ended. Tests wait
+// on it so a catch-up's messages never race with what they do next.
+func (b *Bot) CaughtUp() <-chan struct{} { return b.sched.caughtUp }

@@ -32,7 +32,7 @@ func (b *Bot) taskRoutes() {
 		Name:    "/task",
 		Summary: "assign outsource tasks, track them and balance the load",
 		Usage: []usage{
-			{"", "open the task form (assignee pre-selected: the member with the least open work)"},
+			{"", "open the task form (assignee pre-selected: the outsource member with the least open work; /team keeps the roster)"},
 			{"@person TITLE by DUE", "assign quickly; DUE is today, tomorrow, a weekday, next friday or YYYY-MM-DD, optionally with HH:MM"},
 			{"load", "per member: open tasks, units outstanding, due today, overdue, capacity"},
 			{"list [mine|assigned|@person|overdue|done]", "tasks with their progress; assigned = the tasks you gave others"},
@@ -63,6 +63,7 @@ func (b *Bot) taskRoutes() {
 	b.rt.action(actionTaskRepick, b.taskPickOther)
 	b.rt.action(actionTaskReassign, b.taskReassign)
 	b.historySources = append(b.historySources, b.taskHistory)
+	b.taskConfirmRoutes()
 	b.taskProviders()
 }
 

@@ -103,9 +103,8 @@ func (b *Bot) publishTaskChange(ctx context.Context, t *store.Task, news string)
 		return
 	}
 	blocks := []slack.Block{section(news), contextText(b.taskFacts(t))}
-	if t.Status == store.TaskCantDo {
-		blocks = append(blocks, slack.NewActionBlock(fmt.Sprintf("task_back_%d", t.ID),
-			button(actionTaskReassign, strconv.FormatUint(t.ID, 10), "Reassign")))
+	if !t.Status.Open() {
+		blocks = append(blocks, closedTaskButtons(t))
 	}
 	if _, _, err := b.post(ctx, t.Assigner, msg{text: fmt.Sprintf("TSK-%d: %s", t.ID, t.Status.Label()), blocks: blocks}); err != nil {
 		b.log.Warn("task news to assigner failed", "task", t.ID, "err", err)
@@ -127,23 +126,6 @@ func (b *Bot) taskAccept(ctx context.Context, r *Request) error {
 	return nil
 }
 
-func (b *Bot) taskDone(ctx context.Context, r *Request) error {
-	id, err := taskIDFrom(r)
-	if err != nil {
-		return err
-	}
-	t, _, err := b.db.CompleteTask(ctx, id, r.UserID)
-	if err != nil {
-		return err
-	}
-	news := fmt.Sprintf(":white_check_mark: <@%s> finished `TSK-%d` *%s*", t.Assignee, t.ID, esc(truncate(t.Title, 200)))
-	if p := taskProgressText(t); p != "" {
-		news += " — " + p
-	}
-	b.publishTaskChange(ctx, t, news+".")
-	return nil
-}
-
 func (b *Bot) openTaskProgress(ctx context.Context, r *Request) error {
 	id, err := taskIDFrom(r)
 	if err != nil {
@@ -153,20 +135,7 @@ func (b *Bot) openTaskProgress(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	label, hint := "Units done since your last update", "e.g. 10"
-	if t.Kind == store.KindPitching {
-		label = "Pitches NOT logged with /pitch"
-		hint = fmt.Sprintf("%d already counted from /pitch", t.Pitched)
-	}
-	intro := fmt.Sprintf("*TSK-%d* %s", t.ID, esc(truncate(t.Title, 200)))
-	if p := taskProgressText(t); p != "" {
-		intro += " — " + p
-	}
-	return b.openModal(ctx, r, modal(taskProgressModalID, "Update progress", "Save", viewMeta{Ref: strconv.FormatUint(id, 10)},
-		section(intro),
-		textInput(taskBlockProgressQty, label, hint, "", false, 6, true),
-		textInput(taskBlockProgressNote, "Note", "Anything the assigner should know", "", true, store.MaxNoteLen, true),
-	))
+	return b.openModal(ctx, r, b.progressModal(t, "", "", "", ""))
 }
 
 func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSubmissionResponse, func(context.Context) error, error) {
@@ -186,6 +155,14 @@ func (b *Bot) submitTaskProgress(ctx context.Context, r *Request) (*slack.ViewSu
 	note := st.text(taskBlockProgressNote)
 	if added == 0 && note == "" {
 		return fieldErrors{taskBlockProgressQty: "Type how many units you did since your last update, or write a note."}.response(), nil, nil
+	}
+	// Past the quantity: ask once, "did you mean…?"; Save again records it.
+	if cur, err := b.db.Task(ctx, id); err == nil && cur.Assignee == r.UserID {
+		meta := decodeMeta(r.Callback.View.PrivateMetadata)
+		if q, over := overQuantity(cur, added); over && meta.Extra != progressConfirmPrefix+strconv.Itoa(added) {
+			v := b.progressModal(cur, q, progressConfirmPrefix+strconv.Itoa(added), strconv.Itoa(added), note)
+			return slack.NewUpdateViewSubmissionResponse(&v), nil, nil
+		}
 	}
 	t, err := b.db.AddTaskProgress(ctx, id, r.UserID, added, note, viewKey(r.Callback))
 	if fe := progressStoreForm.errors(err); fe != nil {

@@ -22,12 +22,13 @@ type memberLoad struct {
 	Open, Units, DueToday, Overdue int
 	Capacity                       int
 	CapacitySet                    bool
+	OffRoster                      bool // has open tasks but is not an outsource member on the roster
 }
 
 // memberLoads returns the load of every member (everyone who has had a task
 // or has a capacity set), from one read of the open-task index.
 func (b *Bot) memberLoads(ctx context.Context) ([]memberLoad, error) {
-	members, err := b.db.TaskMembers(ctx)
+	members, err := b.loadMembers(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -43,15 +44,15 @@ func (b *Bot) memberLoads(ctx context.Context) ([]memberLoad, error) {
 	by := map[string]*memberLoad{}
 	out := make([]memberLoad, len(members))
 	for i, u := range members {
-		_, set := caps[u]
-		out[i] = memberLoad{User: u, Capacity: b.capacityOf(caps, u), CapacitySet: set}
-		by[u] = &out[i]
+		_, set := caps[u.id]
+		out[i] = memberLoad{User: u.id, Capacity: b.capacityOf(caps, u.id), CapacitySet: set, OffRoster: u.offRoster}
+		by[u.id] = &out[i]
 	}
 	for i := range open {
 		t := &open[i]
 		l := by[t.Assignee]
 		if l == nil {
-			continue // cannot happen: every assignee is a member
+			continue // cannot happen: every assignee with open work is listed
 		}
 		l.Open++
 		l.Units += t.Outstanding()
@@ -74,7 +75,7 @@ func (b *Bot) leastLoaded(ctx context.Context, exclude string) (string, error) {
 	}
 	best := -1
 	for i, l := range loads {
-		if l.User == exclude {
+		if l.User == exclude || l.OffRoster {
 			continue
 		}
 		if best < 0 || l.Units < loads[best].Units || l.Units == loads[best].Units && l.Open < loads[best].Open {
@@ -97,9 +98,19 @@ func (b *Bot) taskLoad(ctx context.Context, r *Request) error {
 		text := "No one has had a task yet. Assign the first with `/task`."
 		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
 	}
-	sort.SliceStable(loads, func(i, j int) bool { return loads[i].Units > loads[j].Units })
+	sort.SliceStable(loads, func(i, j int) bool {
+		if loads[i].OffRoster != loads[j].OffRoster {
+			return !loads[i].OffRoster
+		}
+		return loads[i].Units > loads[j].Units
+	})
 	var lines []string
 	for _, l := range loads {
+		if l.OffRoster {
+			line := fmt.Sprintf(":white_circle: <@%s> — *%d* open · *%d* units outstanding · not on the outsource roster", l.User, l.Open, l.Units)
+			lines = append(lines, line)
+			continue
+		}
 		line := fmt.Sprintf("<@%s> — *%d* open · *%d* units outstanding · %d due today · %d overdue · capacity %d/day",
 			l.User, l.Open, l.Units, l.DueToday, l.Overdue, l.Capacity)
 		if l.Overdue > 0 {
@@ -113,8 +124,12 @@ func (b *Bot) taskLoad(ctx context.Context, r *Request) error {
 	}
 	blocks := []slack.Block{header("Outsource workload")}
 	blocks = append(blocks, joinLines(lines)...)
-	blocks = append(blocks, contextText(fmt.Sprintf("Units are task quantities not yet done. Capacity is per working day (%s); default %d.",
-		b.workdayNames(), b.cfg.DailyCapacity)))
+	who := "Members: everyone who has had a task (set an outsource roster with /team)."
+	if roster, err := b.outsourceRoster(ctx); err == nil && len(roster) > 0 {
+		who = "Members: the outsource roster (/team)."
+	}
+	blocks = append(blocks, contextText(fmt.Sprintf("%s Units are task quantities not yet done. Capacity is per working day (%s); default %d.",
+		who, b.workdayNames(), b.cfg.DailyCapacity)))
 	return b.reply(ctx, r, msg{text: "Workload of " + plural(len(loads), "member", "members") + ".", blocks: blocks})
 }
 

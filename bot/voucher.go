@@ -36,8 +36,9 @@ func (b *Bot) voucherRoutes() {
 			{"template [NAME [TEXT|reset]]", "the creator messages (voucher, reminder) with a preview; admins replace them"},
 			{"revoke CODE REASON", "cancel a voucher and return its value to the budget (admins)"},
 			{"list [@handle|campaign|mine]", "recent vouchers"},
-			{"budget", "each campaign's budget, issued, redeemed and remaining"},
-			{"budget CAMPAIGN AMOUNT", "create a campaign or set its budget (admins)"},
+			{"budget", "each campaign's budget, issued, redeemed and remaining; vouchers outside any campaign as \"no campaign\""},
+			{"budget CAMPAIGN AMOUNT [until YYYY-MM-DD]", "create a campaign or set its budget, optionally its last day (admins)"},
+			{"budget CAMPAIGN close|reopen|ends YYYY-MM-DD|ends none", "close (archive) a finished campaign, reopen it, or set its end date (admins)"},
 			{"export [campaign] [from to]", "CSV of vouchers sent to you; dates as YYYY-MM-DD (admins)"},
 			{"help", "this help"},
 		},
@@ -256,6 +257,9 @@ func (b *Bot) voucherRedeem(ctx context.Context, r *Request, code string) error 
 	if code == "" {
 		return errorf("Give the code to redeem, like: /voucher redeem SMP-7KQ3-9XF2-M4T9")
 	}
+	if cur, err := b.db.Voucher(ctx, code); err == nil && !b.may(ctx, r.UserID, permVoucherRedeem, cur.IssuerID, "") {
+		return notAllowed(permVoucherRedeem, mention(cur.IssuerID))
+	}
 	v, err := b.db.RedeemVoucher(ctx, code, r.UserID)
 	if store.ErrorCode(err) == store.Conflict {
 		cur, gerr := b.db.Voucher(ctx, code)
@@ -301,6 +305,8 @@ func (b *Bot) voucherRevoke(ctx context.Context, r *Request, rest string) error 
 		return err
 	}
 	b.refreshVoucherHomes(ctx, r.UserID, v)
+	b.tellOwner(ctx, store.Change{By: r.UserID, Owner: v.IssuerID, Kind: store.ChangeVoucherRevoke, Subject: v.Code,
+		Label: fmt.Sprintf("%s @%s, %s", v.Code, v.Handle, b.money(v.Value)), After: reason})
 	text := fmt.Sprintf(":no_entry: *%s* revoked (@%s, %s): %s.", v.Code, v.Handle, b.money(v.Value), esc(truncate(reason, 300)))
 	if v.Campaign != "" {
 		if c, err := b.db.Campaign(ctx, v.Campaign); err == nil {
@@ -337,42 +343,31 @@ func (b *Bot) voucherBudget(ctx context.Context, r *Request, rest string) error 
 	if amount == "" {
 		return errorf("Give the campaign and the amount, like: /voucher budget 11.11 5jt")
 	}
+	if ok, err := b.campaignLifecycle(ctx, r, name, amount); ok {
+		return err
+	}
+	amount, until := splitUntil(amount)
 	m, err := store.ParseAmount(amount, b.cfg.Currency)
 	if err != nil {
 		return err
+	}
+	if until != "" {
+		if _, err := store.ParseDate(until); err != nil {
+			return err // before the budget changes: nothing half-done
+		}
 	}
 	c, err := b.db.SetCampaignBudget(ctx, name, m, b.cfg.Currency, r.UserID)
 	if err != nil {
 		return err
 	}
-	b.refreshHome(ctx, r.UserID)
-	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()))
-	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
-}
-
-func (b *Bot) voucherBudgets(ctx context.Context, r *Request) error {
-	cs, err := b.db.Campaigns(ctx)
-	if err != nil {
-		return err
-	}
-	if len(cs) == 0 {
-		text := "No campaigns yet. An admin creates one with `/voucher budget NAME AMOUNT`, like `/voucher budget 11.11 5jt`."
-		return b.reply(ctx, r, msg{text: text, blocks: []slack.Block{section(text)}})
-	}
-	lines := []string{"*Campaign budgets* (" + b.cfg.Currency.Code + ")"}
-	funnels, err := b.db.SampleFunnels(ctx, b.samplePolicy(), b.Now())
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		l := fmt.Sprintf("• *%s* — budget %s · issued %s (%d) · redeemed %s · *remaining %s*",
-			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Redeemed), b.money(c.Remaining()))
-		if f := funnels[c.Name]; f != nil && f.Issued > 0 {
-			l += "\n      ↳ samples: " + b.funnelText(f)
+	if until != "" {
+		if c, _, err = b.db.SetCampaignEnd(ctx, name, r.UserID, until); err != nil {
+			return err
 		}
-		lines = append(lines, l)
 	}
-	return b.reply(ctx, r, msg{text: plural(len(cs), "campaign", "campaigns") + ".", blocks: joinLines(lines)})
+	b.refreshHome(ctx, r.UserID)
+	text := fmt.Sprintf(":moneybag: Campaign *%s* budget set to %s: %s issued, %s left%s.", c.Name, b.money(c.Budget), b.money(c.Issued), b.money(c.Remaining()), b.campaignState(c))
+	return b.reply(ctx, r, msg{text: fmt.Sprintf("Campaign %s budget set.", c.Name), blocks: []slack.Block{section(text)}})
 }
 
 // voucherList: "/voucher list [@handle|campaign|mine]".

@@ -60,7 +60,7 @@ func (b *Bot) openVoucherModal(ctx context.Context, r *Request, p voucherPrefill
 	if err != nil {
 		return err
 	}
-	return b.openModal(ctx, r, b.voucherModal(r.ChannelID, p, camps))
+	return b.openModal(ctx, r, b.voucherModal(r.ChannelID, p, b.openCampaigns(camps)))
 }
 
 // submitVoucherModal validates the form and issues the voucher before the

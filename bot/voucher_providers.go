@@ -37,14 +37,22 @@ func (b *Bot) digestVoucherBudgets(ctx context.Context, _ time.Time) ([]string, 
 		return int(int64(c.Issued) * 100 / int64(c.Budget))
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return pct(cs[i]) > pct(cs[j]) })
-	lines := make([]string, 0, len(cs))
+	lines := make([]string, 0, len(cs)+1)
 	for _, c := range cs {
+		if c.Closed() {
+			continue // archived: /voucher budget still lists it
+		}
 		mark := ""
 		if p := pct(c); p >= 90 {
 			mark = " :warning:"
 		}
 		lines = append(lines, fmt.Sprintf("*%s* — budget %s · issued %s (%d) · remaining %s · *%d%% used*%s",
 			c.Name, b.money(c.Budget), b.money(c.Issued), c.Count, b.money(c.Remaining()), pct(c), mark))
+	}
+	if l, err := b.digestNoCampaign(ctx); err != nil {
+		return nil, err
+	} else if l != "" {
+		lines = append(lines, l)
 	}
 	return lines, nil
 }

@@ -122,6 +122,14 @@
 //	  "YYYY-MM-DD"                      → Holiday JSON
 //	nudge_optout                        (users who turned nudges off)
 //	  userID                            → itob(time, Unix ns)
+//	team                                (the roster, team.go; a removed member keeps role "")
+//	  userID                            → Member JSON {user_id, role (poc|outsource|""), by, at}
+//	changes                             (changes told to a record's owner, and owner requests: change.go)
+//	  itob(id)                          → Change JSON {by, owner, kind, subject, label, before, after, state, batch}
+//	change_batches                      (the owner's grouped DM)
+//	  "cur:" owner                      → the key of the owner's latest batch
+//	  "b:" owner "/" started ns         → ChangeBatch JSON {owner, started, channel, ts, ids}
+//	meta "sla_hours"                    → WorkHours JSON, when POCBOT_SLA_HOURS is set (sla_hours.go)
 //	once                                (at-most-once claims: "digest/2026-11-30", "report/2026-11-23", "nudge/2026-11-30/U1", …)
 //	  key                               → itob(claim time, Unix ns)
 //

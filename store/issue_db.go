@@ -64,7 +64,7 @@ func (db *DB) CreateIssue(ctx context.Context, n IssueInput) (*Issue, error) {
 			Description: strings.TrimSpace(n.Description), OrderID: order,
 			Link: strings.TrimSpace(n.Link), SourceLink: strings.TrimSpace(n.SourceLink),
 			ReporterID: n.ReporterID, Status: IssueOpen, CreatedAt: now, UpdatedAt: now,
-			SLA: NewSLA(now, n.SLA),
+			SLA: NewSLA(now, n.SLA).withCal(slaCalendar(tx)),
 		}
 		if err := addIssueEvent(tx, is, IssueEvent{At: now, UserID: n.ReporterID, Action: ActionIssueCreate, To: string(IssueOpen)}); err != nil {
 			return err
@@ -432,6 +432,7 @@ func getIssue(tx *bolt.Tx, id uint64) (*Issue, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("issue %d: %w", id, err)
 	}
+	is.SLA = is.SLA.withCal(slaCalendar(tx))
 	return &is, nil
 }
 

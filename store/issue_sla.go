@@ -17,7 +17,40 @@ type SLA struct {
 	PausedSince time.Time     `json:"paused_since,omitzero"`
 	WarnedAt    time.Time     `json:"warned_at,omitzero"`   // 80% warning sent
 	BreachedAt  time.Time     `json:"breached_at,omitzero"` // breach notified
+
+	// cal, when set, makes the clock count working time only
+	// (POCBOT_SLA_HOURS); every load of an issue sets it. Paused is then
+	// working time too.
+	cal *workCal
 }
+
+// span is the clock time between a and b: working time with a calendar.
+func (s SLA) span(a, b time.Time) time.Duration {
+	if s.cal != nil {
+		return s.cal.work(a, b)
+	}
+	return b.Sub(a)
+}
+
+// after is the moment d of clock time after t.
+func (s SLA) after(t time.Time, d time.Duration) time.Time {
+	if s.cal != nil {
+		return s.cal.add(t, d)
+	}
+	return t.Add(d)
+}
+
+// withCal returns s counting by cal (nil: wall clock).
+func (s SLA) withCal(cal *workCal) SLA {
+	s.cal = cal
+	if cal != nil && !s.IsPaused() {
+		s.Due = s.after(s.Start, s.Budget+s.Paused)
+	}
+	return s
+}
+
+// WorkingTime reports whether the clock counts working hours only.
+func (s SLA) WorkingTime() bool { return s.cal != nil }
 
 // SLAPhase is where an SLA stands at a moment.
 type SLAPhase int
@@ -61,9 +94,9 @@ func (s SLA) Resume(now time.Time) SLA {
 	if !s.IsPaused() {
 		return s
 	}
-	d := max(now.Sub(s.PausedSince), 0)
+	d := max(s.span(s.PausedSince, now), 0)
 	s.Paused += d
-	s.Due = s.Due.Add(d)
+	s.Due = s.after(s.Start, s.Budget+s.Paused)
 	s.PausedSince = time.Time{}
 	return s
 }
@@ -75,7 +108,7 @@ func (s SLA) Elapsed(now time.Time) time.Duration {
 	if s.IsPaused() {
 		end = s.PausedSince
 	}
-	return max(end.Sub(s.Start)-s.Paused, 0)
+	return max(s.span(s.Start, end)-s.Paused, 0)
 }
 
 // Remaining is the budget left at now; negative once breached.
@@ -87,13 +120,19 @@ func (s SLA) Remaining(now time.Time) time.Duration {
 // paused the time the budget would run out if the clock restarted now.
 func (s SLA) DueAt(now time.Time) time.Time {
 	if s.IsPaused() {
-		return now.UTC().Add(s.Remaining(now))
+		return s.after(now.UTC(), s.Remaining(now)).UTC()
 	}
 	return s.Due
 }
 
 // WarnTime is when 80% of the budget is used, if the clock keeps running.
 func (s SLA) WarnTime(now time.Time) time.Time {
+	if s.cal != nil {
+		if s.IsPaused() {
+			return s.after(now.UTC(), s.warnAfter()-s.Elapsed(now)).UTC()
+		}
+		return s.after(s.Start, s.warnAfter()+s.Paused).UTC()
+	}
 	return s.DueAt(now).Add(-(s.Budget - s.warnAfter()))
 }
 

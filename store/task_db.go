@@ -194,8 +194,19 @@ func (db *DB) AcceptTask(ctx context.Context, id uint64, userID string) (t *Task
 // CompleteTask marks the task done. Returns NotFound, Forbidden if userID
 // is not the assignee, Conflict if the task is already closed.
 func (db *DB) CompleteTask(ctx context.Context, id uint64, userID string) (*Task, bool, error) {
+	return db.CompleteTaskNoted(ctx, id, userID, "")
+}
+
+// CompleteTaskNoted is CompleteTask with a note kept in the task's history,
+// such as what the assignee confirmed ("done without accepting", "done at
+// 12/40"). Same errors as CompleteTask, plus Invalid for a note longer than
+// MaxNoteLen.
+func (db *DB) CompleteTaskNoted(ctx context.Context, id uint64, userID, note string) (*Task, bool, error) {
+	if err := checkLen("The note", note, MaxNoteLen); err != nil {
+		return nil, false, err
+	}
 	return db.changeTask(ctx, id, userID, func(t *Task, now time.Time) (bool, error) {
-		return true, t.setStatus(TaskDone, userID, now, "")
+		return true, t.setStatus(TaskDone, userID, now, note)
 	})
 }
 

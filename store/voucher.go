@@ -116,6 +116,11 @@ type Campaign struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+	// Lifecycle (campaign.go): closed by an admin, and the last day it
+	// takes vouchers (YYYY-MM-DD in the team's zone, "" = no end).
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty"`
+	EndsOn   string    `json:"ends_on,omitempty"`
 }
 
 // Remaining is the budget left to issue.
@@ -331,6 +336,9 @@ func (db *DB) IssueVoucher(ctx context.Context, nv VoucherInput) (v *Voucher, ex
 			var err error
 			if camp, err = getCampaign(tx, campaign); err != nil {
 				return onField(FieldCampaign, err)
+			}
+			if err := checkCampaignOpen(camp, now, loc); err != nil {
+				return err
 			}
 			if nv.Value > camp.Remaining() {
 				return refusal(ErrVoucherBudget, FieldValue, "Refused by the campaign budget rule: %s has %s left of its %s budget, and this voucher is %s. "+

@@ -157,6 +157,22 @@ var settings = []setting{
 			}
 			return errors.Join(errs...)
 		}},
+	{Name: "POCBOT_OUTSOURCE", Range: "user IDs (U…, W…), comma-separated",
+		Help: "outsource members put on the /team roster at start (once each: a member an admin removes stays removed)",
+		parse: func(c *Config, v string) error {
+			var errs []error
+			for _, id := range strings.Split(v, ",") {
+				if id = strings.TrimSpace(id); id == "" {
+					continue
+				}
+				if !isUserID(id) {
+					errs = append(errs, cfgErr("POCBOT_OUTSOURCE has %q, which is not a Slack user ID; use IDs like U012AB3CD, separated by commas.", id))
+					continue
+				}
+				c.Outsource = append(c.Outsource, id)
+			}
+			return errors.Join(errs...)
+		}},
 	{Name: "POCBOT_PITCH_COOLDOWN", Default: formatDays(botDefaults.PitchCooldown), Range: "0d–365d, or hours like 72h",
 		Help: "a creator pitched within this window counts as a duplicate",
 		parse: func(c *Config, v string) (err error) {
@@ -241,6 +257,14 @@ var settings = []setting{
 		parse: func(c *Config, v string) (err error) {
 			if c.IssueSLA, err = store.ParseSLAPolicy(v); err != nil {
 				return cfgErr("POCBOT_SLA %q: %s Write it like %s; priorities you leave out keep their default.", v, store.ErrorMessage(err), botDefaults.IssueSLA)
+			}
+			return nil
+		}},
+	{Name: "POCBOT_SLA_HOURS", Default: "off", Range: "HH:MM-HH:MM, or off",
+		Help: "working hours the issue SLA clock counts, on POCBOT_WORKDAYS minus holidays (off = wall clock, round the clock)",
+		parse: func(c *Config, v string) (err error) {
+			if c.SLAHours, err = store.ParseWorkHours(v); err != nil {
+				return cfgErr("POCBOT_SLA_HOURS: %s Or write off for the wall clock.", store.ErrorMessage(err))
 			}
 			return nil
 		}},

@@ -44,6 +44,9 @@ func TestLoadConfig_Errors(t *testing.T) {
 		{"channel name", map[string]string{"POCBOT_DIGEST_CHANNEL": "#general"}, "not a channel ID"},
 		{"bad url", map[string]string{"SLACK_API_URL": "slack.com"}, "SLACK_API_URL"},
 		{"bad cooldown", map[string]string{"POCBOT_PITCH_COOLDOWN": "two weeks"}, "POCBOT_PITCH_COOLDOWN"},
+		{"bad outsource", map[string]string{"POCBOT_OUTSOURCE": "U7,ana"}, `POCBOT_OUTSOURCE has "ana"`},
+		{"SLA hours backwards", map[string]string{"POCBOT_SLA_HOURS": "18:00-09:00"}, "POCBOT_SLA_HOURS: \"18:00-09:00\" ends before it starts"},
+		{"SLA hours words", map[string]string{"POCBOT_SLA_HOURS": "office hours"}, "write them like 09:00-18:00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,5 +243,22 @@ func TestIsTerminal(t *testing.T) {
 	env := func(k string) string { return map[string]string{"POCBOT_ADMIN_SOCKET": "off"}[k] }
 	if code := run(context.Background(), []string{"export", "pitches", "xlsx"}, env, pty, &errb); code != 2 || !strings.Contains(errb.String(), "> pitches.xlsx") {
 		t.Errorf("export pitches xlsx to a terminal = %d %q", code, errb.String())
+	}
+}
+
+func TestLoadConfig_RosterAndSLAHours(t *testing.T) {
+	t.Parallel()
+	env := goodEnv()
+	env["POCBOT_OUTSOURCE"] = " U7, W8 ,"
+	env["POCBOT_SLA_HOURS"] = "09:00-18:00"
+	c, err := LoadConfig(getenvFrom(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Outsource) != 2 || c.Outsource[0] != "U7" || c.Outsource[1] != "W8" || c.SLAHours.String() != "09:00-18:00" {
+		t.Errorf("outsource %v, SLA hours %q", c.Outsource, c.SLAHours)
+	}
+	if c, _ := LoadConfig(getenvFrom(goodEnv())); !c.SLAHours.IsZero() {
+		t.Errorf("default SLA hours = %q, want the wall clock", c.SLAHours)
 	}
 }

@@ -188,7 +188,7 @@ func TestE2E_HelpExamplesAreValidInput(t *testing.T) {
 				t.Errorf("example %q of %s runs another command", ex, name)
 				continue
 			}
-			if name == "/task" || name == "/target" {
+			if name == "/task" || name == "/target" || name == "/team" {
 				text = person.ReplaceAllString(text, "<@U2|$1>")
 			}
 			if ran == users {

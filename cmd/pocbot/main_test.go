@@ -118,6 +118,12 @@ func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...f
 	if err := fs.WaitConnected(wctx, before+1); err != nil {
 		tb.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.Logs.String())
 	}
+	// The start-up catch-up of missed job slots posts in the background;
+	// let it finish so its messages are not taken for a test's replies.
+	select {
+	case <-h.Bot.CaughtUp():
+	case <-wctx.Done():
+	}
 	tb.Cleanup(func() { h.Stop() })
 	return h
 }

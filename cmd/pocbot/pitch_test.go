@@ -226,7 +226,8 @@ func TestE2E_Creator(t *testing.T) {
 	h.command("U1", "/pitch", "@Sari.Beauty Glow Serum")
 	mustContain(t, h.command("U2", "/creator", "@sari.beauty note prefers <!channel> WhatsApp"), "Note added")
 	mustContain(t, h.command("U2", "/creator", "@sari.beauty set followers 120k category beauty owner <@U2|two> name Sari Dewi"),
-		"Updated", "120k", "beauty", "<@U2>", "Sari Dewi")
+		// U1 owns the creator: U2's owner change asks U1 first (issue #13).
+		"Updated", "120k", "beauty", "Sari Dewi", "is owned by <@U1>: I asked them to approve")
 	m := h.command("U3", "/creator", "@SARI.beauty")
 	mustContain(t, m, "@sari.beauty", "PIT-1", "Glow Serum", "prefers &lt;!channel&gt; WhatsApp", "Sari Dewi", "Log a pitch")
 	mustNotContain(t, m, "<!channel>")

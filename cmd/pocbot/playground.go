@@ -272,6 +272,7 @@ var playgroundCommands = []playground.Command{
 	{Command: "/task", Description: "Assign an outsource task, see the team's load, list tasks or set capacity", UsageHint: "@person TITLE by friday | load | list [mine|@person|overdue|done] | TSK-7 | capacity @person 40 | export"},
 	{Command: "/issue", Description: "Log a creator's problem (sample, voucher, commission…) and track it with an owner and SLA", UsageHint: "[@handle] [what happened] | list [open|mine|unassigned|breached|@handle] | ISS-12 | export"},
 	{Command: "/target", Description: "Your and the team's progress against targets, the report with charts; admins set targets and holidays", UsageHint: "| METRIC N [@person|team] [daily|weekly] | holiday add YYYY-MM-DD | nudges off | report [week|month]"},
+	{Command: "/team", Description: "The team roster (POC staff, outsource members) and who may change what", UsageHint: "| add @person outsource|poc | remove @person | permissions"},
 }
 
 // playgroundShortcuts are manifest.yaml's message shortcuts.

@@ -252,6 +252,11 @@ func TestE2E_HomeIssuesTasksVouchers(t *testing.T) {
 	if _, err := h.Slack.User("U2").Click(ctx, fakeslack.Target{View: hv}, "task_done", "1"); err != nil {
 		t.Fatal(err)
 	}
+	// TSK-1 was never accepted: Done asks first (issue #13).
+	q := h.newMessage(0, func(m fakeslack.Message) bool {
+		return (m.User == "U2" || m.Channel == "DU2") && strings.Contains(all(m), "You haven't accepted `TSK-1`")
+	})
+	press(t, h, "U2", q, "task_done_confirm")
 	if _, err := h.Slack.WaitView(ctx, "U2", func(v *fakeslack.View) bool {
 		return v.Type == "home" && !strings.Contains(string(v.JSON), "TSK-1") && strings.Contains(string(v.JSON), "tasks done today 1")
 	}); err != nil {

@@ -109,13 +109,16 @@ func TestE2E_TaskQuickFormDMButtonsAndPitchProgress(t *testing.T) {
 	mustNotContain(t, news, "<!channel>")
 
 	press(t, h, "U1", dm, "task_done")
+	// 5/40: Done asks first (issue #13) and records what was confirmed.
+	q := h.newMessage(0, func(m fakeslack.Message) bool { return strings.Contains(all(m), "35 short. Mark it done anyway?") })
+	press(t, h, "U1", q, "task_done_confirm")
 	dm = waitLatest(t, h, dm, "Closed")
 	mustNotContain(t, dm, `"task_done"`, `"task_progress"`)
 	waitDM(t, h, "ULEAD", 0, "<@U1> finished `TSK-1`")
 
 	// Detail with history.
 	d := h.command("ULEAD", "/task", "TSK-1")
-	mustContain(t, d, "History", "assigned it to <@U1>", "Assigned → *Accepted*", "(+2)", "*Done*")
+	mustContain(t, d, "History", "assigned it to <@U1>", "Assigned → *Accepted*", "(+2)", "*Done*", "marked done at 5/40")
 }
 
 func TestE2E_TaskCantDoAndReassign(t *testing.T) {

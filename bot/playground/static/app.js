@@ -94,7 +94,7 @@ const EMOJI = {
   white_check_mark: "✅", warning: "⚠️", red_circle: "🔴", palm_tree: "🌴", x: "❌", ticket: "🎫",
   hourglass: "⌛", tada: "🎉", small_orange_diamond: "🔸", memo: "📝", gear: "⚙️", double_vertical_bar: "⏸️",
   stopwatch: "⏱️", rotating_light: "🚨", pencil2: "✏️", page_facing_up: "📄", no_entry: "⛔", no_bell: "🔕", wastebasket: "🗑️",
-  moneybag: "💰", mega: "📣", lock: "🔒", leftwards_arrow_with_hook: "↩️", large_orange_circle: "🟠",
+  moneybag: "💰", mega: "📣", lock: "🔒", unlock: "🔓", raising_hand: "🙋", leftwards_arrow_with_hook: "↩️", large_orange_circle: "🟠",
   large_green_circle: "🟢", hourglass_flowing_sand: "⏳", handshake: "🤝", clipboard: "📋",
   checkered_flag: "🏁", chart_with_upwards_trend: "📈", bell: "🔔", alarm_clock: "⏰",
   fire: "🔥", star: "⭐", sparkles: "✨", eyes: "👀", wave: "👋", thumbsup: "👍", "+1": "👍", "-1": "👎",
