@@ -120,6 +120,11 @@ func runPlayground(ctx context.Context, args []string, getenv func(string) strin
 	logger := slog.New(slog.NewJSONHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fake := fakeslack.New(fakeslack.Options{Logger: logger})
 	defer fake.Close()
+	for _, p := range team.People {
+		// users.info answers with the names the page shows, as Slack would
+		// for a real team (without this the digest says "u0ana").
+		fake.SetUserProfile(p.ID, fakeslack.Profile{DisplayName: p.Name, RealName: p.RealName})
+	}
 
 	env := playgroundEnv(team, fake.APIURL(), *dbPath)
 	cfg, err := LoadConfig(func(k string) string {
