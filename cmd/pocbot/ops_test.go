@@ -356,6 +356,16 @@ func TestE2E_ToolsThroughAdminSocketMatchOffline(t *testing.T) {
 	if code, _, errs := cli(t, env, "backup", "-f", liveCopy); code != 0 {
 		t.Errorf("backup -f = %d %q", code, errs)
 	}
+	if code, _, errs := cli(t, env, "backup", liveCopy, "-f"); code != 0 {
+		t.Errorf("backup FILE -f = %d %q", code, errs)
+	}
+	// A directory is not a file to overwrite: the message says what to type.
+	bdir := t.TempDir()
+	for _, args := range [][]string{{"backup", bdir}, {"backup", "-f", bdir}} {
+		if code, _, errs := cli(t, env, args...); code != 2 || !strings.Contains(errs, "is a directory") || !strings.Contains(errs, "pocbot backup "+bdir+"/pocbot-") {
+			t.Errorf("%v = %d %q", args, code, errs)
+		}
+	}
 	// Never onto the live database, even with -f.
 	if code, _, errs := cli(t, env, "backup", "-f", h.DBPath); code != 2 || !strings.Contains(errs, "is the database itself") {
 		t.Errorf("backup -f onto the database = %d %q", code, errs)
@@ -409,6 +419,10 @@ func TestE2E_RestoreBackup(t *testing.T) {
 	os.WriteFile(junk, bytes.Repeat([]byte("x"), 8192), 0o600)
 	if code, _, errs := cli(t, env, "restore", junk); code != 1 || !strings.Contains(errs, "not a pocbot database") {
 		t.Errorf("restore junk = %d %q", code, errs)
+	}
+	// A mistyped backup path says so in words, not as a stat error.
+	if code, _, errs := cli(t, env, "restore", filepath.Join(t.TempDir(), "typo.db")); code != 1 || !strings.Contains(errs, "there is no file") || strings.Contains(errs, "stat ") {
+		t.Errorf("restore of a missing file = %d %q", code, errs)
 	}
 	code, out, errs := cli(t, env, "restore", backup)
 	if code != 0 {
