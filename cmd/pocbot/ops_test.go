@@ -149,6 +149,7 @@ func TestE2E_MetricsMoveWithWork(t *testing.T) {
 	}
 
 	h.command("U1", "/pitch", "@metric.one Serum")
+	h.command("U1", "/voucher", "@metric.one Serum 12xyz") // a typo: a user error, not an alert
 	h.Slack.RateLimit("views.open", 1, time.Second)
 	reportIssue(t, h, "U1", validIssue("@metric.two"))
 	ctx := ctxT(t)
@@ -186,6 +187,22 @@ func TestE2E_MetricsMoveWithWork(t *testing.T) {
 	grew("pocbot_sla_breaches_total")
 	grew("pocbot_outbox_sent_total", "kind", "triage")
 	grew("pocbot_outbox_sent_total", "kind", "sla") // the breach DM to UADMIN
+	grew("pocbot_handler_user_errors_total", "route", "/voucher")
+	if v := value(after, "pocbot_handler_errors_total", "route", "/voucher"); v != 0 {
+		t.Errorf("a typo counted as a handler error: %v", v)
+	}
+	// Acks take well under a millisecond; the histogram can tell.
+	var underFast uint64
+	if mf := after["pocbot_ack_latency_seconds"]; mf != nil && len(mf.Metric) == 1 {
+		for _, bk := range mf.Metric[0].GetHistogram().GetBucket() {
+			if bk.GetUpperBound() == 0.0025 {
+				underFast = bk.GetCumulativeCount()
+			}
+		}
+	}
+	if underFast == 0 {
+		t.Errorf("no ack under 2.5 ms in the ack histogram (its buckets must start below 5 ms)")
+	}
 	if v := value(after, "pocbot_open_issues", "priority", "P2"); v != 1 {
 		t.Errorf("open P2 issues = %v, want 1", v)
 	}
