@@ -1,0 +1,32 @@
+package main
+
+import (
+	"testing"
+)
+
+// Asking twice to take over a creator does not DM the owner twice; a
+// stale request declined after the creator moved names who has it now.
+func TestE2E_TrustOwnerRequestOnceAndDeclineNamesCurrentOwner(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	mustContain(t, h.command("U1", "/pitch", "@sari.beauty Serum"), "Logged")
+
+	mustContain(t, h.command("U2", "/creator", "@sari.beauty set owner <@U2|me>"), "I asked them to approve moving it to you.")
+	first := waitDM(t, h, "U1", 0, "<@U2> asks to move your creator *@sari.beauty* to them.")
+	mustContain(t, h.command("U2", "/creator", "@sari.beauty set owner <@U2|me>"), "You already asked <@U1>", "still waiting for their answer")
+	if n := len(dms(h, "U1")); n != 1 {
+		t.Errorf("the owner got %d DMs for the same request, want 1", n)
+	}
+
+	// Another request, to U3, is approved first; then the first is declined.
+	mustContain(t, h.command("U4", "/creator", "@sari.beauty set owner <@U3|x>"), "I asked them to approve moving it to <@U3>.")
+	second := waitDM(t, h, "U1", 1, "<@U4> asks to move your creator *@sari.beauty* to <@U3>.")
+	mustContain(t, h.click("U1", second, "owner_approve", ""), "is now owned by <@U3>")
+	r := h.click("U1", first, "owner_decline", "")
+	mustContain(t, r, "Declined: *@sari.beauty* stays with <@U3>.")
+	mustNotContain(t, r, "stays with <@U1>")
+	waitDM(t, h, "U2", 0, "<@U1> declined moving *@sari.beauty* to <@U2>; it stays with <@U3>.")
+	if c, _ := h.Main.DB.Creator(ctx, "sari.beauty"); c.OwnerID != "U3" {
+		t.Errorf("owner = %s, want U3", c.OwnerID)
+	}
+}
