@@ -30,3 +30,17 @@ func TestE2E_TrustOwnerRequestOnceAndDeclineNamesCurrentOwner(t *testing.T) {
 		t.Errorf("owner = %s, want U3", c.OwnerID)
 	}
 }
+
+// An issue resolved within its first minute reads "within a minute" in the
+// reporter's DM and "under 1m" in /issue list resolved, not "0m".
+func TestE2E_TrustResolvedWithinAMinuteReadsUnder1m(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	tm := reportIssue(t, h, "U1", validIssue("@budi.jkt"))
+	resolveIssue(t, h, "U2", tm, "New code sent")
+	dm := waitDM(t, h, "U1", 0, "was resolved by <@U2>")
+	mustContain(t, dm, "within a minute. Please tell @budi.jkt:")
+	mustNotContain(t, dm, "after 0m")
+	l := h.command("U1", "/issue", "list resolved")
+	mustContain(t, l, "median time to resolve *under 1m*", "resolved in *under 1m*")
+	mustNotContain(t, l, "*0m*")
+}
