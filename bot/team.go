@@ -322,8 +322,13 @@ func permissionsMsg() msg {
 	for _, p := range permOrder {
 		row := permissions[p]
 		l := fmt.Sprintf("• *%s* — %s", row.What, row.May)
-		if row.Others != "—" {
-			l += "; " + row.Others
+		// Others is README's column: "—" (nobody else) reads as nothing
+		// here, and "— (note)" as just the note.
+		switch others := strings.TrimSpace(strings.TrimPrefix(row.Others, "—")); {
+		case strings.HasPrefix(others, "("):
+			l += " " + others
+		case others != "":
+			l += "; " + others
 		}
 		lines = append(lines, l)
 	}

@@ -44,3 +44,13 @@ func TestE2E_TrustResolvedWithinAMinuteReadsUnder1m(t *testing.T) {
 	mustContain(t, l, "median time to resolve *under 1m*", "resolved in *under 1m*")
 	mustNotContain(t, l, "*0m*")
 }
+
+// /team permissions reads as sentences: README's "—" (nobody else) column
+// marker does not leak into the message as "owner, admins; — (…)".
+func TestE2E_TrustPermissionsHaveNoDashMarker(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	p := h.command("U2", "/team", "permissions")
+	mustContain(t, p, "*Edit a pitch's note or delete a pitch* — owner, admins (audited; a deleted pitch leaves every count)",
+		"*Accept, update, finish or hand back a task* — owner (only the assignee); Done before Accept")
+	mustNotContain(t, p, "; —")
+}
