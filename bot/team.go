@@ -269,6 +269,9 @@ func (b *Bot) teamChange(ctx context.Context, r *Request, rest string, add bool)
 	var ids []string
 	for _, f := range strings.Fields(rest) {
 		if id := userIDFromMention(f); id != "" {
+			if add && id == b.botUserID {
+				return mdErrorf("%s is pocbot itself; the roster is for people on the team.", mention(id))
+			}
 			if !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}

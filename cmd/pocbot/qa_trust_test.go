@@ -2,6 +2,8 @@ package main
 
 import (
 	"testing"
+
+	"pocbot/bot/fakeslack"
 )
 
 // Asking twice to take over a creator does not DM the owner twice; a
@@ -53,4 +55,13 @@ func TestE2E_TrustPermissionsHaveNoDashMarker(t *testing.T) {
 	mustContain(t, p, "*Edit a pitch's note or delete a pitch* — owner, admins (audited; a deleted pitch leaves every count)",
 		"*Accept, update, finish or hand back a task* — owner (only the assignee); Done before Accept")
 	mustNotContain(t, p, "; —")
+}
+
+// The bot itself cannot be put on the roster (it would be suggested for
+// outsource tasks and listed in /task load).
+func TestE2E_TrustRosterRefusesTheBot(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	r := h.command("UADMIN", "/team", "add <@"+fakeslack.BotUserID+"|pocbot> <@U7|ana> outsource")
+	mustContain(t, r, "is pocbot itself; the roster is for people on the team.")
+	mustNotContain(t, h.command("UADMIN", "/team", ""), "<@"+fakeslack.BotUserID+">", "<@U7>")
 }
