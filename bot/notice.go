@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -163,7 +164,7 @@ func (b *Bot) changeUndo(ctx context.Context, r *Request) error {
 	case c.State != "":
 		return errorf("That change was already %s.", c.State)
 	case b.Now().Sub(c.At) >= undoWindow:
-		return errorf("Undo works for %s after a change, and this one is older. Change it back by hand.", store.FormatDuration(undoWindow))
+		return mdErrorf("Undo works for %s after a change, and this one is older. %s", store.FormatDuration(undoWindow), undoByHand(c))
 	}
 	switch c.Kind {
 	case store.ChangePitchStatus:
@@ -223,6 +224,21 @@ func (b *Bot) changeUndo(ctx context.Context, r *Request) error {
 // ownerRequestRepeat is how long a request waits before asking the same
 // thing again DMs the owner again.
 const ownerRequestRepeat = 7 * 24 * time.Hour
+
+// undoByHand says how to put a change back once Undo has expired.
+func undoByHand(c store.Change) string {
+	switch c.Kind {
+	case store.ChangePitchStatus:
+		if store.PitchStatus(c.Before) == store.PitchPitched {
+			// No command sets a pitch back to Pitched: name the outcomes.
+			return fmt.Sprintf("Set its outcome with `/pitch PIT-%s interested|agreed|declined|no response`.", c.Subject)
+		}
+		return fmt.Sprintf("Change it back with `/pitch PIT-%s %s`.", c.Subject, strings.ReplaceAll(c.Before, "_", " "))
+	case store.ChangeCreatorOwner:
+		return fmt.Sprintf("Change it back with `/creator %s set owner` followed by %s.", esc(c.Label), mention(c.Before))
+	}
+	return "Change it back by hand."
+}
 
 // requestOwner asks the creator's current owner to hand it to newOwner.
 func (b *Bot) requestOwner(ctx context.Context, r *Request, cr *store.Creator, newOwner string) (string, error) {

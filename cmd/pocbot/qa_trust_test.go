@@ -2,8 +2,10 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"pocbot/bot/fakeslack"
+	"pocbot/store"
 )
 
 // Asking twice to take over a creator does not DM the owner twice; a
@@ -64,4 +66,31 @@ func TestE2E_TrustRosterRefusesTheBot(t *testing.T) {
 	r := h.command("UADMIN", "/team", "add <@"+fakeslack.BotUserID+"|pocbot> <@U7|ana> outsource")
 	mustContain(t, r, "is pocbot itself; the roster is for people on the team.")
 	mustNotContain(t, h.command("UADMIN", "/team", ""), "<@"+fakeslack.BotUserID+">", "<@U7>")
+}
+
+// A late Undo says which command puts the change back, and that command
+// works; a change from Pitched (no command sets it back) names the outcomes.
+func TestE2E_TrustLateUndoNamesTheCommand(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	ctx := ctxT(t)
+	mustContain(t, h.command("U2", "/pitch", "@sari.beauty Serum"), "Logged")
+	mustContain(t, h.command("U2", "/pitch", "PIT-1 no response"), "Pitched → *No response*")
+	mustContain(t, h.command("U3", "/pitch", "PIT-1 declined"), "<@U2> is told")
+	dm := waitDM(t, h, "U2", 0, "<@U3> changed your pitch *PIT-1 @sari.beauty*: No response → *Declined*")
+	h.Clock.Advance(31 * time.Minute)
+	before := len(h.Slack.Messages())
+	press(t, h, "U2", dm, "change_undo")
+	replyTo(t, h, "U2", before, "this one is older. Change it back with `/pitch PIT-1 no response`.")
+	mustContain(t, h.command("U2", "/pitch", "PIT-1 no response"), "Declined → *No response*")
+	if p, _ := h.Main.DB.Pitch(ctx, 1); p.Status != store.PitchNoResponse {
+		t.Errorf("PIT-1 = %s, want no_response", p.Status)
+	}
+
+	mustContain(t, h.command("U2", "/pitch", "@budi.jkt Serum"), "Logged *PIT-2*")
+	mustContain(t, h.command("U3", "/pitch", "PIT-2 agreed"), "<@U2> is told")
+	dm = waitDM(t, h, "U2", 1, "PIT-2 @budi.jkt*: Pitched → *Agreed*")
+	h.Clock.Advance(31 * time.Minute)
+	before = len(h.Slack.Messages())
+	press(t, h, "U2", dm, "change_undo")
+	replyTo(t, h, "U2", before, "Set its outcome with `/pitch PIT-2 interested|agreed|declined|no response`.")
 }
