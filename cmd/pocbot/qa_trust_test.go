@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -93,4 +94,19 @@ func TestE2E_TrustLateUndoNamesTheCommand(t *testing.T) {
 	before = len(h.Slack.Messages())
 	press(t, h, "U2", dm, "change_undo")
 	replyTo(t, h, "U2", before, "Set its outcome with `/pitch PIT-2 interested|agreed|declined|no response`.")
+}
+
+// A reopened task's history says it was reopened, not just Done → Assigned.
+func TestE2E_TrustTaskHistorySaysReopened(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	mustContain(t, h.command("ULEAD", "/task", "<@U7|out> Follow up 20 creators by friday"), "Assigned `TSK-1`")
+	dm := waitDM(t, h, "U7", 0, "TSK-1")
+	press(t, h, "U7", dm, "task_done")
+	q := h.newMessage(0, func(m fakeslack.Message) bool {
+		return m.User == "U7" && strings.Contains(all(m), "task_done_confirm")
+	})
+	press(t, h, "U7", q, "task_done_confirm")
+	news := waitDM(t, h, "ULEAD", 0, "<@U7> finished `TSK-1`")
+	mustContain(t, h.click("ULEAD", news, "task_reopen", "1"), "Reopened `TSK-1`")
+	mustContain(t, h.command("ULEAD", "/task", "TSK-1"), "<@ULEAD>: Done → *Assigned*: reopened")
 }
