@@ -191,6 +191,7 @@ func (b *Bot) submitTargetAdjust(ctx context.Context, r *Request) (*slack.ViewSu
 	a.Value = n
 	if p := st.text(targetBlockPeriod); p == store.Daily || p == store.Weekly {
 		a.Period = p
+		a.PeriodSet = true // picked in the form: 0 ends that period's target, not the other's
 	}
 	r.ChannelID = meta.Channel
 	return nil, func(ctx context.Context) error { return b.proposeTarget(ctx, r, a, false) }, nil

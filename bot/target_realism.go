@@ -298,6 +298,9 @@ func realismMsg(a targetArgs, c progress.Check, label, team string) msg {
 // proposeTarget runs the check on a and sets it, or asks when it looks
 // unrealistic. replace edits the message the button was on.
 func (b *Bot) proposeTarget(ctx context.Context, r *Request, a targetArgs, replace bool) error {
+	if err := b.targetForPerson(ctx, a.UserID); err != nil {
+		return err
+	}
 	if a.Value == 0 {
 		return b.removeTarget(ctx, r, a, replace)
 	}
@@ -402,4 +405,24 @@ func (b *Bot) targetSetSuggested(ctx context.Context, r *Request) error {
 	}
 	// Judged again: the figures may have moved since the question.
 	return b.proposeTarget(ctx, r, a, true)
+}
+
+// targetForPerson refuses a target for pocbot itself or another bot user
+// (typed as @pocbot, or picked in the "A person…" select, which lists
+// bots too): it would sit in the digest, Home and team sums for ever.
+func (b *Bot) targetForPerson(ctx context.Context, userID string) error {
+	if userID == "" {
+		return nil
+	}
+	isBot := userID == b.botUserID
+	if !isBot {
+		// users.info failing must not block a lead: the target goes ahead.
+		if u, err := b.api.GetUserInfoContext(ctx, userID); err == nil {
+			isBot = u.IsBot
+		}
+	}
+	if isBot {
+		return mdErrorf("<@%s> is a bot: targets are for people. Write `/target pitches 10 @person`, or `team`.", userID)
+	}
+	return nil
 }

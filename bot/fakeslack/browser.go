@@ -52,6 +52,7 @@ type ScreenFile struct {
 	ThreadTS       string `json:"thread_ts,omitempty"`
 	InitialComment string `json:"initial_comment,omitempty"`
 	Size           int    `json:"size"`
+	AltText        string `json:"alt_text,omitempty"` // alt_txt of an image
 }
 
 // Screen is what userID sees: every message they may see, their modal
@@ -94,7 +95,7 @@ func (s *Server) ScreenFor(userID string) Screen {
 		if f.completed && f.f.Channel != "" {
 			sc.Files = append(sc.Files, ScreenFile{
 				ID: f.f.ID, Filename: f.f.Filename, Title: f.f.Title, Channel: f.f.Channel,
-				ThreadTS: f.f.ThreadTS, InitialComment: f.f.InitialComment, Size: len(f.f.Content),
+				ThreadTS: f.f.ThreadTS, InitialComment: f.f.InitialComment, Size: len(f.f.Content), AltText: f.f.AltText,
 			})
 		}
 	}

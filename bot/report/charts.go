@@ -174,7 +174,13 @@ func (in *Input) peopleChart() (Chart, error) {
 	var parts []string
 	for _, a := range in.People {
 		name := a.Person.Name
-		if withTarget {
+		if withTarget && a.Target <= 0 {
+			// Someone the target does not cover (a POC when only the
+			// outsource team has one): no bar, and no "15/0".
+			d.Labels = append(d.Labels, fmt.Sprintf("%s %d (no target)", name, a.Done))
+			s.Values = append(s.Values, 0)
+			parts = append(parts, fmt.Sprintf("%s %d (no target)", name, a.Done))
+		} else if withTarget {
 			l := fmt.Sprintf("%s %d/%d", name, a.Done, a.Target)
 			d.Labels = append(d.Labels, l)
 			s.Values = append(s.Values, float64(a.Pct()))

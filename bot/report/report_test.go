@@ -165,3 +165,19 @@ func TestRange(t *testing.T) {
 		}
 	}
 }
+
+// TestPeopleChart_SomeWithoutTarget: when only some people have a pitch
+// target (the outsource team), the others are labelled "(no target)", not
+// "15/0" next to an empty bar.
+func TestPeopleChart_SomeWithoutTarget(t *testing.T) {
+	in := sample()
+	in.People = append(in.People, Attainment{Person: Person{ID: "U3", Name: "bayu"}, Metric: "pitches", Score: progress.Score{Done: 15}})
+	c, err := in.peopleChart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Data.Labels[len(c.Data.Labels)-1]
+	if last != "bayu 15 (no target)" || strings.Contains(c.AltText, "/0") || strings.Contains(c.AltText, "of 0") || !strings.Contains(c.AltText, "bayu 15 (no target)") {
+		t.Errorf("label %q, alt %q", last, c.AltText)
+	}
+}

@@ -148,6 +148,11 @@ func runImportCmd(ctx context.Context, args []string, getenv func(string) string
 	for _, b := range bad {
 		fmt.Fprintf(stdout, "  line %d: %s\n", b.Line, b.Reason)
 	}
+	if ref := unlookedUp(getenv, t, kind); ref != "" {
+		// Without a token "not a teammate" would be a guess: say why.
+		fmt.Fprintf(stdout, "SLACK_BOT_TOKEN is not set, so teammates named by handle, name or e-mail (like %q) cannot be looked up in Slack. "+
+			"Set SLACK_BOT_TOKEN to the bot's token, or write member IDs (U…), and run this again.\n", ref)
+	}
 	if *rejected != "" && len(bad) > 0 {
 		var buf bytes.Buffer
 		if err := sheet.WriteRejected(&buf, t, bad); err == nil {
@@ -184,6 +189,21 @@ func pick(c bool, a, b string) string {
 		return a
 	}
 	return b
+}
+
+// unlookedUp returns the first teammate cell of t that only Slack could
+// resolve (a handle, name or e-mail), when there is no token to ask it.
+func unlookedUp(getenv func(string) string, t *sheet.Table, kind sheet.Kind) string {
+	if strings.TrimSpace(getenv("SLACK_BOT_TOKEN")) != "" {
+		return ""
+	}
+	offline, _ := cliTeammates(context.Background(), func(string) string { return "" }, nil)
+	for _, ref := range sheet.UserRefs(t, kind) {
+		if _, ok := offline(ref); !ok {
+			return ref
+		}
+	}
+	return ""
 }
 
 // cliTeammates resolves teammates through Slack when SLACK_BOT_TOKEN is

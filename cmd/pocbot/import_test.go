@@ -258,6 +258,11 @@ func TestCLI_ImportWithDryRunProgressAndRejected(t *testing.T) {
 		!strings.Contains(out.String(), "1 new past pitch (and 1 new creator),") || !strings.Contains(out.String(), `line 2: Pitched by "@sari" is not a teammate`) {
 		t.Errorf("offline import = %d:\n%s", code, out.String())
 	}
+	// …and the output says why, instead of leaving "not a teammate" as the
+	// last word on someone who is one.
+	if !strings.Contains(out.String(), `SLACK_BOT_TOKEN is not set, so teammates named by handle, name or e-mail (like "@sari") cannot be looked up`) {
+		t.Errorf("offline import does not say names need SLACK_BOT_TOKEN:\n%s", out.String())
+	}
 }
 
 // TestE2E_ImportBigFileWithProgress: a 50,000-row pitch sheet (5,000

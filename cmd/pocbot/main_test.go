@@ -162,7 +162,10 @@ func (h *harness) command(user, cmd, text string) fakeslack.Message {
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", cmd, text, err)
 	}
-	if res.Ack.Latency > 200*time.Millisecond {
+	// Slack allows 3 s; the bound is far below that but loose enough for
+	// -race on 2 shared cores with the browser tests running beside it
+	// (README's Performance section has the measured figures).
+	if res.Ack.Latency > 500*time.Millisecond {
 		h.t.Errorf("%s ack took %v", cmd, res.Ack.Latency)
 	}
 	return h.newMessage(before, func(m fakeslack.Message) bool { return m.Kind == "response" && m.User == user })

@@ -120,6 +120,14 @@ func runPlayground(ctx context.Context, args []string, getenv func(string) strin
 	logger := slog.New(slog.NewJSONHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	fake := fakeslack.New(fakeslack.Options{Logger: logger})
 	defer fake.Close()
+	for _, p := range team.People {
+		// The team is the workspace's directory, as in Slack: users.info
+		// answers with the names the page shows (without this the digest
+		// says "u0ana"), users.list and users.lookupByEmail let an import
+		// name teammates by handle or e-mail.
+		fake.SetUser(fakeslack.DirectoryUser{ID: p.ID, Name: p.Name, RealName: p.RealName,
+			DisplayName: p.Name, Email: p.Name + "@demo.pocbot.test"})
+	}
 
 	env := playgroundEnv(team, fake.APIURL(), *dbPath)
 	cfg, err := LoadConfig(func(k string) string {

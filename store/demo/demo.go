@@ -249,9 +249,13 @@ func (s *seeder) planSetup() {
 	if !xmas.After(today) {
 		xmas = xmas.AddDate(1, 0, 0)
 	}
-	for _, d := range []time.Time{s.cal.holiday, xmas} {
-		date := d.Format("2006-01-02")
-		s.on(next(), "holiday "+date, func() error { return s.db.AddHoliday(s.ctx, date, lead) })
+	// Named, as a lead would (README's example is "2026-12-25 Natal").
+	for _, h := range []struct {
+		d    time.Time
+		name string
+	}{{s.cal.holiday, "Cuti bersama"}, {xmas, "Natal"}} {
+		date, name := h.d.Format("2006-01-02"), h.name
+		s.on(next(), "holiday "+date, func() error { return s.db.AddNamedHoliday(s.ctx, date, name, lead) })
 	}
 }
 

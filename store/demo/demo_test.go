@@ -290,6 +290,13 @@ func checkContent(t *testing.T, db *store.DB, team *Team, h *history, now time.T
 	if len(h.holidays) == 0 {
 		t.Error("no holiday")
 	}
+	for _, hd := range h.holidays {
+		// Unnamed, "/target holiday add 2026-12-25 Natal" (README's example)
+		// answers "already a holiday" and the list shows no name.
+		if hd.Name == "" {
+			t.Errorf("holiday %s has no name", hd.Date)
+		}
+	}
 	scopes := map[string]bool{}
 	for _, tg := range h.targets {
 		scope := "team"

@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"pocbot/store"
 )
 
 // Limits of a file.
@@ -54,7 +56,27 @@ func Read(r io.Reader) (*Table, error) {
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
 		return nil, errors.New("this is an old Excel .xls file; save it as .xlsx or CSV and try again")
 	}
+	if kind := binaryKind(data); kind != "" {
+		return nil, fmt.Errorf("this is %s, not a spreadsheet; attach the CSV or XLSX file itself", kind)
+	}
 	return readCSV(data)
+}
+
+// binaryKind names what a file that is not text is (a PNG renamed .csv, a
+// PDF), or "" for text. A NUL byte in the first 8 KB is never in a CSV.
+func binaryKind(data []byte) string {
+	head := data[:min(len(data), 8<<10)]
+	switch {
+	case bytes.HasPrefix(head, []byte("\x89PNG")):
+		return "a PNG image"
+	case bytes.HasPrefix(head, []byte("\xFF\xD8\xFF")):
+		return "a JPEG image"
+	case bytes.HasPrefix(head, []byte("%PDF")):
+		return "a PDF document"
+	case bytes.IndexByte(head, 0) >= 0:
+		return "a binary file"
+	}
+	return ""
 }
 
 func readCSV(data []byte) (*Table, error) {
@@ -80,6 +102,9 @@ func readCSV(data []byte) (*Table, error) {
 			return nil, fmt.Errorf("the file is not a readable CSV: %v", err)
 		}
 		line, _ := cr.FieldPos(0)
+		for i, c := range rec {
+			rec[i] = unguard(c)
+		}
 		if t.Header == nil {
 			if blank(rec) {
 				continue
@@ -100,6 +125,18 @@ func readCSV(data []byte) (*Table, error) {
 		return nil, ErrEmpty
 	}
 	return t, nil
+}
+
+// unguard undoes store.SafeCell: the apostrophe our exports and the
+// rejected-rows CSV put before a cell a spreadsheet would run as a formula
+// ('@budi, '=1+1). Without this, fixing a rejected row and importing that
+// file again rejects every handle and owner written with an @.
+func unguard(c string) string {
+	rest, ok := strings.CutPrefix(c, "'")
+	if !ok || rest == "" || store.SafeCell(rest) != c {
+		return c
+	}
+	return rest
 }
 
 // sniffDelimiter picks the delimiter that splits the first line most.

@@ -158,3 +158,61 @@ func TestParseHintsAtTheOtherKind(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRejectedCSVImportsAgain: the rejected-rows CSV says "fix them there
+// and import that file"; its @handles and @owners carry SafeCell's
+// apostrophe, and a fixed file must import, not be rejected again.
+func TestRejectedCSVImportsAgain(t *testing.T) {
+	src := "Username;Nama;PIC\n@andi;Andi;@nobody\n@sinta_olshop;=HYPERLINK(\"x\");@sari\n"
+	tab, err := Read(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(tab, Creators, team, jkt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := WriteRejected(&out, tab, p.Bad); err != nil {
+		t.Fatal(err)
+	}
+	// The user fixes the owner in the file and imports it.
+	fixed := strings.Replace(out.String(), "'@nobody", "'@budi", 1)
+	tab2, err := Read(strings.NewReader(fixed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := Parse(tab2, Creators, team, jkt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p2.Bad) != 0 || len(p2.Creators) != 1 || p2.Creators[0].Handle != "andi" || *p2.Creators[0].OwnerID != "U2" {
+		t.Fatalf("re-import of the fixed rejected file: bad %+v, rows %+v\n%s", p2.Bad, p2.Creators, fixed)
+	}
+	// A name that is a formula comes back as the text it was, not with the guard.
+	if got := tab.Rows[1][1]; got != `=HYPERLINK("x")` {
+		t.Errorf("cell read as %q", got)
+	}
+	tab3, _ := Read(strings.NewReader("handle,name\nok.one,'=HYPERLINK(\"x\")\nok.two,'it's\n"))
+	if tab3.Rows[0][1] != `=HYPERLINK("x")` || tab3.Rows[1][1] != "'it's" {
+		t.Errorf("unguarded cells: %q", tab3.Rows)
+	}
+}
+
+// TestReadRefusesBinary: a screenshot renamed .csv is named for what it is,
+// not reported as a CSV whose header row is "\u0089PNG".
+func TestReadRefusesBinary(t *testing.T) {
+	for name, data := range map[string]string{
+		"a PNG image":    "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+		"a PDF document": "%PDF-1.7\n%\xe2\xe3",
+		"a binary file":  "abc\x00def",
+	} {
+		_, err := Read(strings.NewReader(data))
+		if err == nil || !strings.Contains(err.Error(), "this is "+name+", not a spreadsheet") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := Read(strings.NewReader("handle\nok.one\n")); err != nil {
+		t.Errorf("plain CSV: %v", err)
+	}
+}

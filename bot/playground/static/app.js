@@ -744,11 +744,24 @@ function renderMessage(m, inThread) {
   return node;
 }
 
+// sameUpload reports whether f was shared in one files.completeUploadExternal
+// with the file before it (the weekly report's three charts): Slack shows
+// them as one message, the comment once.
+function sameUpload(f) {
+  const fs = state.screen.files, i = fs.indexOf(f);
+  const p = i > 0 ? fs[i - 1] : null;
+  return !!p && p.channel === f.channel && p.thread_ts === f.thread_ts && p.at === f.at && p.initial_comment === f.initial_comment;
+}
+
 function renderFile(f) {
-  return el("article", {class: "msg file-msg", "aria-label": "File " + f.title},
-    el("div", {class: "msg-head"}, el("span", {class: "avatar", "aria-hidden": "true"}, "🤖"), el("strong", {class: "author"}, state.ws.bot.name), el("span", {class: "app-tag"}, "APP"), el("time", {class: "time"}, timeLabel(f.at))),
-    f.initial_comment ? el("div", {class: "bk-text", html: mrkdwn(f.initial_comment)}) : null,
-    el("a", {class: "file", href: f.url, download: f.filename}, el("span", {"aria-hidden": "true"}, "📄 "), f.title, el("span", {class: "size"}, ` ${f.size} bytes · download`)));
+  const image = /\.(png|jpe?g|gif|webp)$/i.test(f.filename);
+  const more = sameUpload(f);
+  const link = el("a", {class: "file", href: f.url, download: f.filename}, el("span", {"aria-hidden": "true"}, image ? "🖼 " : "📄 "), f.title, el("span", {class: "size"}, ` ${f.size} bytes · download`));
+  return el("article", {class: "msg file-msg" + (more ? " same-upload" : ""), "aria-label": "File " + f.title},
+    more ? null : el("div", {class: "msg-head"}, el("span", {class: "avatar", "aria-hidden": "true"}, "🤖"), el("strong", {class: "author"}, state.ws.bot.name), el("span", {class: "app-tag"}, "APP"), el("time", {class: "time"}, timeLabel(f.at))),
+    f.initial_comment && !more ? el("div", {class: "bk-text", html: mrkdwn(f.initial_comment)}) : null,
+    image ? el("img", {class: "file-image", src: f.url, alt: f.alt_text || f.title, loading: "lazy"}) : null,
+    link);
 }
 
 function convMessages(ch) {
