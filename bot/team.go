@@ -67,7 +67,7 @@ var permissions = map[perm]permission{
 	permVoucherRedeem: {"Mark a voucher redeemed", whoOwner | whoAdmin | whoPOC, "—"},
 	permVoucherRevoke: {"Revoke a voucher", whoAdmin, "the issuer is told in the same grouped DM (no Undo: a revoke is final)"},
 	permIssueWork: {"Claim, assign, resolve or reopen an issue", whoAdmin | whoPOC | whoOutsource,
-		"the reporter is told when it is assigned, waiting on the creator, resolved and reopened"},
+		"the reporter is told when it is assigned, waiting on the creator, resolved and reopened; the assignee when someone else gives it to them or reopens it"},
 	permTeam: {"Change the roster, targets, budgets, holidays, capacity", whoAdmin, "—"},
 }
 

@@ -110,3 +110,29 @@ func TestE2E_TrustTaskHistorySaysReopened(t *testing.T) {
 	mustContain(t, h.click("ULEAD", news, "task_reopen", "1"), "Reopened `TSK-1`")
 	mustContain(t, h.command("ULEAD", "/task", "TSK-1"), "<@ULEAD>: Done → *Assigned*: reopened")
 }
+
+// The person who must act on an issue is told when someone else gives it
+// to them or reopens it (the triage thread names nobody); never of their
+// own change, and a reporter-assignee only once.
+func TestE2E_TrustAssigneeToldOfReassignAndReopen(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	tm := reportIssue(t, h, "U1", validIssue("@budi.jkt"))
+	clickOn(t, h, "U2", tm, "issue_assign_me", "")
+	waitIssue(t, h, 1, func(is *store.Issue) bool { return is.AssigneeID == "U2" })
+	clickOn(t, h, "U2", tm, "issue_reassign", "U3")
+	waitIssue(t, h, 1, func(is *store.Issue) bool { return is.AssigneeID == "U3" })
+	dm := waitDM(t, h, "U3", 0, "<@U2> gave you `ISS-1` *@budi.jkt* (Voucher not working) · due")
+	mustContain(t, dm, "`/issue list mine`")
+	if n := len(dms(h, "U2")); n != 0 {
+		t.Errorf("U2 got %d DMs about their own changes", n)
+	}
+
+	resolveIssue(t, h, "U3", tm, "New code sent")
+	waitContains(t, h, tm, `"issue_reopen"`)
+	clickOn(t, h, "U4", tm, "issue_reopen", "")
+	waitDM(t, h, "U3", 0, "<@U4> reopened `ISS-1` *@budi.jkt* (Voucher not working), which is with you: it is open again")
+	waitDM(t, h, "U1", 0, "that you reported was reopened by <@U4>.")
+	if n := len(dms(h, "U4")); n != 0 {
+		t.Errorf("U4 got %d DMs about their own reopen", n)
+	}
+}
