@@ -77,8 +77,26 @@ func (b *Bot) issueCommand(ctx context.Context, r *Request) error {
 		// one that can exist — not the description of a new issue.
 		return errorf("%s is not an issue number. Issue numbers look like ISS-12; /issue list shows them.", quote(first))
 	}
+	if id, ok := store.ParseIssueRef(first); ok && len(strings.Fields(rest)) == 1 {
+		// "/issue ISS-1 reslove": a word after an issue, not a new issue.
+		return errorf("I didn't understand %s after ISS-%d. Type `/issue ISS-%d` to see it with its buttons (assign, status, resolve).", quote(rest), id, id)
+	}
+	if k, ok := closest(first, []string{"list", "export"}); ok && (rest == "" || isIssueListFilter(rest)) {
+		// "/issue lsit mine": a mistyped subcommand, not a one-word issue.
+		return errorf("I didn't understand %s. Did you mean `%s`? To log an issue, start with the creator: `/issue @handle what happened`.",
+			quote(first), codeSample(strings.TrimSpace("/issue "+k+" "+rest)))
+	}
 	// Free text: the description, with anything recognisable picked out.
 	return b.openIssueModal(ctx, r, prefillIssue("", r.Text))
+}
+
+// isIssueListFilter: a word /issue list takes after it.
+func isIssueListFilter(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "open", "all", "mine", "me", "unassigned", "breached", "overdue", "reported", "resolved", "closed":
+		return true
+	}
+	return false
 }
 
 // issueList answers /issue list [open|mine|unassigned|breached|@handle|@user].

@@ -99,7 +99,7 @@ func (b *Bot) digestOpenIssues(ctx context.Context, day time.Time) ([]string, er
 			if is.AssigneeID != "" {
 				who = actMention(is.AssigneeID) // the owner must act: mentioned
 			}
-			names = append(names, fmt.Sprintf("`%s` @%s → %s (due %s)", is.Ref(), is.Handle, who, b.when(is.SLA.DueAt(asOf))))
+			names = append(names, fmt.Sprintf("`%s` @%s → %s (due %s)", is.Ref(), is.Handle, who, b.whenAbs(is.SLA.DueAt(asOf))))
 		}
 		lines = append(lines, fmt.Sprintf("%s, :red_circle: *%d past SLA*: %s", l, len(g.breached), strings.Join(names, "; ")))
 	}

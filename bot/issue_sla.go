@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -21,7 +22,8 @@ const issueSLASpec = "@every 1m"
 //
 // The warning goes to the assignee by DM, or to the triage channel while
 // the issue is unassigned. The breach is shown on the triage message and
-// sent to every admin by DM (to the triage channel if there are none).
+// sent by DM to the assignee and every admin (to the triage channel if
+// there is neither).
 func (b *Bot) issueSLAJob(ctx context.Context, due time.Time) error {
 	issues, err := b.db.ActiveIssues(ctx)
 	if err != nil {
@@ -74,7 +76,12 @@ func (b *Bot) slaNotify(ctx context.Context, id uint64, phase store.SLAPhase) er
 		}
 		text = fmt.Sprintf(":red_circle: SLA breached: %s was due %s (%s SLA); %s.%s",
 			summary, b.when(is.SLA.DueAt(now)), store.FormatDuration(is.SLA.Budget), owner, where)
-		to = b.cfg.Admins
+		// The assignee is the one who must act; the admins are told so
+		// they can step in (or assign it, if nobody has it).
+		to = slices.Clone(b.cfg.Admins)
+		if is.AssigneeID != "" && !slices.Contains(to, is.AssigneeID) {
+			to = append([]string{is.AssigneeID}, to...)
+		}
 		if len(to) == 0 {
 			to = []string{b.cfg.TriageChannel}
 		}

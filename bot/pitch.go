@@ -65,6 +65,9 @@ func (b *Bot) pitchCommand(ctx context.Context, r *Request) error {
 	if id, ok := parsePitchID(first); ok {
 		return b.pitchByID(ctx, r, id, rest)
 	}
+	if looksLikePitchID(first) {
+		return errorf("There is no %s: pitch IDs start at PIT-1. `/pitch list` shows recent pitches with their IDs.", quote(first))
+	}
 	if !strings.HasPrefix(first, "@") && !strings.ContainsAny(r.Text, ",\n;") {
 		return b.notUnderstood(r, first, rest)
 	}

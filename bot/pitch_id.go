@@ -44,6 +44,12 @@ func parsePitchID(s string) (uint64, bool) {
 	return id, err == nil && id > 0
 }
 
+var pitchIDLikeRE = regexp.MustCompile(`(?i)^PIT-?\d+$`)
+
+// looksLikePitchID: "PIT-0" or "PIT-0000", an ID no pitch can have — not a
+// creator or a command word.
+func looksLikePitchID(s string) bool { return pitchIDLikeRE.MatchString(s) }
+
 // pitchByID handles "/pitch PIT-12 [outcome|note …|delete]".
 func (b *Bot) pitchByID(ctx context.Context, r *Request, id uint64, rest string) error {
 	verb, arg := splitWord(rest)
@@ -57,13 +63,34 @@ func (b *Bot) pitchByID(ctx context.Context, r *Request, id uint64, rest string)
 	}
 	s, err := parseOutcome(rest)
 	if err != nil {
-		return errorf("I didn't understand %s after PIT-%d. Did you mean `/pitch PIT-%d agreed`? (Or `note …`, `delete`, or nothing for its history.)",
-			quote(rest), id, id)
+		return errorf("I didn't understand %s after PIT-%d. Did you mean `%s`? (Or `note …`, `delete`, or nothing for its history.)",
+			quote(rest), id, nearPitchIDForm(id, verb, arg, rest))
 	}
 	if s == store.PitchPitched {
 		return errorf("An outcome is interested, agreed, declined or no response — for example `/pitch PIT-%d agreed`.", id)
 	}
 	return b.setPitchStatus(ctx, r, id, s)
+}
+
+// nearPitchIDForm is the correct form closest to what was typed after
+// PIT-n: "delet" → delete, "notes x" → note x, "setju" → setuju; an
+// outcome when nothing is near.
+func nearPitchIDForm(id uint64, verb, arg, rest string) string {
+	if w, ok := closest(verb, []string{"note", "delete"}); ok {
+		if w == "note" {
+			if arg = strings.TrimSpace(arg); arg == "" {
+				arg = "…"
+			}
+			return fmt.Sprintf("/pitch PIT-%d note %s", id, arg)
+		}
+		if strings.TrimSpace(arg) == "" {
+			return fmt.Sprintf("/pitch PIT-%d delete", id)
+		}
+	}
+	if w, ok := nearOutcome(rest); ok {
+		return fmt.Sprintf("/pitch PIT-%d %s", id, w)
+	}
+	return fmt.Sprintf("/pitch PIT-%d agreed", id)
 }
 
 // parseOutcome is store.ParsePitchStatus (which knows the Indonesian words
@@ -116,7 +143,7 @@ func (b *Bot) pitchDetailMsg(ctx context.Context, userID string, p *store.Pitch)
 	}
 	blocks = append(blocks, section(strings.Join(facts, "\n")))
 	if p.Note != "" {
-		blocks = append(blocks, section("*Note:*\n"+esc(fitShown(p.Note, maxTextLen-200))))
+		blocks = append(blocks, section("*Note:*\n"+escFitShown(p.Note, maxTextLen-200)))
 	}
 	blocks = append(blocks, outcomeButtons(*p, detailRows))
 	hist, err := b.db.AuditLog(ctx, store.PitchEntity(id), 20)
@@ -155,6 +182,22 @@ func fitShown(s string, n int) string {
 	}
 	tail := fmt.Sprintf(" … [%d of %d characters shown; the rest is stored]", n-60, total)
 	return string([]rune(s)[:n-60]) + tail
+}
+
+// escFitShown is fitShown for mrkdwn: escaped, at most n characters
+// after escaping (each < becomes &lt;), so the "characters shown" note is
+// never itself clipped off by the block limit.
+func escFitShown(s string, n int) string {
+	out := esc(fitShown(s, n))
+	for m := n; utf8.RuneCountInString(out) > n; {
+		// Shrink in proportion to how much escaping grew the text.
+		m = max(100, m*n/utf8.RuneCountInString(out)-1)
+		out = esc(fitShown(s, m))
+		if m == 100 {
+			return truncate(out, n)
+		}
+	}
+	return out
 }
 
 // pitchHistoryLine renders one audit entry of a pitch.
@@ -208,7 +251,7 @@ func (b *Bot) pitchNote(ctx context.Context, r *Request, id uint64, note string)
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf(":memo: Note on *PIT-%d* *@%s* saved: %s", p.ID, p.Handle, esc(fitShown(p.Note, 2500)))
+	text := fmt.Sprintf(":memo: Note on *PIT-%d* *@%s* saved: %s", p.ID, p.Handle, escFitShown(p.Note, 2500))
 	return b.reply(ctx, r, msg{text: fmt.Sprintf("Note on PIT-%d saved.", p.ID), blocks: []slack.Block{section(text)}})
 }
 
@@ -299,10 +342,13 @@ func (b *Bot) pitchPick(ctx context.Context, r *Request) error {
 	}
 	p, err := b.db.SetPitchStatus(ctx, id, r.UserID, s)
 	if err != nil {
-		return err
+		return b.deletedPitchErr(ctx, id, err)
 	}
 	b.refreshHome(ctx, r.UserID)
 	text := fmt.Sprintf("*PIT-%d* *@%s*: %s → *%s*", p.ID, p.Handle, before.Status.Label(), p.Status.Label())
+	if before.Status == p.Status { // set meanwhile, by a command or another click
+		text = fmt.Sprintf("*PIT-%d* *@%s* is already *%s*.", p.ID, p.Handle, p.Status.Label())
+	}
 	blocks := []slack.Block{section(text + "\n" + b.pitchLine(*p, p.UserID != r.UserID)), outcomeButtons(*p, strconv.FormatUint(p.ID, 10))}
 	return b.reply(ctx, r, msg{text: toPlain(text), blocks: blocks, replace: true})
 }
@@ -443,6 +489,12 @@ func nearOutcome(rest string) (string, bool) {
 	}
 	if _, err := parseOutcome(rest); err == nil {
 		return "", false
+	}
+	for _, w := range outcomeWords {
+		// The first words of a two- or three-word outcome: "no", "tidak", "tidak ada".
+		if strings.HasPrefix(w, rest+" ") {
+			return w, true
+		}
 	}
 	best, d := "", 1<<30
 	for _, w := range outcomeWords {

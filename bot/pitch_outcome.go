@@ -76,14 +76,14 @@ func outcomeButtons(p store.Pitch, rows ...string) *slack.ActionBlock {
 func (b *Bot) setPitchStatus(ctx context.Context, r *Request, id uint64, s store.PitchStatus) error {
 	before, err := b.db.Pitch(ctx, id)
 	if err != nil {
-		return err
+		return b.deletedPitchErr(ctx, id, err)
 	}
 	if !b.may(ctx, r.UserID, permPitchOutcome, before.UserID, "") {
 		return notAllowed(permPitchOutcome, mention(before.UserID))
 	}
 	p, err := b.db.SetPitchStatus(ctx, id, r.UserID, s)
 	if err != nil {
-		return err
+		return b.deletedPitchErr(ctx, id, err)
 	}
 	text := fmt.Sprintf("*PIT-%d* *@%s*: %s → *%s*", p.ID, p.Handle, before.Status.Label(), p.Status.Label())
 	if before.Status == p.Status {

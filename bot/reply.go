@@ -117,6 +117,13 @@ func (b *Bot) replyError(ctx context.Context, r *Request, err error) {
 	}
 }
 
+// isUserError reports whether err is bad input the user is told how to fix
+// (a coded store error or an mdError), not a failure on our side.
+func isUserError(err error) bool {
+	var me *mdError
+	return errors.As(err, &me) || store.ErrorCode(err) != store.Internal
+}
+
 func newRef() string {
 	var p [4]byte
 	_, _ = rand.Read(p[:]) // crypto/rand.Read never fails on supported platforms

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,9 @@ func (b *Bot) targetCommand(ctx context.Context, r *Request) error {
 		return b.targetNudges(ctx, r, rest)
 	case "report":
 		return b.targetReport(ctx, r, rest)
+	}
+	if _, ok := closest(first, []string{"holiday", "nudges", "report"}); ok && !slices.Contains(store.Metrics(), strings.ToLower(first)) {
+		return b.notUnderstood(r, first, rest) // "reprot", "holday add …"
 	}
 	if !b.isAdmin(r.UserID) {
 		return b.notAdmin("set targets (type /target to see your progress)")

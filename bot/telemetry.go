@@ -30,6 +30,7 @@ type telemetry struct {
 	ackLatency     prometheus.Histogram
 	handlerLatency *prometheus.HistogramVec
 	handlerErrors  *prometheus.CounterVec
+	userErrors     *prometheus.CounterVec
 	apiCalls       *prometheus.CounterVec
 	apiRetries     *prometheus.CounterVec
 	reconnects     prometheus.Counter
@@ -59,14 +60,18 @@ func newTelemetry(db *store.DB) *telemetry {
 	t := &telemetry{reg: prometheus.NewRegistry(), socketReason: "not connected yet"}
 	f := prometheus.WrapRegistererWithPrefix("pocbot_", t.reg)
 	lat := []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2, 3, 5, 10, 30}
+	// An ack takes tens of microseconds: its buckets start well below 5 ms.
+	ackLat := []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3}
 	t.envelopes = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "socket_envelopes_total",
 		Help: "Socket Mode envelopes received, by type (slash_commands, interactive, events_api, …)."}, []string{"type"})
 	t.ackLatency = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ack_latency_seconds",
-		Help: "Time from receiving an envelope to acking it (Slack allows 3 s).", Buckets: lat})
+		Help: "Time from receiving an envelope to acking it (Slack allows 3 s).", Buckets: ackLat})
 	t.handlerLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "handler_duration_seconds",
 		Help: "Time a handler took, by route (command, action_id, view or event).", Buckets: lat}, []string{"route"})
 	t.handlerErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "handler_errors_total",
-		Help: "Handlers that ended in an error shown to the user or logged, by route."}, []string{"route"})
+		Help: "Handlers that failed on our side (logged with a reference the user can quote), by route. Alert on this."}, []string{"route"})
+	t.userErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "handler_user_errors_total",
+		Help: "Handlers that refused bad input with a message saying what to type instead (a typo, an unknown code), by route."}, []string{"route"})
 	t.apiCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "slack_api_calls_total",
 		Help: "Slack Web API HTTP requests by method and outcome: ok, error (ok:false), ratelimited (429), http_5xx, http_other, network."},
 		[]string{"method", "outcome"})
@@ -92,7 +97,7 @@ func newTelemetry(db *store.DB) *telemetry {
 		Help: "Outbox attempts that failed and will be retried, by kind."}, []string{"kind"})
 	t.outboxGiveUps = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "outbox_giveups_total",
 		Help: "Outbox posts given up (permanent error or too many attempts), by kind."}, []string{"kind"})
-	f.MustRegister(t.envelopes, t.ackLatency, t.handlerLatency, t.handlerErrors, t.apiCalls, t.apiRetries,
+	f.MustRegister(t.envelopes, t.ackLatency, t.handlerLatency, t.handlerErrors, t.userErrors, t.apiCalls, t.apiRetries,
 		t.reconnects, t.connected, t.jobRuns, t.jobFailures, t.jobLastSuccess, t.commitLatency, t.slaBreaches,
 		t.outboxSent, t.outboxRetries, t.outboxGiveUps, &storeCollector{db: db})
 	t.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -219,7 +224,11 @@ func (t *telemetry) acked(envelopeID string) {
 func (b *Bot) handled(kind string, r *Request, start time.Time, err error) {
 	route := b.routeOf(kind, r)
 	b.tel.handlerLatency.WithLabelValues(route).Observe(time.Since(start).Seconds())
-	if err != nil {
+	switch {
+	case err == nil:
+	case isUserError(err):
+		b.tel.userErrors.WithLabelValues(route).Inc()
+	default:
 		b.tel.handlerErrors.WithLabelValues(route).Inc()
 	}
 }

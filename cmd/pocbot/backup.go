@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	fs := flag.NewFlagSet("pocbot backup", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	force := fs.Bool("f", false, "overwrite FILE if it exists")
+	if n := len(args); n == 2 && args[1] == "-f" {
+		args = []string{"-f", args[0]} // pocbot backup FILE -f, as people type it after the refusal
+	}
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, backupUsage)
 		return 2
@@ -37,15 +41,18 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		return 2
 	}
 	if dst == "-" {
-		if f, ok := stdout.(*os.File); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-				fmt.Fprintln(stderr, "pocbot backup: - writes the database to stdout, which is a terminal here; redirect it: pocbot backup - > copy.db")
-				return 2
-			}
+		if isTerminal(stdout) {
+			fmt.Fprintln(stderr, "pocbot backup: - writes the database to stdout, which is a terminal here; redirect it: pocbot backup - > copy.db")
+			return 2
 		}
 	} else if fi, err := os.Stat(filepath.Dir(dst)); err != nil || !fi.IsDir() {
 		fmt.Fprintf(stderr, "pocbot backup: cannot write %s: the directory %s does not exist.\n", dst, filepath.Dir(dst))
 		return 1
+	}
+	if fi, err := os.Stat(dst); dst != "-" && err == nil && fi.IsDir() {
+		fmt.Fprintf(stderr, "pocbot backup: %s is a directory; give a file name in it, e.g. pocbot backup %s\n",
+			dst, filepath.Join(dst, "pocbot-"+time.Now().Format("20060102-150405")+".db"))
+		return 2
 	}
 	if dst != "-" && !*force {
 		if _, err := os.Lstat(dst); err == nil {
@@ -209,6 +216,10 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 		return 1
 	}
 	r, err := store.Inspect(src)
+	if errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "pocbot restore: there is no file %s; nothing was changed. Give the path of a backup (pocbot backup FILE wrote it).\n", src)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pocbot restore: %v; nothing was changed.\n", err)
 		return 1

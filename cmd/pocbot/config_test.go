@@ -163,6 +163,89 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 	}
 }
 
+// pocbot export without a kind names every kind it exports, not only vouchers.
+func TestExportUsageNamesEveryKind(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := func(k string) string {
+		if k == "POCBOT_ADMIN_SOCKET" {
+			return "off"
+		}
+		return ""
+	}
+	for _, args := range [][]string{{"export"}, {"export", "photos"}} {
+		out.Reset()
+		errb.Reset()
+		if code := run(context.Background(), args, env, &out, &errb); code != 2 {
+			t.Errorf("%v exited %d", args, code)
+		}
+		for _, want := range []string{"export vouchers", "pitches|issues|tasks"} {
+			if !strings.Contains(errb.String(), want) {
+				t.Errorf("%v: usage lacks %q:\n%s", args, want, errb.String())
+			}
+		}
+	}
+}
+
+// A bad flag gets one line naming it and the usage, not flag's list of
+// defaults; -h prints the usage and succeeds.
+func TestDigestAndExportFlagErrorsAreShort(t *testing.T) {
+	env := func(k string) string {
+		if k == "POCBOT_ADMIN_SOCKET" {
+			return "off"
+		}
+		return ""
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"digest", "--print", "--date"}, 2, "pocbot digest: flag needs an argument: -date; usage: pocbot digest --print"},
+		{[]string{"digest", "--bogus"}, 2, "not defined: -bogus; usage: pocbot digest"},
+		{[]string{"digest", "-h"}, 0, "usage: pocbot digest --print"},
+		{[]string{"export", "vouchers", "--campaign"}, 2, "pocbot export vouchers: flag needs an argument: -campaign\nusage: pocbot export vouchers"},
+		{[]string{"export", "vouchers", "-h"}, 0, "usage: pocbot export vouchers"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), c.args, env, &out, &errb)
+		all := out.String() + errb.String()
+		if code != c.code || !strings.Contains(all, c.want) || strings.Contains(all, "Usage of") {
+			t.Errorf("%v = %d, want %d and %q:\n%s", c.args, code, c.code, c.want, all)
+		}
+	}
+}
+
+// Binary output (backup -, export … xlsx) is refused on a terminal only:
+// /dev/null and files are fine.
+func TestIsTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	file, err := os.Create(t.TempDir() + "/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	if isTerminal(null) || isTerminal(file) || isTerminal(&bytes.Buffer{}) {
+		t.Errorf("isTerminal: /dev/null %v, file %v", isTerminal(null), isTerminal(file))
+	}
+	pty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no /dev/ptmx to try a terminal: %v", err)
+	}
+	defer pty.Close()
+	if !isTerminal(pty) {
+		t.Error("a pseudo-terminal is not a terminal")
+	}
+	var errb bytes.Buffer
+	env := func(k string) string { return map[string]string{"POCBOT_ADMIN_SOCKET": "off"}[k] }
+	if code := run(context.Background(), []string{"export", "pitches", "xlsx"}, env, pty, &errb); code != 2 || !strings.Contains(errb.String(), "> pitches.xlsx") {
+		t.Errorf("export pitches xlsx to a terminal = %d %q", code, errb.String())
+	}
+}
+
 func TestLoadConfig_RosterAndSLAHours(t *testing.T) {
 	t.Parallel()
 	env := goodEnv()

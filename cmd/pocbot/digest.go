@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -84,14 +85,20 @@ func (m *Main) liveDigest(ctx context.Context, args []string, stdout, stderr io.
 // is shown as of: a past day as of its end) and prints render's text.
 func printDigest(ctx context.Context, args []string, loc *time.Location, now time.Time, render func(day, asOf time.Time) (string, bool), stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("pocbot digest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // one line of our own, not flag's list of defaults
 	printFlag := fs.Bool("print", false, "print the digest as plain text to stdout")
 	date := fs.String("date", "", "the digest's day, YYYY-MM-DD (default today in POCBOT_TZ)")
+	const usage = "usage: pocbot digest --print [--date YYYY-MM-DD]   (today in POCBOT_TZ without --date)"
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "pocbot digest: %v; %s\n", err, usage)
 		return 2
 	}
 	if !*printFlag || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: pocbot digest --print [--date YYYY-MM-DD]")
+		fmt.Fprintln(stderr, usage)
 		return 2
 	}
 	asOf := now

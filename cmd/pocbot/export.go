@@ -7,6 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"pocbot/store"
@@ -17,6 +20,10 @@ import (
 // the work through the admin socket (bbolt lets one process at a time open
 // the file); stopped, it reads the file itself. The output is the same.
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if isWorkExport(args) && slices.Contains(args, "xlsx") && isTerminal(stdout) {
+		fmt.Fprintf(stderr, "pocbot export: an xlsx file is binary and stdout is a terminal here; redirect it: pocbot export %s > %s.xlsx\n", strings.Join(args, " "), args[0])
+		return 2
+	}
 	if code, ok := viaBot(ctx, getenv, "export", args, stdout, stderr); ok {
 		return code
 	}
@@ -60,17 +67,23 @@ func (m *Main) liveExport(ctx context.Context, args []string, stdout, stderr io.
 // exportVouchers parses the arguments, opens the database with open (which
 // reports its own errors) and writes the CSV.
 func exportVouchers(ctx context.Context, args []string, loc *time.Location, cur store.Currency, open func() (*store.DB, func(), bool), stdout, stderr io.Writer) int {
-	const usage = "usage: pocbot export vouchers [--campaign NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (CSV on stdout; --to is inclusive)"
+	const usage = "usage: pocbot export vouchers [--campaign NAME] [--from YYYY-MM-DD] [--to YYYY-MM-DD]   (CSV on stdout; --to is inclusive)\n" +
+		"   or: pocbot export pitches|issues|tasks [period] [filters] [xlsx]   (the file of /pitch|/issue|/task export)"
 	if len(args) == 0 || args[0] != "vouchers" {
 		fmt.Fprintln(stderr, usage)
 		return 2
 	}
 	fs := flag.NewFlagSet("pocbot export vouchers", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // our usage below, not flag's list of defaults
 	campaign := fs.String("campaign", "", "only this campaign")
 	fromS := fs.String("from", "", "first issue day, YYYY-MM-DD")
 	toS := fs.String("to", "", "last issue day (inclusive), YYYY-MM-DD")
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "pocbot export vouchers: %v\n%s\n", err, usage)
 		return 2
 	}
 	if fs.NArg() > 0 {
@@ -131,4 +144,19 @@ func exportVouchers(ctx context.Context, args []string, loc *time.Location, cur 
 	}
 	fmt.Fprintf(stderr, "pocbot export: %d %s\n", len(vs), noun)
 	return 0
+}
+
+// isTerminal tells whether w is a terminal (a binary file written there
+// would be garbage on the screen).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull) // a character device too, and fine to write to
+	return err != nil || !os.SameFile(fi, null)
 }

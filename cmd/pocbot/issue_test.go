@@ -386,6 +386,12 @@ func TestE2E_IssueSLAWarningAndBreachOnce(t *testing.T) {
 		t.Fatalf("admin got %d breach DMs, want one per issue", len(b))
 	}
 	mustContain(t, slaNotices(h, "DUADMIN", "ISS-2")[0], "assigned to <@U3>")
+	// The assignee, who must act, is told too: once, for their issue only.
+	if b := slaNotices(h, "DU3", "SLA breached"); len(b) != 1 {
+		t.Fatalf("assignee got %d breach DMs, want 1", len(b))
+	} else {
+		mustContain(t, b[0], "ISS-2")
+	}
 	waitContains(t, h, tm, "*SLA breached*")
 	if w := slaNotices(h, "CDIGEST", "80%"); len(w) != 1 {
 		t.Errorf("warnings after breach: %d", len(w))

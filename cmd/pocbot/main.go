@@ -162,7 +162,7 @@ func (m *Main) Run(ctx context.Context) error {
 	db, err := store.Open(m.Config.DB, store.Options{Now: m.Now})
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
-			return fmt.Errorf("%w (%s): another pocbot is running on this file; stop it first, or point POCBOT_DB at another file", store.ErrLocked, m.Config.DB)
+			return fmt.Errorf("%w (%s); stop it first, or point POCBOT_DB at another file", store.ErrLocked, m.Config.DB)
 		}
 		if errors.Is(err, store.ErrSchemaTooNew) {
 			return fmt.Errorf("%w; the file was not changed. Run the newer pocbot again, or restore a backup made by this version (pocbot restore FILE). %s is %s", err, "this binary", readBuildInfo())

@@ -149,6 +149,7 @@ func TestE2E_MetricsMoveWithWork(t *testing.T) {
 	}
 
 	h.command("U1", "/pitch", "@metric.one Serum")
+	h.command("U1", "/voucher", "@metric.one Serum 12xyz") // a typo: a user error, not an alert
 	h.Slack.RateLimit("views.open", 1, time.Second)
 	reportIssue(t, h, "U1", validIssue("@metric.two"))
 	ctx := ctxT(t)
@@ -186,6 +187,22 @@ func TestE2E_MetricsMoveWithWork(t *testing.T) {
 	grew("pocbot_sla_breaches_total")
 	grew("pocbot_outbox_sent_total", "kind", "triage")
 	grew("pocbot_outbox_sent_total", "kind", "sla") // the breach DM to UADMIN
+	grew("pocbot_handler_user_errors_total", "route", "/voucher")
+	if v := value(after, "pocbot_handler_errors_total", "route", "/voucher"); v != 0 {
+		t.Errorf("a typo counted as a handler error: %v", v)
+	}
+	// Acks take well under a millisecond; the histogram can tell.
+	var underFast uint64
+	if mf := after["pocbot_ack_latency_seconds"]; mf != nil && len(mf.Metric) == 1 {
+		for _, bk := range mf.Metric[0].GetHistogram().GetBucket() {
+			if bk.GetUpperBound() == 0.0025 {
+				underFast = bk.GetCumulativeCount()
+			}
+		}
+	}
+	if underFast == 0 {
+		t.Errorf("no ack under 2.5 ms in the ack histogram (its buckets must start below 5 ms)")
+	}
 	if v := value(after, "pocbot_open_issues", "priority", "P2"); v != 1 {
 		t.Errorf("open P2 issues = %v, want 1", v)
 	}
@@ -356,6 +373,16 @@ func TestE2E_ToolsThroughAdminSocketMatchOffline(t *testing.T) {
 	if code, _, errs := cli(t, env, "backup", "-f", liveCopy); code != 0 {
 		t.Errorf("backup -f = %d %q", code, errs)
 	}
+	if code, _, errs := cli(t, env, "backup", liveCopy, "-f"); code != 0 {
+		t.Errorf("backup FILE -f = %d %q", code, errs)
+	}
+	// A directory is not a file to overwrite: the message says what to type.
+	bdir := t.TempDir()
+	for _, args := range [][]string{{"backup", bdir}, {"backup", "-f", bdir}} {
+		if code, _, errs := cli(t, env, args...); code != 2 || !strings.Contains(errs, "is a directory") || !strings.Contains(errs, "pocbot backup "+bdir+"/pocbot-") {
+			t.Errorf("%v = %d %q", args, code, errs)
+		}
+	}
 	// Never onto the live database, even with -f.
 	if code, _, errs := cli(t, env, "backup", "-f", h.DBPath); code != 2 || !strings.Contains(errs, "is the database itself") {
 		t.Errorf("backup -f onto the database = %d %q", code, errs)
@@ -409,6 +436,10 @@ func TestE2E_RestoreBackup(t *testing.T) {
 	os.WriteFile(junk, bytes.Repeat([]byte("x"), 8192), 0o600)
 	if code, _, errs := cli(t, env, "restore", junk); code != 1 || !strings.Contains(errs, "not a pocbot database") {
 		t.Errorf("restore junk = %d %q", code, errs)
+	}
+	// A mistyped backup path says so in words, not as a stat error.
+	if code, _, errs := cli(t, env, "restore", filepath.Join(t.TempDir(), "typo.db")); code != 1 || !strings.Contains(errs, "there is no file") || strings.Contains(errs, "stat ") {
+		t.Errorf("restore of a missing file = %d %q", code, errs)
 	}
 	code, out, errs := cli(t, env, "restore", backup)
 	if code != 0 {

@@ -131,6 +131,9 @@ func runPlayground(ctx context.Context, args []string, getenv func(string) strin
 
 	env := playgroundEnv(team, fake.APIURL(), *dbPath)
 	cfg, err := LoadConfig(func(k string) string {
+		if v := getenv(k); k == "POCBOT_HTTP_ADDR" && v != "" {
+			return v // an operator trying /healthz and /metrics against the playground
+		}
 		if v, ok := env[k]; ok {
 			return v
 		}
@@ -239,8 +242,9 @@ func playgroundEnv(team *playgroundTeam, apiURL, dbPath string) map[string]strin
 		"SLACK_APP_TOKEN": fakeslack.AppToken,
 		"SLACK_API_URL":   apiURL,
 		"POCBOT_DB":       dbPath,
-		// No health listener: a bot already serving 127.0.0.1:9102 on
-		// this machine must not stop the playground, nor tests collide.
+		// No health listener unless POCBOT_HTTP_ADDR is set: a bot already
+		// serving 127.0.0.1:9102 on this machine must not stop the
+		// playground, nor tests collide.
 		"POCBOT_HTTP_ADDR": "off",
 	}
 	var admins []string

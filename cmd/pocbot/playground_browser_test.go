@@ -26,12 +26,18 @@ import (
 // extra flags and returns the page URL. It stops at the end of the test.
 func startPlayground(t *testing.T, flags ...string) string {
 	t.Helper()
+	return startPlaygroundEnv(t, nil, flags...)
+}
+
+// startPlaygroundEnv is startPlayground with these environment variables.
+func startPlaygroundEnv(t *testing.T, env map[string]string, flags ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	errOut := &syncBuffer{}
 	done := make(chan int, 1)
 	args := append([]string{"playground", "-addr", "127.0.0.1:0", "-db", filepath.Join(t.TempDir(), "pg.db")}, flags...)
-	go func() { done <- run(ctx, args, func(string) string { return "" }, out, errOut) }()
+	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, out, errOut) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

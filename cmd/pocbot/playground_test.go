@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -330,5 +331,37 @@ func TestPlaygroundJobsAndClock(t *testing.T) {
 	}
 	if r := postJSON(t, base+"api/clock", map[string]any{"advance": "-1d"}); r["ok"] != false {
 		t.Errorf("advance -1d: %v", r)
+	}
+}
+
+// An operator trying /readyz and /metrics sets POCBOT_HTTP_ADDR; the
+// playground serves them there (without it, it serves none).
+func TestPlaygroundServesOpsWhenAsked(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	base := startPlaygroundEnv(t, map[string]string{"POCBOT_HTTP_ADDR": addr}, "-demo=false")
+	if r := postJSON(t, base+"api/command", map[string]any{"user": "U0RINA", "channel": "C0SALES", "command": "/pitch", "text": "@ops_check lipstick"}); r["ok"] != true {
+		t.Fatalf("/pitch: %v", r)
+	}
+	for path, want := range map[string]string{"/readyz": `"ready": true`, "/metrics": `pocbot_handler_duration_seconds_count{route="/pitch"} 1`} {
+		var body []byte
+		var resp *http.Response
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if resp, err = http.Get("http://" + addr + path); err != nil {
+				t.Fatalf("GET %s: %v", path, err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 && strings.Contains(string(body), want) || time.Now().After(deadline) {
+				break
+			}
+		}
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s = %d, want %q in:\n%.2000s", path, resp.StatusCode, want, body)
+		}
 	}
 }
