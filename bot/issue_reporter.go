@@ -42,7 +42,12 @@ func (b *Bot) tellReporter(ctx context.Context, ch *store.IssueChange) {
 		if is.Reason != "" {
 			text += " (" + is.Reason.Label() + ")"
 		}
-		text += fmt.Sprintf(" after %s. Please tell @%s:", store.FormatDuration(timeToResolve(is)), is.Handle)
+		if took := timeToResolve(is); took < time.Minute {
+			text += " within a minute."
+		} else {
+			text += " after " + store.FormatDuration(took) + "."
+		}
+		text += fmt.Sprintf(" Please tell @%s:", is.Handle)
 		blocks = []slack.Block{section(text), section(">" + strings.ReplaceAll(esc(truncate(is.Resolution, 2800)), "\n", "\n>"))}
 	case ev.Action == store.ActionIssueReopen:
 		text = fmt.Sprintf(":arrows_counterclockwise: %s was reopened by <@%s>.", subject, ev.UserID)
@@ -158,13 +163,13 @@ func (b *Bot) issueListMore(ctx context.Context, r *Request, arg string) (bool, 
 		}
 		l := b.issueLine(is)
 		if is.Status.Done() {
-			l += fmt.Sprintf(" · resolved in *%s*", store.FormatDuration(timeToResolve(is)))
+			l += fmt.Sprintf(" · resolved in *%s*", tookText(timeToResolve(is)))
 		}
 		lines = append(lines, truncate(l, 500))
 	}
 	head := fmt.Sprintf("*%s: %d*", title, len(issues))
 	if median && len(took) > 0 {
-		head += fmt.Sprintf(" · median time to resolve *%s*", store.FormatDuration(medianDuration(took)))
+		head += fmt.Sprintf(" · median time to resolve *%s*", tookText(medianDuration(took)))
 	}
 	blocks := []slack.Block{section(head)}
 	blocks = append(blocks, joinLines(lines)...)
@@ -184,4 +189,13 @@ func medianDuration(ds []time.Duration) time.Duration {
 		return s[n/2]
 	}
 	return ((s[n/2-1] + s[n/2]) / 2).Round(time.Minute)
+}
+
+// tookText is a time to resolve as people read it: "under 1m" rather than
+// "0m" for an issue resolved within its first minute.
+func tookText(d time.Duration) string {
+	if d < time.Minute {
+		return "under 1m"
+	}
+	return store.FormatDuration(d)
 }

@@ -135,6 +135,7 @@ func (b *Bot) issueReopen(ctx context.Context, r *Request) error {
 func (b *Bot) publishIssueChange(ctx context.Context, r *Request, ch *store.IssueChange) {
 	is := ch.Issue
 	b.tellReporter(ctx, ch)
+	b.tellAssignee(ctx, ch)
 	b.refreshIssueHomes(ctx, r, ch)
 	if is.TriageTS != "" {
 		if err := b.refreshTriage(ctx, is.ID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -163,7 +164,7 @@ func (b *Bot) changeUndo(ctx context.Context, r *Request) error {
 	case c.State != "":
 		return errorf("That change was already %s.", c.State)
 	case b.Now().Sub(c.At) >= undoWindow:
-		return errorf("Undo works for %s after a change, and this one is older. Change it back by hand.", store.FormatDuration(undoWindow))
+		return mdErrorf("Undo works for %s after a change, and this one is older. %s", store.FormatDuration(undoWindow), undoByHand(c))
 	}
 	switch c.Kind {
 	case store.ChangePitchStatus:
@@ -220,8 +221,37 @@ func (b *Bot) changeUndo(ctx context.Context, r *Request) error {
 	return nil
 }
 
+// ownerRequestRepeat is how long a request waits before asking the same
+// thing again DMs the owner again.
+const ownerRequestRepeat = 7 * 24 * time.Hour
+
+// undoByHand says how to put a change back once Undo has expired.
+func undoByHand(c store.Change) string {
+	switch c.Kind {
+	case store.ChangePitchStatus:
+		if store.PitchStatus(c.Before) == store.PitchPitched {
+			// No command sets a pitch back to Pitched: name the outcomes.
+			return fmt.Sprintf("Set its outcome with `/pitch PIT-%s interested|agreed|declined|no response`.", c.Subject)
+		}
+		return fmt.Sprintf("Change it back with `/pitch PIT-%s %s`.", c.Subject, strings.ReplaceAll(c.Before, "_", " "))
+	case store.ChangeCreatorOwner:
+		return fmt.Sprintf("Change it back with `/creator %s set owner` followed by %s.", esc(c.Label), mention(c.Before))
+	}
+	return "Change it back by hand."
+}
+
 // requestOwner asks the creator's current owner to hand it to newOwner.
 func (b *Bot) requestOwner(ctx context.Context, r *Request, cr *store.Creator, newOwner string) (string, error) {
+	// The same request still waiting: the owner is not asked twice.
+	if p, err := b.db.PendingOwnerRequest(ctx, cr.Handle, r.UserID, newOwner, b.Now().Add(-ownerRequestRepeat)); err != nil {
+		return "", err
+	} else if p != nil && p.Owner == cr.OwnerID {
+		to := "to you"
+		if newOwner != r.UserID {
+			to = "to " + mention(newOwner)
+		}
+		return fmt.Sprintf(":hourglass_flowing_sand: You already asked <@%s> (%s) to move *@%s* %s; still waiting for their answer, so I did not ask again.", cr.OwnerID, b.when(p.At), cr.Handle, to), nil
+	}
 	c, _, err := b.db.RecordChange(ctx, store.Change{By: r.UserID, Owner: cr.OwnerID, Kind: store.OwnerRequest,
 		Subject: cr.Handle, Label: "@" + cr.Handle, Before: cr.OwnerID, After: newOwner, State: store.ChangePending}, 0)
 	if err != nil {
@@ -230,9 +260,11 @@ func (b *Bot) requestOwner(ctx context.Context, r *Request, cr *store.Creator, n
 	id := strconv.FormatUint(c.ID, 10)
 	approve := button(actionOwnerApprove, id, "Approve")
 	approve.Style = slack.StylePrimary
-	to := "to them"
+	// to is how the owner reads where it goes; toYou how the asker does.
+	to, toYou := "to them", "to you"
 	if newOwner != r.UserID {
 		to = "to " + mention(newOwner)
+		toYou = to
 	}
 	text := fmt.Sprintf(":raising_hand: <@%s> asks to move your creator *@%s* %s.", r.UserID, cr.Handle, to)
 	blocks := []slack.Block{section(text), slack.NewActionBlock("owner_req_"+id, approve, button(actionOwnerDecline, id, "Decline")),
@@ -255,9 +287,9 @@ func (b *Bot) requestOwner(ctx context.Context, r *Request, cr *store.Creator, n
 		if asked == 0 {
 			return "", err
 		}
-		return fmt.Sprintf(":hourglass_flowing_sand: *@%s* is owned by <@%s>, whom I could not reach, so I asked the admins to approve moving it %s. You'll get a DM with the answer.", cr.Handle, cr.OwnerID, to), nil
+		return fmt.Sprintf(":hourglass_flowing_sand: *@%s* is owned by <@%s>, whom I could not reach, so I asked the admins to approve moving it %s. You'll get a DM with the answer.", cr.Handle, cr.OwnerID, toYou), nil
 	}
-	return fmt.Sprintf(":hourglass_flowing_sand: *@%s* is owned by <@%s>: I asked them to approve moving it %s. You'll get a DM with the answer.", cr.Handle, cr.OwnerID, to), nil
+	return fmt.Sprintf(":hourglass_flowing_sand: *@%s* is owned by <@%s>: I asked them to approve moving it %s. You'll get a DM with the answer.", cr.Handle, cr.OwnerID, toYou), nil
 }
 
 // ownerAnswer handles Approve / Decline on an owner request.
@@ -300,8 +332,14 @@ func (b *Bot) ownerAnswer(ctx context.Context, r *Request, approve bool) error {
 		if _, err := b.db.SettleChange(ctx, id, r.UserID, store.ChangePending, store.ChangeDeclined); err != nil {
 			return err
 		}
-		text = fmt.Sprintf(":no_entry_sign: Declined: *@%s* stays with %s.", c.Subject, mention(c.Before))
-		news = fmt.Sprintf(":no_entry_sign: <@%s> declined moving *@%s* to %s; it stays with %s.", r.UserID, c.Subject, mention(c.After), mention(c.Before))
+		// The owner may have changed since the request (another request
+		// approved, an admin's change): name who has it now.
+		stays := c.Before
+		if cr, err := b.db.Creator(ctx, c.Subject); err == nil && cr.OwnerID != "" {
+			stays = cr.OwnerID
+		}
+		text = fmt.Sprintf(":no_entry_sign: Declined: *@%s* stays with %s.", c.Subject, mention(stays))
+		news = fmt.Sprintf(":no_entry_sign: <@%s> declined moving *@%s* to %s; it stays with %s.", r.UserID, c.Subject, mention(c.After), mention(stays))
 	}
 	if c.By != r.UserID {
 		if _, _, err := b.post(ctx, c.By, msg{text: fmt.Sprintf("Owner request for @%s answered", c.Subject), blocks: []slack.Block{section(news)}}); err != nil {

@@ -145,7 +145,7 @@ func (b *Bot) taskReopen(ctx context.Context, r *Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := b.db.ReopenTask(ctx, id, r.UserID, b.isAdmin(r.UserID), "")
+	t, err := b.db.ReopenTask(ctx, id, r.UserID, b.isAdmin(r.UserID), "reopened")
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ var permissions = map[perm]permission{
 	permVoucherRedeem: {"Mark a voucher redeemed", whoOwner | whoAdmin | whoPOC, "—"},
 	permVoucherRevoke: {"Revoke a voucher", whoAdmin, "the issuer is told in the same grouped DM (no Undo: a revoke is final)"},
 	permIssueWork: {"Claim, assign, resolve or reopen an issue", whoAdmin | whoPOC | whoOutsource,
-		"the reporter is told when it is assigned, waiting on the creator, resolved and reopened"},
+		"the reporter is told when it is assigned, waiting on the creator, resolved and reopened; the assignee when someone else gives it to them or reopens it"},
 	permTeam: {"Change the roster, targets, budgets, holidays, capacity", whoAdmin, "—"},
 }
 
@@ -269,6 +269,9 @@ func (b *Bot) teamChange(ctx context.Context, r *Request, rest string, add bool)
 	var ids []string
 	for _, f := range strings.Fields(rest) {
 		if id := userIDFromMention(f); id != "" {
+			if add && id == b.botUserID {
+				return mdErrorf("%s is pocbot itself; the roster is for people on the team.", mention(id))
+			}
 			if !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
@@ -322,8 +325,13 @@ func permissionsMsg() msg {
 	for _, p := range permOrder {
 		row := permissions[p]
 		l := fmt.Sprintf("• *%s* — %s", row.What, row.May)
-		if row.Others != "—" {
-			l += "; " + row.Others
+		// Others is README's column: "—" (nobody else) reads as nothing
+		// here, and "— (note)" as just the note.
+		switch others := strings.TrimSpace(strings.TrimPrefix(row.Others, "—")); {
+		case strings.HasPrefix(others, "("):
+			l += " " + others
+		case others != "":
+			l += "; " + others
 		}
 		lines = append(lines, l)
 	}

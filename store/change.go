@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -193,4 +194,33 @@ func (db *DB) SettleChange(ctx context.Context, id uint64, by, from, to string) 
 		return &c, err
 	}
 	return &c, nil
+}
+
+// PendingOwnerRequest returns the pending request by `by` to move the
+// creator handle to newOwner, asked at or after since; nil when there is
+// none. It reads the changes newest first and stops at since.
+func (db *DB) PendingOwnerRequest(ctx context.Context, handle, by, newOwner string, since time.Time) (*Change, error) {
+	var found *Change
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketChanges)
+		if b == nil {
+			return nil
+		}
+		cur := b.Cursor()
+		for k, v := cur.Last(); k != nil; k, v = cur.Prev() {
+			var c Change
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			if c.At.Before(since) {
+				return nil
+			}
+			if c.Kind == OwnerRequest && c.State == ChangePending && c.Subject == handle && c.By == by && c.After == newOwner {
+				found = &c
+				return nil
+			}
+		}
+		return nil
+	})
+	return found, err
 }

@@ -125,7 +125,7 @@ func TestE2E_TrustCreatorOwnerAsksTheOwner(t *testing.T) {
 	owner := func() string { c, _ := h.Main.DB.Creator(ctx, "rina.glow"); return c.OwnerID }
 
 	r := h.command("U2", "/creator", "@rina.glow set owner <@U2|me> category beauty")
-	mustContain(t, r, "Updated *@rina.glow*", "is owned by <@U1>: I asked them to approve moving it to them")
+	mustContain(t, r, "Updated *@rina.glow*", "is owned by <@U1>: I asked them to approve moving it to you")
 	if owner() != "U1" {
 		t.Fatalf("owner changed without asking: %s", owner())
 	}
