@@ -121,6 +121,9 @@ func (b *Bot) creatorCommand(ctx context.Context, r *Request) error {
 		if told != nil {
 			b.tellOwner(ctx, *told)
 		}
+		if upd.OwnerID != nil {
+			b.tellNewOwner(ctx, r.UserID, c.Handle, *upd.OwnerID)
+		}
 		text := fmt.Sprintf(":pencil2: Updated *@%s*.", c.Handle)
 		if asked != "" {
 			text += " " + asked

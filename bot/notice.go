@@ -325,6 +325,9 @@ func (b *Bot) ownerAnswer(ctx context.Context, r *Request, approve bool) error {
 		if _, err := b.db.SettleChange(ctx, id, r.UserID, store.ChangePending, store.ChangeApproved); err != nil {
 			return err
 		}
+		if c.After != c.By { // asked for someone else: they learn it is theirs now
+			b.tellNewOwner(ctx, r.UserID, c.Subject, c.After)
+		}
 		text = fmt.Sprintf(":white_check_mark: Approved: *@%s* is now owned by %s.", c.Subject, mention(c.After))
 		news = fmt.Sprintf(":white_check_mark: <@%s> approved: *@%s* is now owned by %s.", r.UserID, c.Subject, mention(c.After))
 		b.refreshHome(ctx, c.After)
@@ -378,4 +381,17 @@ func (b *Bot) creatorOwnerRule(ctx context.Context, r *Request, h string, upd *s
 	}
 	upd.OwnerID = nil
 	return asked, nil, nil
+}
+
+// tellNewOwner DMs the person who was made a creator's owner by someone
+// else: the creator's follow-ups, samples and issues are theirs now. Nobody
+// is told of their own change.
+func (b *Bot) tellNewOwner(ctx context.Context, by, handle, owner string) {
+	if owner == "" || owner == by || !isUser(owner) {
+		return
+	}
+	text := fmt.Sprintf(":inbox_tray: <@%s> made you the owner of *@%s*: their follow-ups, samples and issues are yours now. `/creator @%s` shows the history.", by, handle, handle)
+	if _, _, err := b.post(ctx, owner, msg{text: toPlain(text), blocks: []slack.Block{section(text)}}); err != nil {
+		b.log.Warn("new owner DM failed", "err", err)
+	}
 }

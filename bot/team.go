@@ -59,7 +59,7 @@ var permissions = map[perm]permission{
 		"the pitcher gets one grouped DM with who, what, before → after and Undo (30 min)"},
 	permPitchEdit: {"Edit a pitch's note or delete a pitch", whoOwner | whoAdmin, "— (audited; a deleted pitch leaves every count)"},
 	permCreatorOwner: {"Change a creator's owner", whoOwner | whoAdmin,
-		"anyone else asks: the current owner gets Approve / Decline; an admin's change is told to the old owner with Undo"},
+		"anyone else asks: the current owner gets Approve / Decline; an admin's change is told to the old owner with Undo; the new owner is told"},
 	permCreatorEdit: {"Edit a creator's details, add a note", whoOwner | whoAdmin | whoPOC | whoOutsource, "—"},
 	permTaskWork: {"Accept, update, finish or hand back a task", whoOwner,
 		"— (only the assignee); Done before Accept or short of the quantity asks first"},

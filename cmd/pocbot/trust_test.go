@@ -172,3 +172,26 @@ func TestE2E_TrustOwnerRequestFallsBackToAdmins(t *testing.T) {
 		t.Errorf("owner = %s", c.OwnerID)
 	}
 }
+
+// TestE2E_NewOwnerIsTold: whoever is made a creator's owner by someone else
+// is told, once; nobody is told of their own change.
+func TestE2E_NewOwnerIsTold(t *testing.T) {
+	h := MustRunMain(t, nil, "")
+	mustContain(t, h.command("U1", "/pitch", "@owner.new Serum"), "Logged") // U1 owns it
+	before := len(h.Slack.Messages())
+	mustContain(t, h.command("U1", "/creator", "@owner.new set owner <@U2|budi>"), "Updated *@owner.new*")
+	waitDM(t, h, "U2", 0, "<@U1> made you the owner of *@owner.new*")
+	for _, m := range h.dmsSince(before) {
+		if m.Channel == "DU1" && strings.Contains(m.Text, "made you the owner") {
+			t.Errorf("U1 was told of their own change: %q", m.Text)
+		}
+	}
+	// Taking it for yourself (as its owner's admin would) tells nobody new.
+	before = len(h.Slack.Messages())
+	mustContain(t, h.command("U2", "/creator", "@owner.new set owner <@U2|budi>"), "Updated")
+	for _, m := range h.dmsSince(before) {
+		if strings.Contains(m.Text, "made you the owner") {
+			t.Errorf("a no-op owner change told someone: %q", m.Text)
+		}
+	}
+}
