@@ -180,15 +180,11 @@ func (b *Bot) changeUndo(ctx context.Context, r *Request) error {
 			return err
 		}
 	case store.ChangeCreatorOwner:
-		cr, err := b.db.Creator(ctx, c.Subject)
-		if err != nil {
-			return err
-		}
-		if cr.OwnerID != c.After {
+		owner, was := c.Before, c.After
+		_, err := b.db.UpdateCreator(ctx, c.Subject, r.UserID, store.CreatorUpdate{OwnerID: &owner, IfOwnerID: &was})
+		if store.ErrorCode(err) == store.Conflict {
 			return errorf("The owner of %s has changed since; nothing undone.", c.Label)
-		}
-		owner := c.Before
-		if _, err := b.db.UpdateCreator(ctx, c.Subject, r.UserID, store.CreatorUpdate{OwnerID: &owner}); err != nil {
+		} else if err != nil {
 			return err
 		}
 	default:
@@ -311,15 +307,11 @@ func (b *Bot) ownerAnswer(ctx context.Context, r *Request, approve bool) error {
 	}
 	var text, news string
 	if approve {
-		cr, err := b.db.Creator(ctx, c.Subject)
-		if err != nil {
-			return err
-		}
-		if cr.OwnerID != c.Before {
+		owner, was := c.After, c.Before
+		_, err := b.db.UpdateCreator(ctx, c.Subject, r.UserID, store.CreatorUpdate{OwnerID: &owner, IfOwnerID: &was})
+		if store.ErrorCode(err) == store.Conflict {
 			return errorf("The owner of @%s has changed since the request; nothing changed.", c.Subject)
-		}
-		owner := c.After
-		if _, err := b.db.UpdateCreator(ctx, c.Subject, r.UserID, store.CreatorUpdate{OwnerID: &owner}); err != nil {
+		} else if err != nil {
 			return err
 		}
 		if _, err := b.db.SettleChange(ctx, id, r.UserID, store.ChangePending, store.ChangeApproved); err != nil {

@@ -45,6 +45,11 @@ type CreatorUpdate struct {
 	Category    *string
 	Contact     *string
 	OwnerID     *string
+
+	// IfOwnerID, if set, makes the update apply only while the creator's
+	// owner is still this user (a Conflict otherwise): an Undo or an
+	// approved owner request checks and writes in one transaction.
+	IfOwnerID *string
 }
 
 // Validate returns Invalid if a field breaks its limit.
@@ -164,7 +169,7 @@ func (db *DB) UpdateCreator(ctx context.Context, handle, userID string, upd Crea
 		now := db.Now()
 		var err error
 		c, err = getCreator(tx, h)
-		if ErrorCode(err) == NotFound {
+		if ErrorCode(err) == NotFound && upd.IfOwnerID == nil {
 			c = &Creator{Handle: h, OwnerID: userID, FirstSeen: now, UpdatedAt: now}
 			upd.apply(c)
 			if err := createCreator(tx, c, userID); err != nil {
@@ -172,7 +177,11 @@ func (db *DB) UpdateCreator(ctx context.Context, handle, userID string, upd Crea
 			}
 		} else if err != nil {
 			return err
-		} else if before, after := upd.apply(c); len(after) > 0 {
+		}
+		if upd.IfOwnerID != nil && c.OwnerID != *upd.IfOwnerID {
+			return Errorf(Conflict, "The owner of @%s has changed since; nothing changed.", h)
+		}
+		if before, after := upd.apply(c); len(after) > 0 {
 			c.UpdatedAt = now
 			if err := putCreator(tx, c); err != nil {
 				return err

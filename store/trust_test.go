@@ -243,3 +243,26 @@ func TestDB_CampaignCloseEndAndNoCampaign(t *testing.T) {
 		t.Errorf("no campaign = %+v, %v; want 1 voucher, 100000", n, err)
 	}
 }
+
+// TestUpdateCreator_IfOwnerID: the owner precondition is checked in the
+// write's own transaction; a stale one changes nothing.
+func TestUpdateCreator_IfOwnerID(t *testing.T) {
+	db := MustOpenOptions(t, Options{})
+	ctx := context.Background()
+	u1, u2, u3 := "U1", "U2", "U3"
+	if _, err := db.UpdateCreator(ctx, "if.owner", u1, CreatorUpdate{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateCreator(ctx, "if.owner", u1, CreatorUpdate{OwnerID: &u2, IfOwnerID: &u3}); ErrorCode(err) != Conflict {
+		t.Fatalf("stale precondition: err = %v, want Conflict", err)
+	}
+	if c, _ := db.Creator(ctx, "if.owner"); c.OwnerID != u1 {
+		t.Fatalf("owner after a refused update = %s, want U1", c.OwnerID)
+	}
+	if c, err := db.UpdateCreator(ctx, "if.owner", u1, CreatorUpdate{OwnerID: &u2, IfOwnerID: &u1}); err != nil || c.OwnerID != u2 {
+		t.Fatalf("matching precondition: %+v %v", c, err)
+	}
+	if _, err := db.UpdateCreator(ctx, "no.such", u1, CreatorUpdate{OwnerID: &u2, IfOwnerID: &u1}); ErrorCode(err) != NotFound {
+		t.Fatalf("missing creator with a precondition: err = %v, want NotFound", err)
+	}
+}
