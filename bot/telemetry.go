@@ -156,6 +156,12 @@ func (b *Bot) Metrics() *prometheus.Registry { return b.tel.reg }
 // socketEvent follows the connection's state from slack-go's events and
 // logs one readable line per retry and per disconnect.
 func (b *Bot) socketEvent(evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnected, socketmode.EventTypeConnecting,
+		socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+	default:
+		return // envelopes: the event loop acks them without taking t.mu
+	}
 	t := b.tel
 	t.mu.Lock()
 	defer t.mu.Unlock()
