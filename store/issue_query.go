@@ -60,22 +60,9 @@ func (db *DB) IssueTimeline(ctx context.Context, id uint64, offset, limit int) (
 // first. It reads the status index and those records only.
 func (db *DB) ActiveIssues(ctx context.Context) ([]Issue, error) {
 	var out []Issue
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		for _, s := range []IssueStatus{IssueOpen, IssueInProgress, IssueWaiting} {
-			p := []byte{s.code()}
-			err := scan(tx.Bucket(bucketIssuesByStatus), p, prefixEnd(p), func(k, _ []byte) (bool, error) {
-				is, err := getIssue(tx, btoi(k[1:]))
-				if err != nil {
-					return false, err
-				}
-				out = append(out, *is)
-				return true, nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = issuesInStatuses(tx, IssueOpen, IssueInProgress, IssueWaiting)
+		return err
 	})
 	if err != nil {
 		return nil, err

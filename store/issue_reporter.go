@@ -15,28 +15,36 @@ import (
 // status index. Order: by ID.
 func (db *DB) IssuesByStatus(ctx context.Context, statuses ...IssueStatus) ([]Issue, error) {
 	var out []Issue
-	err := db.view(ctx, func(tx *bolt.Tx) error {
-		for _, s := range statuses {
-			if !s.Valid() {
-				continue
-			}
-			p := []byte{s.code()}
-			err := scan(tx.Bucket(bucketIssuesByStatus), p, prefixEnd(p), func(k, _ []byte) (bool, error) {
-				is, err := getIssue(tx, btoi(k[1:]))
-				if err != nil {
-					return false, err
-				}
-				out = append(out, *is)
-				return true, nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+	err := db.view(ctx, func(tx *bolt.Tx) (err error) {
+		out, err = issuesInStatuses(tx, statuses...)
+		return err
 	})
 	slices.SortFunc(out, func(a, b Issue) int { return cmpID(a.ID, b.ID) })
 	return out, err
+}
+
+// issuesInStatuses reads the issues in statuses through the status index
+// (invalid statuses are skipped), in index order.
+func issuesInStatuses(tx *bolt.Tx, statuses ...IssueStatus) ([]Issue, error) {
+	var out []Issue
+	for _, s := range statuses {
+		if !s.Valid() {
+			continue
+		}
+		p := []byte{s.code()}
+		err := scan(tx.Bucket(bucketIssuesByStatus), p, prefixEnd(p), func(k, _ []byte) (bool, error) {
+			is, err := getIssue(tx, btoi(k[1:]))
+			if err != nil {
+				return false, err
+			}
+			out = append(out, *is)
+			return true, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // IssuesByReporter returns the issues userID reported, newest first. There
