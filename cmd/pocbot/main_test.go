@@ -70,12 +70,18 @@ func getenvFrom(m map[string]string) func(string) string {
 // so any may run in parallel. Those whose time goes on waiting (Retry-After,
 // the lock timeout, the ping watchdog, fsyncs, a child process) call
 // t.Parallel and overlap; those that mostly compute run one at a time, so
-// the ack-latency bound every command checks (200 ms) measures the bot, not
+// the ack-latency bound every command checks (500 ms) measures the bot, not
 // two bots sharing two cores under -race.
 
 // MustRunMain starts the whole program on dbPath ("" = a new temp file)
 // against fs (nil = a new fake Slack) and waits until it is connected.
 func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...func(*bot.Config)) *harness {
+	tb.Helper()
+	return runMain(tb, fs, dbPath, nil, adjust)
+}
+
+// runMain is MustRunMain with extra settings over the test environment.
+func runMain(tb testing.TB, fs *fakeslack.Server, dbPath string, extra map[string]string, adjust []func(*bot.Config)) *harness {
 	tb.Helper()
 	if fs == nil {
 		fs = fakeslack.New(fakeslack.Options{PingInterval: 500 * time.Millisecond})
@@ -84,7 +90,11 @@ func MustRunMain(tb testing.TB, fs *fakeslack.Server, dbPath string, adjust ...f
 	if dbPath == "" {
 		dbPath = filepath.Join(tb.TempDir(), "pocbot.db")
 	}
-	cfg, err := LoadConfig(getenvFrom(testEnv(fs, dbPath)))
+	env := testEnv(fs, dbPath)
+	for k, v := range extra {
+		env[k] = v
+	}
+	cfg, err := LoadConfig(getenvFrom(env))
 	if err != nil {
 		tb.Fatalf("LoadConfig: %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -30,52 +29,7 @@ import (
 // POCBOT_HTTP_ADDR of 127.0.0.1:0).
 func MustRunMainEnv(tb testing.TB, fs *fakeslack.Server, dbPath string, extra map[string]string, adjust ...func(*bot.Config)) *harness {
 	tb.Helper()
-	if fs == nil {
-		fs = fakeslack.New(fakeslack.Options{PingInterval: 500 * time.Millisecond})
-		tb.Cleanup(fs.Close)
-	}
-	if dbPath == "" {
-		dbPath = filepath.Join(tb.TempDir(), "pocbot.db")
-	}
-	env := testEnv(fs, dbPath)
-	for k, v := range extra {
-		env[k] = v
-	}
-	cfg, err := LoadConfig(getenvFrom(env))
-	if err != nil {
-		tb.Fatalf("LoadConfig: %v", err)
-	}
-	h := &harness{t: tb, Slack: fs, DBPath: dbPath, Logs: &syncBuffer{}, done: make(chan error, 1)}
-	h.Main = NewMain(cfg, slog.New(slog.NewJSONHandler(h.Logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	ready := make(chan *bot.Bot, 1)
-	h.Main.BotConfig = func(c *bot.Config) {
-		c.PingInterval = 3 * time.Second
-		c.ShutdownTimeout = 5 * time.Second
-		for _, f := range adjust {
-			f(c)
-		}
-	}
-	h.Main.OnReady = func(b *bot.Bot) { ready <- b }
-	h.Clock = &fakeClock{t: time.Date(2026, 11, 30, 10, 0, 0, 0, cfg.Location)}
-	h.Main.Now = h.Clock.Now
-	before := fs.Connections()
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	go func() { h.done <- h.Main.Run(ctx) }()
-	select {
-	case h.Bot = <-ready:
-	case err := <-h.done:
-		tb.Fatalf("Main.Run ended before the bot was ready: %v\nlogs:\n%s", err, h.Logs.String())
-	case <-time.After(10 * time.Second):
-		tb.Fatal("bot not ready after 10s")
-	}
-	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer wcancel()
-	if err := fs.WaitConnected(wctx, before+1); err != nil {
-		tb.Fatalf("bot did not connect: %v\nlogs:\n%s", err, h.Logs.String())
-	}
-	tb.Cleanup(func() { h.Stop() })
-	return h
+	return runMain(tb, fs, dbPath, extra, adjust)
 }
 
 // scrape fetches /metrics and parses it with Prometheus' text parser.
